@@ -1,0 +1,10 @@
+// syncpool: Go's sync.Pool for JavaScript.
+import { Pool as PoolClass, type PoolConstructor } from './pool.js';
+
+/** Go's sync.Pool for one isolate. See pool.ts and the README. */
+export const Pool: PoolConstructor = PoolClass;
+/** A Pool whose get() returns `Got`: T when the pool has `new`, T | undefined otherwise. */
+export type Pool<T, Got extends T | undefined = T | undefined> = PoolClass<T, Got>;
+export { poolCleanup, type PoolOptions, type PoolStats, type PoolConstructor } from './pool.js';
+export { gcCycle, setCleanupMode, cleanupMode, type CleanupMode } from './gc-trigger.js';
+export { PoolError } from './errors.js';
