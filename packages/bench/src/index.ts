@@ -1,0 +1,3 @@
+export { sink } from './sink.js';
+export { measureMemory, prepareMemoryMeasurement } from './memory.js';
+export type { MemoryOptions, MemoryResult } from './memory.js';

@@ -1,0 +1,77 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+// V8 flags that the measurement passes change. Only these can be set at run time with effect:
+// --no-turbo-allocation-folding applies to functions optimized after it is set, and the
+// ArrayBuffer sweeping flag is read at each GC. (--single-threaded-gc cannot be set late: it
+// crashed V8 when tried; see ../shared/design/v8-facts.md.)
+export const ALLOCATION_FOLDING = 'turbo-allocation-folding';
+export const CONCURRENT_AB_SWEEPING = 'concurrent-array-buffer-sweeping';
+
+/** The command-line spelling of a boolean V8 flag: flagArg('x', false) is '--no-x'. */
+export function flagArg(name: string, on: boolean): string {
+  return on ? `--${name}` : `--no-${name}`;
+}
+
+/** True when the process was started with `arg` on its command line or in NODE_OPTIONS. */
+export function startedWith(arg: string): boolean {
+  return process.execArgv.includes(arg) || (process.env['NODE_OPTIONS'] ?? '').split(/\s+/).includes(arg);
+}
+
+/** Sets the boolean V8 flag `name` on or off in this running process. */
+export function setFlag(name: string, on: boolean): void {
+  v8.setFlagsFromString(flagArg(name, on));
+}
+
+let gcFunction: (() => void) | undefined;
+
+/** A full, synchronous garbage collection, without needing node --expose-gc. */
+export function fullGC(): void {
+  if (gcFunction === undefined) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed !== undefined) gcFunction = exposed;
+    else {
+      v8.setFlagsFromString('--expose-gc');
+      gcFunction = vm.runInNewContext('gc') as () => void;
+    }
+  }
+  gcFunction();
+}
+
+const natives = new Map<string, Function>();
+
+// V8's % natives, reachable from TypeScript by compiling a tiny function after turning on
+// --allow-natives-syntax (it only affects code parsed afterwards).
+function native(name: string, params: '' | 'f'): Function {
+  let call = natives.get(name);
+  if (call === undefined) {
+    v8.setFlagsFromString('--allow-natives-syntax');
+    call = new Function(params, `return %${name}(${params})`);
+    natives.set(name, call);
+  }
+  return call;
+}
+
+/** Marks f as never optimized (and so never inlined into an optimized caller). */
+export function neverOptimize(f: Function): void {
+  native('NeverOptimizeFunction', 'f')(f);
+}
+
+/**
+ * Makes sure f runs TurboFan code from its next call on. Concurrent compile jobs finish
+ * whenever a background thread gets to them, which on a loaded 2-core box can be well after
+ * a measured run has started (that run then stays in baseline code, allocating what escape
+ * analysis would remove); so wait for the jobs in flight, then compile f synchronously if it
+ * still is not optimized.
+ */
+export function optimizeNow(f: Function): void {
+  native('FinalizeOptimization', '')();
+  native('OptimizeFunctionOnNextCall', 'f')(f);
+}
+
+const TURBOFANNED = 1 << 6; // V8's OptimizationStatus::kTurboFanned
+
+/** Whether f currently has TurboFan code. */
+export function isTurboFanned(f: Function): boolean {
+  return ((native('GetOptimizationStatus', 'f')(f) as number) & TURBOFANNED) !== 0;
+}
