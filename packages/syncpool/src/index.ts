@@ -8,3 +8,4 @@ export type Pool<T, Got extends T | undefined = T | undefined> = PoolClass<T, Go
 export { poolCleanup, type PoolOptions, type PoolStats, type PoolConstructor } from './pool.js';
 export { gcCycle, setCleanupMode, cleanupMode, type CleanupMode } from './gc-trigger.js';
 export { PoolError } from './errors.js';
+export { BytesPool, bytesPool, type BytesPoolOptions, type BytesPoolStats, type Rejection, type Zeroing } from './bytes-pool.js';

@@ -1,0 +1,243 @@
+// Size-classed byte buffers: one Pool per power-of-two size, like .NET's ArrayPool<byte>.Shared,
+// and like the sync.Pool-per-size that Go programs build by hand. Every class is a Pool, so idle
+// buffers are released over two GC cycles like any pooled item.
+//
+// Why pool bytes at all: V8 keeps a typed array of up to 64 bytes on the heap, but from 65 bytes
+// its backing store is allocated off-heap, which costs hundreds of nanoseconds (see README,
+// "Where pooling pays"); a pool hit costs a few.
+
+import { PoolError } from './errors.js';
+import { Pool, describe, type PoolStats } from './pool.js';
+
+/** When reused memory is cleared. The default, false, never clears it: see the README's warning. */
+export type Zeroing = 'on-get' | 'on-put' | false;
+
+export interface BytesPoolOptions {
+  /** Smallest class, a power of two. Smaller requests get a buffer of this size. Default 64. */
+  minSize?: number;
+  /** Largest class, a power of two. Larger requests get a fresh buffer that is never pooled. Default 1 MiB. */
+  maxSize?: number;
+  /**
+   * Default false: a reused buffer holds its previous user's bytes, like Buffer.allocUnsafe.
+   * 'on-put' clears it when it is put back, 'on-get' when it is handed out.
+   */
+  zero?: Zeroing;
+  /** Rejected puts throw PoolError and double puts are detected (see Pool's debug option). */
+  debug?: boolean;
+  name?: string;
+}
+
+/** Why a put did not pool a buffer. */
+export type Rejection = 'notUint8Array' | 'wrongSize' | 'notOwner' | 'bufferSlab';
+
+export interface BytesPoolStats {
+  /** One entry per class, smallest first. Buffers from get() and getBuffer() are pooled apart. */
+  classes: (PoolStats & { size: number; kind: 'Uint8Array' | 'Buffer' })[];
+  /** Requests above maxSize, served by a fresh buffer. */
+  oversize: number;
+  /** Puts that pooled nothing, by reason. */
+  rejected: Record<Rejection, number>;
+}
+
+const MAX_CLASS_SIZE = 2 ** 30;
+
+type Bytes = Uint8Array<ArrayBuffer>;
+type NodeBuffer = Bytes & { readonly __nodeBuffer?: never };
+interface BufferConstructorLike {
+  allocUnsafeSlow(size: number): NodeBuffer;
+  isBuffer(x: unknown): boolean;
+  readonly poolSize: number;
+}
+const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
+
+export class BytesPool {
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly zero: Zeroing;
+  readonly #minShift: number;
+  readonly #classCount: number;
+  readonly #name: string;
+  readonly #debug: boolean;
+  // Class i holds Uint8Arrays of minSize << i bytes; class classCount + i holds Node Buffers of
+  // the same size, made on the first getBuffer().
+  readonly #classes: Pool<Bytes, Bytes>[] = [];
+  readonly #sizes: number[] = [];
+  // Every buffer known to own its whole ArrayBuffer -> its class. V8 11.3 does not inline the
+  // typed-array getters byteLength, byteOffset and buffer (25-40 ns each, measured; README), so
+  // put checks a known buffer with this lookup and .length (inlined) and keeps the full
+  // ownership checks for buffers it has not seen.
+  readonly #owned = new WeakMap<object, number>();
+  #oversize = 0;
+  readonly #rejected: Record<Rejection, number> = { notUint8Array: 0, wrongSize: 0, notOwner: 0, bufferSlab: 0 };
+
+  constructor(options: BytesPoolOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`BytesPool: options must be an object, got ${describe(options)}`);
+    }
+    const { minSize = 64, maxSize = 1024 * 1024, zero = false, debug = false, name = 'BytesPool' } = options;
+    checkPowerOfTwo('minSize', minSize);
+    checkPowerOfTwo('maxSize', maxSize);
+    if (minSize > maxSize) throw new RangeError(`BytesPool: minSize (${minSize}) must not exceed maxSize (${maxSize})`);
+    if (zero !== 'on-get' && zero !== 'on-put' && zero !== false) {
+      throw new TypeError(`BytesPool: options.zero must be 'on-get', 'on-put' or false, got ${describe(zero)}`);
+    }
+    if (typeof debug !== 'boolean') throw new TypeError(`BytesPool: options.debug must be a boolean, got ${describe(debug)}`);
+    if (typeof name !== 'string') throw new TypeError(`BytesPool: options.name must be a string, got ${describe(name)}`);
+    this.minSize = minSize;
+    this.maxSize = maxSize;
+    this.zero = zero;
+    this.#minShift = Math.log2(minSize);
+    this.#classCount = Math.log2(maxSize) - this.#minShift + 1;
+    this.#name = name;
+    this.#debug = debug;
+    this.#addClasses((size) => new Uint8Array(size), 'Uint8Array');
+  }
+
+  #addClasses(make: (size: number) => Bytes, kind: string): void {
+    for (let size = this.minSize; size <= this.maxSize; size *= 2) {
+      const index = this.#classes.length;
+      const options = {
+        new: () => {
+          const buf = make(size);
+          this.#owned.set(buf, index);
+          return buf;
+        },
+        debug: this.#debug,
+        name: `${this.#name}[${kind} ${size}]`,
+      };
+      this.#classes.push(new Pool<Bytes, Bytes>(this.zero === 'on-put' ? { ...options, reset: zeroFill } : options));
+      this.#sizes.push(size);
+    }
+  }
+
+  /**
+   * A buffer of at least n bytes: the whole buffer of the smallest class that fits, so its
+   * length is a power of two. Keep n beside it rather than calling subarray(), which makes a new
+   * view object: most byte APIs take a length (encodeInto's result, fs.readSync(fd, buf, 0, n),
+   * buf.fill(x, 0, n)). Requests above maxSize get a fresh buffer of exactly n bytes, never pooled.
+   */
+  get(n: number): Bytes {
+    const index = this.#classIndex(n);
+    if (index < 0) return new Uint8Array(n);
+    return this.#take(index);
+  }
+
+  /** Like get(n), for Node: a Buffer that owns its memory (never a slice of Buffer's shared slab). */
+  getBuffer(n: number): NodeBuffer {
+    const allocate = this.#bufferAllocator();
+    const index = this.#classIndex(n);
+    if (index < 0) return allocate(n);
+    if (this.#classes.length === this.#classCount) this.#addClasses(allocate, 'Buffer');
+    return this.#take(this.#classCount + index);
+  }
+
+  #take(index: number): Bytes {
+    const buf = this.#classes[index]!.get();
+    if (this.zero === 'on-get') buf.fill(0);
+    return buf;
+  }
+
+  #bufferAllocator(): (size: number) => NodeBuffer {
+    if (NodeBuffer === undefined) {
+      throw new PoolError(this.#name, 'getBuffer() needs Node.js Buffer; use get() for a Uint8Array');
+    }
+    // allocUnsafeSlow never slices the shared slab but does not clear memory: new buffers are
+    // zeroed like new Uint8Array's, whatever the zeroing option says about reused ones.
+    return (size) => NodeBuffer.allocUnsafeSlow(size).fill(0);
+  }
+
+  // -1 for requests above maxSize. Class i holds minSize << i bytes; clz32 gives ceil(log2(n)).
+  #classIndex(n: number): number {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new RangeError(`${this.#name}: size must be a non-negative integer number of bytes, got ${describe(n)}`);
+    }
+    if (n > this.maxSize) {
+      this.#oversize++;
+      return -1;
+    }
+    if (n <= this.minSize) return 0;
+    return 32 - Math.clz32(n - 1) - this.#minShift;
+  }
+
+  /**
+   * Returns a buffer to the pool. null and undefined are ignored. A buffer that does not belong in
+   * a pool is not pooled and is counted in stats().rejected (in debug mode, PoolError): one whose
+   * length is not a class size, a view that does not own its whole ArrayBuffer (including slices
+   * of Node's shared Buffer slab, which other Buffers still use), and anything that is not a
+   * Uint8Array.
+   */
+  put(buf: Uint8Array | null | undefined): void {
+    if (buf === null || buf === undefined) return;
+    const index = this.#owned.get(buf);
+    // A known buffer keeps owning its store; only a transfer (length 0) can change it.
+    if (index !== undefined && buf.length === this.#sizes[index]) this.#classes[index]!.put(buf as Bytes);
+    else this.#putUnknown(buf);
+  }
+
+  #putUnknown(buf: Uint8Array): void {
+    const rejection = this.#check(buf);
+    if (rejection !== undefined) {
+      this.#reject(rejection, buf);
+      return;
+    }
+    let index = 31 - Math.clz32(buf.length) - this.#minShift;
+    if (Object.getPrototypeOf(buf) !== Uint8Array.prototype) {
+      if (this.#classes.length === this.#classCount) this.#addClasses(this.#bufferAllocator(), 'Buffer');
+      index += this.#classCount;
+    }
+    this.#owned.set(buf, index);
+    this.#classes[index]!.put(buf as Bytes);
+  }
+
+  #check(buf: Uint8Array): Rejection | undefined {
+    if (!(buf instanceof Uint8Array)) return 'notUint8Array';
+    const isBuffer = NodeBuffer !== undefined && NodeBuffer.isBuffer(buf);
+    if (Object.getPrototypeOf(buf) !== Uint8Array.prototype && !isBuffer) return 'notUint8Array';
+    const size = buf.byteLength;
+    // A class size: a power of two within [minSize, maxSize].
+    if (size < this.minSize || size > this.maxSize || (size & (size - 1)) !== 0) return 'wrongSize';
+    const store = buf.buffer;
+    if (buf.byteOffset !== 0 || store.byteLength !== size) {
+      return isBuffer && store.byteLength === NodeBuffer!.poolSize ? 'bufferSlab' : 'notOwner';
+    }
+    if (!(store instanceof ArrayBuffer) || (store as ArrayBuffer & { resizable?: boolean }).resizable === true) return 'notOwner';
+    return undefined;
+  }
+
+  #reject(reason: Rejection, buf: unknown): void {
+    this.#rejected[reason]++;
+    if (!this.#debug) return;
+    const advice: Record<Rejection, string> = {
+      notUint8Array: `put expects a Uint8Array or Buffer from this pool, got ${describe(buf)}`,
+      wrongSize: `put of a ${(buf as Uint8Array).byteLength}-byte buffer: only class sizes (powers of two from ${this.minSize} to ${this.maxSize}) come from this pool; put back the buffer get() returned, not a subarray`,
+      notOwner: 'put of a view that does not own its whole ArrayBuffer (a subarray, a shared or resizable buffer): pooling it would hand out memory that is still in use elsewhere',
+      bufferSlab: "put of a slice of Node's shared Buffer slab (Buffer.allocUnsafe/from): other Buffers use the same memory; use getBuffer() or Buffer.allocUnsafeSlow()",
+    };
+    throw new PoolError(this.#name, advice[reason]);
+  }
+
+  stats(): BytesPoolStats {
+    return {
+      classes: this.#classes.map((pool, index) => ({
+        size: this.#sizes[index]!,
+        kind: index < this.#classCount ? 'Uint8Array' : 'Buffer',
+        ...pool.stats(),
+      })),
+      oversize: this.#oversize,
+      rejected: { ...this.#rejected },
+    };
+  }
+}
+
+function zeroFill(buf: Uint8Array): void {
+  buf.fill(0);
+}
+
+function checkPowerOfTwo(option: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CLASS_SIZE || (value & (value - 1)) !== 0) {
+    throw new RangeError(`BytesPool: options.${option} must be a power of two from 1 to 2^30, got ${describe(value)}`);
+  }
+}
+
+/** A ready BytesPool with the default options (64 B to 1 MiB classes, no zeroing). */
+export const bytesPool = new BytesPool({ name: 'bytesPool' });
