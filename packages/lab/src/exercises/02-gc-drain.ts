@@ -1,0 +1,91 @@
+/**
+ * Exercise 2: the pool drains over two garbage collections, not one (the victim cache).
+ */
+import { Pool, gcCycle, setCleanupMode } from 'syncpool';
+import type { Exercise, Result, Table } from '../exercise.js';
+
+export interface Scenario {
+  gcs: number;
+  victim: boolean;
+  before: number;
+  after: number;
+  victimHits: number;
+  cleanups: number;
+}
+
+/** The seed's program: 100 × put(get()), `gcs` forced collections, 100 × put(get()) again. */
+async function drain(gcs: number, victim: boolean): Promise<Scenario> {
+  let newCount = 0;
+  const pool = new Pool<{ value: number }>({ new: () => ({ value: ++newCount }), victim });
+  for (let i = 0; i < 100; i++) pool.put(pool.get());
+  const before = newCount;
+  for (let i = 0; i < gcs; i++) await gcCycle();
+  for (let i = 0; i < 100; i++) pool.put(pool.get());
+  const stats = pool.stats();
+  return { gcs, victim, before, after: newCount, victimHits: stats.victimHits, cleanups: stats.cleanups };
+}
+
+/**
+ * Calls of New in the second loop for: victim on after 0, 1, 2 collections, victim off after 1.
+ * The victim cache's two-step drain is exactly 0, 0, 1 and 1.
+ */
+export function judgeDrain(scenarios: readonly Scenario[]): { counts: number[]; holds: boolean } {
+  const again = (victim: boolean, gcs: number) => {
+    const s = scenarios.find((x) => x.victim === victim && x.gcs === gcs);
+    if (s === undefined) throw new RangeError(`judgeDrain: no scenario with victim ${victim} and ${gcs} GCs`);
+    return s.after - s.before;
+  };
+  const counts = [again(true, 0), again(true, 1), again(true, 2), again(false, 1)];
+  return { counts, holds: counts.join() === '0,0,1,1' };
+}
+
+export const exercise: Exercise = {
+  id: 2,
+  slug: 'gc-drain',
+  title: 'Observe the GC drain',
+  goal: 'Put and get one item 100 times, force garbage collections, and repeat: count how often New runs, ' +
+    'after zero, one and two collections.',
+  criterion: 'Explain from the counts why two collections, not one, are needed to empty the pool: the first ' +
+    'moves the primary cache to the victim cache, the second releases the victim.',
+  analogue: 'The seed program with `Pool` and `gcCycle()`, which forces a real full V8 collection and waits for ' +
+    'the pool cleanup it causes. Automatic cleanups are switched off (`setCleanupMode(\'manual\')`) so that ' +
+    'only the forced collections count; a stray major GC would otherwise add a cleanup. The same run with ' +
+    '`victim: false` shows Go before 1.13.',
+  flags: [],
+  async run(): Promise<Result> {
+    setCleanupMode('manual');
+    const scenarios: Scenario[] = [];
+    for (const victim of [true, false]) {
+      for (const gcs of [0, 1, 2]) scenarios.push(await drain(gcs, victim));
+    }
+    const table: Table = {
+      title: 'newCount before and after the collections',
+      columns: ['victim cache', 'forced GCs', 'cleanups seen', 'newCount before', 'newCount after', 'victim hits'],
+      rows: scenarios.map((s) => [s.victim ? 'on (Go 1.13+)' : 'off (Go < 1.13)', s.gcs, s.cleanups, s.before, s.after, s.victimHits]),
+    };
+    const { counts: [c0, c1, c2, off1], holds } = judgeDrain(scenarios);
+    const counts = `New ran again ${c0}, ${c1} and ${c2} times after 0, 1 and 2 collections with the victim cache, ` +
+      `and ${off1} time after 1 collection without it`;
+    return {
+      verdict: holds ? 'holds' : 'does not hold',
+      reason: holds
+        ? `${counts}: one collection only demotes the item to the victim cache, where the next get finds it; the second releases it.`
+        : `${counts}, which is not the two-step drain (0, 0, 1 and 1) the victim cache implies.`,
+      explanation:
+        'The first loop calls New once and then recycles that one item through the private slot. The first ' +
+        'cleanup moves the primary cache (private slot and stack) to the victim cache without freeing anything, ' +
+        'so the next get misses the primary cache, finds the item in the victim\'s private slot (victim hits = 1) ' +
+        'and the put makes it primary again. After two collections the first one\'s victim has been released by ' +
+        'the second, so New runs once more. Without the victim cache a single collection empties the pool, the ' +
+        'pre-Go-1.13 behaviour that caused allocation spikes after every GC.\n\n' +
+        'Where Go differs: with GOMAXPROCS > 1 Go can call New again after a single GC, because the goroutine ' +
+        'may resume on another P after runtime.GC(), and getSlow looks only at its own P\'s victim private slot ' +
+        '(it steals from other Ps\' victim shared queues, never their private slots). One JavaScript isolate ' +
+        'has exactly one P, so here one collection never loses the item; run with --with-go to see Go with ' +
+        'GOMAXPROCS=1 and 2 side by side.',
+      tables: [table],
+      charts: [],
+      artifacts: [],
+    };
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * Writes the report directory: index.html (verdict table, inline SVG charts, explanations),
+ * report.md (the same content for terminals and GitHub, charts linked as SVG files), the chart
+ * files, and every artifact an exercise produced (raw Go-format bench output, trace.json, ...).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Outcome } from '../runner.js';
+import { renderSvg } from './charts.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+
+export interface RunInfo {
+  mode: string;
+  command: string;
+  startedAt: Date;
+  seconds: number;
+  node: string;
+  cpu: string;
+  cores: number;
+}
+
+/** A chart after rendering: where its file lives (relative to the report) and its SVG. */
+export interface RenderedChart {
+  title: string;
+  file: string;
+  svg: string;
+}
+
+export type Rendered = Map<Outcome, RenderedChart[]>;
+
+const pad = (id: number) => String(id).padStart(2, '0');
+
+/** Vega numbers clip paths clip1, clip2, ... in every SVG; inline SVGs share one id space. */
+function scopeIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+}
+
+export async function writeReport(outDir: string, outcomes: Outcome[], info: RunInfo): Promise<string[]> {
+  await mkdir(join(outDir, 'charts'), { recursive: true });
+  const written: string[] = [];
+  const put = async (name: string, content: string) => {
+    const path = join(outDir, name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+    written.push(name);
+  };
+  const rendered: Rendered = new Map();
+  for (const outcome of outcomes) {
+    const charts: RenderedChart[] = [];
+    for (const chart of outcome.result?.charts ?? []) {
+      const base = `${pad(outcome.exercise.id)}-${outcome.exercise.slug}-${chart.name}`;
+      const svg = await renderSvg(chart.spec);
+      await put(`charts/${base}.svg`, svg);
+      charts.push({ title: chart.title, file: `charts/${base}.svg`, svg: scopeIds(svg, base) });
+    }
+    rendered.set(outcome, charts);
+    for (const artifact of [...(outcome.result?.artifacts ?? []), ...(outcome.result?.go?.artifacts ?? [])]) {
+      await put(artifact.name, artifact.content);
+    }
+  }
+  await put('index.html', renderHtml(outcomes, rendered, info));
+  await put('report.md', renderMarkdown(outcomes, rendered, info));
+  return written;
+}
