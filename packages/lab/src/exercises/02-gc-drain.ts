@@ -3,6 +3,7 @@
  */
 import { Pool, gcCycle, setCleanupMode } from 'syncpool';
 import type { Exercise, Result, Table } from '../exercise.js';
+import { goProgram, goSection, type GoSection } from '../lib/go.js';
 
 export interface Scenario {
   gcs: number;
@@ -39,6 +40,24 @@ export function judgeDrain(scenarios: readonly Scenario[]): { counts: number[]; 
   return { counts, holds: counts.join() === '0,0,1,1' };
 }
 
+/** The seed program in Go (go/cmd/drain) with GOMAXPROCS 1 and 2, after 0, 1 and 2 GCs. */
+function goDrain(): Promise<GoSection> {
+  return goSection(async () => {
+    const runs = [1, 2].flatMap((procs) => [0, 1, 2].map((gcs) => ({ args: ['-gcs', String(gcs)], env: { GOMAXPROCS: String(procs) } })));
+    const results = await goProgram<{ gomaxprocs: number; gcs: number; before: number; after: number }>('drain', runs);
+    return {
+      tables: [{
+        title: 'Go: newCount before and after runtime.GC()',
+        columns: ['GOMAXPROCS', 'runtime.GC() calls', 'newCount before', 'newCount after'],
+        rows: results.map((r) => [r.gomaxprocs, r.gcs, r.before, r.after]),
+      }],
+      artifacts: [],
+      note: 'With GOMAXPROCS=2, a New after a single GC means the main goroutine resumed on the other P, whose ' +
+        'victim private slot it cannot see.',
+    };
+  });
+}
+
 export const exercise: Exercise = {
   id: 2,
   slug: 'gc-drain',
@@ -52,7 +71,7 @@ export const exercise: Exercise = {
     'only the forced collections count; a stray major GC would otherwise add a cleanup. The same run with ' +
     '`victim: false` shows Go before 1.13.',
   flags: [],
-  async run(): Promise<Result> {
+  async run(ctx): Promise<Result> {
     setCleanupMode('manual');
     const scenarios: Scenario[] = [];
     for (const victim of [true, false]) {
@@ -86,6 +105,7 @@ export const exercise: Exercise = {
       tables: [table],
       charts: [],
       artifacts: [],
+      ...(ctx.withGo ? { go: await goDrain() } : {}),
     };
   },
 };

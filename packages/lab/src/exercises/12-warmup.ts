@@ -5,6 +5,7 @@ import { Pool, gcCycle, setCleanupMode } from 'syncpool';
 import { byMode, type Exercise, type Result } from '../exercise.js';
 import { lineChart } from '../lib/chart-specs.js';
 import { findElbow, type Elbow } from '../lib/elbow.js';
+import { goProgram, goSection, type GoSection } from '../lib/go.js';
 import { round, seededRandom } from '../lib/stats.js';
 
 /** The most items one request holds at once; the workload's peak demand. */
@@ -67,6 +68,25 @@ export function judgeWarmup(ks: readonly number[], rates: readonly number[]): { 
   const range = Math.max(...rates) - min;
   const flatAfter = rates.every((rate, i) => ks[i]! < elbow.x || rate - min <= 0.1 * range);
   return { elbow, flatAfter, holds: elbow.distance >= SHARP_ELBOW && flatAfter };
+}
+
+/** The same sweep in Go (go/cmd/warmup), with runtime.GC() as the cycle. */
+function goWarmup(ks: readonly number[], cycles: number): Promise<GoSection> {
+  return goSection(async () => {
+    const results = await goProgram<{ k: number; gomaxprocs: number; startupRate: number; steadyRate: number }>(
+      'warmup', ks.map((k) => ({ args: ['-k', String(k), '-cycles', String(cycles)] })));
+    const { elbow, holds } = judgeWarmup(ks, results.map((r) => r.startupRate));
+    return {
+      tables: [{
+        title: `Go: New rate against K (GOMAXPROCS=${results[0]?.gomaxprocs ?? '?'}); elbow at K = ${elbow.x}${holds ? '' : ' (not sharp)'}`,
+        columns: ['K', 'start-up New rate', 'steady-state New rate'],
+        rows: results.map((r) => [r.k, round(r.startupRate), round(r.steadyRate)]),
+      }],
+      artifacts: [],
+      note: 'Go draws its own random demand sequence (math/rand), so individual rates differ from the TypeScript ' +
+        'run; the shape is what compares. With several Ps, items put on one P are stolen by the others.',
+    };
+  });
 }
 
 export const exercise: Exercise = {
@@ -141,6 +161,7 @@ export const exercise: Exercise = {
         }),
       }],
       artifacts: [],
+      ...(ctx.withGo ? { go: await goWarmup(ks, cycles) } : {}),
     };
   },
 };

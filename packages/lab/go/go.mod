@@ -1,0 +1,3 @@
+module syncpoollab
+
+go 1.19

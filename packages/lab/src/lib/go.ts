@@ -1,0 +1,72 @@
+/**
+ * The Go side of --with-go: runs the Go versions of the exercises (packages/lab/go, standard
+ * library only) with the `go` on PATH. Benchmarks go through `go test -bench -benchmem`, whose
+ * text the exercise parses with syncpool-bench's parseGoBench; programs under go/cmd print JSON.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Result } from '../exercise.js';
+
+const run = promisify(execFile);
+
+/** packages/lab/go, from src/lib or dist/lib alike. */
+export const GO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'go');
+
+/** GOTOOLCHAIN=local: never download a toolchain; use the Go that is installed. */
+const goEnv = (extra: Record<string, string> = {}) => ({ ...process.env, GOTOOLCHAIN: 'local', ...extra });
+
+/** The `go version` line, or undefined when Go is not on PATH. */
+async function goVersion(): Promise<string | undefined> {
+  try {
+    return (await run('go', ['version'], { env: goEnv() })).stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export type GoSection = NonNullable<Result['go']>;
+
+/**
+ * Runs an exercise's Go side when Go is installed; without Go the section says so and the
+ * exercise carries on with its TypeScript numbers.
+ */
+export async function goSection(build: () => Promise<GoSection>): Promise<GoSection> {
+  const version = await goVersion();
+  if (version === undefined) {
+    return { tables: [], artifacts: [], note: 'Go is not on PATH, so only the TypeScript numbers are shown (install golang-go and rerun with --with-go).' };
+  }
+  const section = await build();
+  return { ...section, note: `Measured with ${version}${section.note === undefined ? '.' : `. ${section.note}`}` };
+}
+
+/** `go test -run ^$ -bench REGEX -benchmem` in packages/lab/go; returns Go's benchmark text. */
+export async function goBench(regex: string, opts: { benchtime: string; cpu?: string; count?: number }): Promise<string> {
+  const args = ['test', '-run', '^$', '-bench', regex, '-benchmem', '-benchtime', opts.benchtime, '-count', String(opts.count ?? 1)];
+  if (opts.cpu !== undefined) args.push('-cpu', opts.cpu);
+  const { stdout } = await run('go', args, { cwd: GO_DIR, env: goEnv(), maxBuffer: 1 << 24, timeout: 600_000 });
+  return stdout;
+}
+
+/**
+ * Builds go/cmd/NAME once and runs it once per argument list, with extra environment (e.g.
+ * GOMAXPROCS); each run prints one JSON object.
+ */
+export async function goProgram<T>(name: string, runs: { args: string[]; env?: Record<string, string> }[]): Promise<T[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'syncpool-lab-go-'));
+  try {
+    const binary = join(dir, name);
+    await run('go', ['build', '-o', binary, `./cmd/${name}`], { cwd: GO_DIR, env: goEnv() });
+    const results: T[] = [];
+    for (const r of runs) {
+      const { stdout } = await run(binary, r.args, { env: goEnv(r.env), timeout: 120_000 });
+      results.push(JSON.parse(stdout) as T);
+    }
+    return results;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
