@@ -1,0 +1,232 @@
+// Go's poolDequeue (src/sync/poolqueue.go) over Int32 words, so that it can live in a
+// SharedArrayBuffer and be used by several threads at once.
+//
+// A fixed ring of slots plus one word, headTail, that packs two 16-bit counters:
+//
+//   headTail = head << 16 | tail      (head: the next slot to fill; tail: the oldest value)
+//
+// The values in the ring are the slots tail, tail+1, ..., head-1 (counters mod 2^16, slot index
+// = counter & (capacity-1)). Empty: head == tail. Full: tail + capacity == head (mod 2^16).
+// Packing both counters into one word is what lets a single compareExchange decide the race
+// between popHead and popTail for the last value. The capacity is at most 2^14, a quarter of the
+// counter range (Go keeps a quarter too: fullness is detected by wrapping around the ring, which
+// must never coincide with wrapping around the counter).
+//
+// Why Int32 and not Go's 64-bit word: Atomics on a BigInt64Array allocate (compareExchange costs
+// 104 B/op on Node 20, see shared/design/v8-facts.md), and Int32 Atomics allocate nothing.
+//
+// A slot holds value + 1, so 0 marks a free slot and a zero-filled buffer is a valid empty ring.
+// Go marks a free slot with a nil interface the same way.
+//
+// Who may call what:
+//   pushHead, popHead: one thread at a time, the owner (single producer).
+//   popTail: any number of threads at once.
+//
+// Memory ordering (every Atomics operation is sequentially consistent; plain accesses are
+// ordered by the atomics around them, as in the JavaScript memory model's happens-before):
+//   (1) pushHead writes the slot with a plain store, then publishes it with Atomics.add on
+//       headTail. A consumer's load or compareExchange of headTail that sees the new head is
+//       ordered after that add, so its plain read of the slot sees the value.
+//   (2) popHead and popTail claim a slot with compareExchange on headTail *before* reading it.
+//       After the claim no other consumer can claim the same counter value, and the owner cannot
+//       reuse the slot because of (3).
+//   (3) popTail hands the slot back with Atomics.store(slot, 0) *after* reading it. Until then
+//       the slot is non-zero although it lies outside tail..head, and pushHead, which loads the
+//       slot with Atomics.load before writing it, reports the ring full. Without this rule an
+//       owner that laps a slow consumer would overwrite the value the consumer is still reading.
+//   (4) ABA on headTail is harmless: a compareExchange that succeeds after the word went away
+//       and came back to the same value claims whatever the slot holds now, which was
+//       published by (1) like any other value.
+//
+// Termination (worker.terminate()): V8 stops a thread only at interrupt checks, which are at
+// function entries and loop back edges. The windows between a claim and its release in popTail
+// and popHead, and between the slot write and the publishing add in pushHead, contain neither,
+// so a terminated thread never leaves a slot claimed but unreleased. `unreleased()` counts such
+// slots so that a test can check this instead of trusting it.
+
+const COUNTER_MASK = 0xffff;
+const HEAD_ONE = 1 << 16;
+
+/** The largest capacity of a PoolDequeue: 2^14 slots, a quarter of the 16-bit counter range. */
+export const DEQUEUE_LIMIT = 1 << 14;
+/** The largest value a PoolDequeue holds: slots store value + 1 in an Int32 and 0 means free. */
+export const DEQUEUE_MAX_VALUE = 0x7ffffffe;
+
+function pack(head: number, tail: number): number {
+  return ((head & COUNTER_MASK) << 16) | (tail & COUNTER_MASK);
+}
+
+/**
+ * Go's poolDequeue: a lock-free, fixed-size, single-producer, multi-consumer ring of
+ * non-negative integers in Int32 words of a SharedArrayBuffer (or of a plain ArrayBuffer, for
+ * single-threaded use).
+ *
+ * The owner pushes and pops at the head (LIFO); any thread pops at the tail (FIFO). Share the
+ * memory with workers and construct a PoolDequeue over the same words in each of them.
+ *
+ * ```ts
+ * const sab = new SharedArrayBuffer(PoolDequeue.byteLength(1024));
+ * const d = new PoolDequeue(sab);            // word 0: headTail, words 1..1024: slots
+ * d.pushHead(7); d.popTail();                // 7 (from any thread holding `sab`)
+ * ```
+ */
+export class PoolDequeue {
+  /** The number of slots, a power of two from 2 to 2^14. */
+  readonly capacity: number;
+  private readonly words: Int32Array;
+  private readonly headTail: number;
+  private readonly slots: number;
+  private readonly mask: number;
+
+  /** Bytes needed by `new PoolDequeue(sab)` with `capacity` slots: one headTail word plus the slots. */
+  static byteLength(capacity: number): number {
+    checkCapacity(capacity);
+    return 4 * (capacity + 1);
+  }
+
+  /**
+   * @param memory the words to use: an Int32Array, or a SharedArrayBuffer viewed as one.
+   * @param capacity slots in the ring, a power of two from 2 to 2^14. Default: every word of
+   *   `memory` after the headTail word.
+   * @param headTailIndex the word holding the packed counters. Default 0.
+   * @param slotsIndex the first slot word. Default: the word after headTail.
+   *
+   * The words must be zero (an empty ring) or hold a ring left by another PoolDequeue with the
+   * same capacity. The constructor writes nothing, so every thread can construct its own.
+   */
+  constructor(memory: Int32Array | SharedArrayBuffer, capacity?: number, headTailIndex = 0, slotsIndex = headTailIndex + 1) {
+    let words: Int32Array;
+    if (memory instanceof Int32Array) words = memory;
+    else if (memory instanceof SharedArrayBuffer) words = new Int32Array(memory, 0, memory.byteLength >>> 2);
+    else throw new TypeError('PoolDequeue: memory must be an Int32Array or a SharedArrayBuffer');
+    const slotCount = capacity ?? words.length - slotsIndex;
+    checkCapacity(slotCount);
+    if (!Number.isInteger(headTailIndex) || headTailIndex < 0 || headTailIndex >= words.length) {
+      throw new RangeError(`PoolDequeue: headTailIndex ${headTailIndex} is not a word of memory (0..${words.length - 1})`);
+    }
+    if (!Number.isInteger(slotsIndex) || slotsIndex < 0 || slotsIndex + slotCount > words.length) {
+      throw new RangeError(
+        `PoolDequeue: ${slotCount} slots from word ${slotsIndex} do not fit in ${words.length} words; pass a larger memory or fewer slots`,
+      );
+    }
+    if (headTailIndex >= slotsIndex && headTailIndex < slotsIndex + slotCount) {
+      throw new RangeError('PoolDequeue: headTailIndex lies inside the slots; place it before or after them');
+    }
+    this.words = words;
+    this.capacity = slotCount;
+    this.headTail = headTailIndex;
+    this.slots = slotsIndex;
+    this.mask = slotCount - 1;
+  }
+
+  /**
+   * Adds `value` at the head. Owner only. Returns false when the ring is full, or when the head
+   * slot is still being read by a popTail of the previous lap (the ring is then full in effect).
+   */
+  pushHead(value: number): boolean {
+    if (!isValue(value)) {
+      throw new RangeError(`PoolDequeue.pushHead: ${String(value)} is not an integer from 0 to ${DEQUEUE_MAX_VALUE}`);
+    }
+    const w = this.words;
+    const ptrs = Atomics.load(w, this.headTail);
+    const head = ptrs >>> 16;
+    const tail = ptrs & COUNTER_MASK;
+    if (((tail + this.capacity) & COUNTER_MASK) === head) return false;
+    const slot = this.slots + (head & this.mask);
+    // Rule (3): a popTail that claimed this slot a lap ago may not have handed it back yet.
+    if (Atomics.load(w, slot) !== 0) return false;
+    // Rule (1): the slot is ours; nobody reads it before the add below publishes it.
+    w[slot] = value + 1;
+    // Only the owner changes head, so adding to the packed word cannot disturb tail: the add
+    // carries out of bit 31 and is dropped, which is exactly head + 1 mod 2^16.
+    Atomics.add(w, this.headTail, HEAD_ONE);
+    return true;
+  }
+
+  /** Removes and returns the value at the head (the newest), or -1 when empty. Owner only. */
+  popHead(): number {
+    const w = this.words;
+    let slot: number;
+    for (;;) {
+      const ptrs = Atomics.load(w, this.headTail);
+      const head = ptrs >>> 16;
+      const tail = ptrs & COUNTER_MASK;
+      if (head === tail) return -1;
+      // Rule (2): take the slot back from the consumers before reading it. The CAS fails if a
+      // popTail moved tail meanwhile, and then we look again (the ring may now be empty).
+      const newHead = (head - 1) & COUNTER_MASK;
+      if (Atomics.compareExchange(w, this.headTail, ptrs, pack(newHead, tail)) === ptrs) {
+        slot = this.slots + (newHead & this.mask);
+        break;
+      }
+    }
+    const value = w[slot]! - 1;
+    // No consumer can hold this slot (it was inside tail..head until our CAS) and only the owner
+    // writes slots, so a plain store frees it, as in Go.
+    w[slot] = 0;
+    return value;
+  }
+
+  /** Removes and returns the value at the tail (the oldest), or -1 when empty. Any thread. */
+  popTail(): number {
+    const w = this.words;
+    let slot: number;
+    for (;;) {
+      const ptrs = Atomics.load(w, this.headTail);
+      const head = ptrs >>> 16;
+      const tail = ptrs & COUNTER_MASK;
+      if (head === tail) return -1;
+      // Rule (2): the CAS confirms head and tail together and claims the tail slot.
+      if (Atomics.compareExchange(w, this.headTail, ptrs, pack(head, tail + 1)) === ptrs) {
+        slot = this.slots + (tail & this.mask);
+        break;
+      }
+    }
+    const value = w[slot]! - 1;
+    // Rule (3): the read above is done; from this store on, pushHead may reuse the slot.
+    Atomics.store(w, slot, 0);
+    return value;
+  }
+
+  /** The number of values between tail and head now (a snapshot while other threads run). */
+  get length(): number {
+    const ptrs = Atomics.load(this.words, this.headTail);
+    return ((ptrs >>> 16) - ptrs) & COUNTER_MASK;
+  }
+
+  /** The values from tail (oldest) to head (newest). Exact only while no thread uses the ring. */
+  values(): number[] {
+    const ptrs = Atomics.load(this.words, this.headTail);
+    const out: number[] = [];
+    for (let c = ptrs & COUNTER_MASK; c !== ptrs >>> 16; c = (c + 1) & COUNTER_MASK) {
+      out.push(Atomics.load(this.words, this.slots + (c & this.mask)) - 1);
+    }
+    return out;
+  }
+
+  /**
+   * Slots outside tail..head that are not free: claimed by a pop that has not handed them back.
+   * Zero whenever no pop is in flight; a non-zero count with every thread stopped means a thread
+   * died between a claim and its release (see "Termination" above).
+   */
+  unreleased(): number {
+    const ptrs = Atomics.load(this.words, this.headTail);
+    const head = ptrs >>> 16;
+    const free = this.capacity - ((head - ptrs) & COUNTER_MASK);
+    let count = 0;
+    for (let k = 0; k < free; k++) {
+      if (Atomics.load(this.words, this.slots + ((head + k) & this.mask)) !== 0) count++;
+    }
+    return count;
+  }
+}
+
+function isValue(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= DEQUEUE_MAX_VALUE;
+}
+
+function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 2 || capacity > DEQUEUE_LIMIT || (capacity & (capacity - 1)) !== 0) {
+    throw new RangeError(`PoolDequeue: capacity ${capacity} must be a power of two from 2 to ${DEQUEUE_LIMIT}`);
+  }
+}
