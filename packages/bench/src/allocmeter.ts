@@ -10,17 +10,23 @@ import { neverOptimize } from './v8flags.js';
 // on the sampled stack is what singles out the measured code. The profiler keeps at most 128
 // frames, so code allocating more than ~120 calls deep below the region is not counted.
 //
+// The profiler runs from the first start() to finish(). stop(), start() and reset() (the B's
+// timer, possibly called inside the benchmark loop) only allocate one marker object each, in
+// functions of their own; finish() replays the samples in allocation order (their ordinals)
+// and counts those that fall between a start and a stop. Stopping and restarting the profiler
+// instead would run inspector code inside the region whose allocations depend on how far the
+// JIT has optimized it.
+//
 // Off-heap backing stores are not heap allocations: new Uint8Array(1024) counts as 2 (the
 // JSArrayBuffer and the JSTypedArray, 184 B on the heap) while its 1024 bytes are off-heap.
 
-
 interface ProfileNode { id: number; callFrame: { functionName: string }; children: ProfileNode[] }
-interface Profile { head: ProfileNode; samples: Array<{ nodeId: number; size: number }> }
+interface Profile { head: ProfileNode; samples: Array<{ nodeId: number; ordinal: number }> }
 
 let session: Session | undefined;
 
 // An in-process (same-thread) inspector session dispatches synchronously: the callback has run
-// when post() returns, so the meter can be used inside a synchronous benchmark loop.
+// when post() returns.
 function post<T>(method: string, params?: object): T {
   if (session === undefined) {
     session = new Session();
@@ -40,61 +46,86 @@ function post<T>(method: string, params?: object): T {
 export function syncpoolBenchAllocationRegion<A, R>(fn: (arg: A) => R, arg: A): R {
   return fn(arg);
 }
-// The profiler records one frame per optimized function, not its inlined callees: were the
-// region inlined into an optimized caller, its frame would vanish from the samples. A function
-// that is never optimized is never inlined either.
-neverOptimize(syncpoolBenchAllocationRegion);
-const REGION = syncpoolBenchAllocationRegion.name;
 
-function nodesBelowRegion(head: ProfileNode): Set<number> {
-  const inside = new Set<number>();
-  const walk = (node: ProfileNode, under: boolean): void => {
-    const now = under || node.callFrame.functionName === REGION;
-    if (now) inside.add(node.id);
-    for (const child of node.children) walk(child, now);
+const markers: { last: object | undefined } = { last: undefined };
+function syncpoolBenchMarkStart(): void { markers.last = {}; }
+function syncpoolBenchMarkStop(): void { markers.last = {}; }
+function syncpoolBenchMarkReset(): void { markers.last = {}; }
+
+// The profiler records one frame per optimized function, not its inlined callees: were the
+// region or a marker inlined into an optimized caller, its frame would vanish from the
+// samples (and a marker's allocation could be optimized away). A function that is never
+// optimized is never inlined either.
+for (const f of [syncpoolBenchAllocationRegion, syncpoolBenchMarkStart, syncpoolBenchMarkStop, syncpoolBenchMarkReset]) {
+  neverOptimize(f);
+}
+const REGION = syncpoolBenchAllocationRegion.name;
+type Kind = 'start' | 'stop' | 'reset' | 'region' | 'other';
+const MARKERS = new Map<string, Kind>([
+  [syncpoolBenchMarkStart.name, 'start'], [syncpoolBenchMarkStop.name, 'stop'], [syncpoolBenchMarkReset.name, 'reset'],
+]);
+
+/** Classifies every node of the profile's call tree: a marker, below the region, or other. */
+function classify(head: ProfileNode): Map<number, Kind> {
+  const kinds = new Map<number, Kind>();
+  const walk = (node: ProfileNode, inRegion: boolean): void => {
+    const here = inRegion || node.callFrame.functionName === REGION;
+    kinds.set(node.id, MARKERS.get(node.callFrame.functionName) ?? (here ? 'region' : 'other'));
+    for (const child of node.children) walk(child, here);
   };
   walk(head, false);
-  return inside;
+  return kinds;
 }
 
 export class AllocMeter {
+  /** The functions that run inside a measured run, for the warm-up to optimize. */
+  static readonly code: Function[] = [AllocMeter.prototype.start, AllocMeter.prototype.stop, AllocMeter.prototype.reset];
+  /** Allocations counted by the last finish(). */
   allocations = 0;
-  sampledBytes = 0;
   private sampling = false;
 
-  constructor() {
-    post('HeapProfiler.enable');
-  }
-
-  get running(): boolean {
-    return this.sampling;
+  /** sample: false makes a meter that only runs its markers (to warm up code that calls it). */
+  constructor(private readonly sample = true) {
+    if (sample) post('HeapProfiler.enable');
   }
 
   start(): void {
-    if (this.sampling) return;
-    post('HeapProfiler.startSampling', {
-      samplingInterval: 1,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-    this.sampling = true;
+    if (!this.sampling && this.sample) {
+      post('HeapProfiler.startSampling', {
+        samplingInterval: 1,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+      this.sampling = true;
+    }
+    syncpoolBenchMarkStart();
   }
 
   stop(): void {
-    if (!this.sampling) return;
-    const { profile } = post<{ profile: Profile }>('HeapProfiler.stopSampling');
-    this.sampling = false;
-    const inside = nodesBelowRegion(profile.head);
-    for (const sample of profile.samples) {
-      if (!inside.has(sample.nodeId)) continue;
-      this.allocations++;
-      this.sampledBytes += sample.size;
-    }
+    if (this.sampling) syncpoolBenchMarkStop();
   }
 
   reset(): void {
-    this.stop();
-    this.allocations = 0;
-    this.sampledBytes = 0;
+    if (this.sampling) syncpoolBenchMarkReset();
+  }
+
+  /** Stops the profiler and counts the allocations under the region while the meter ran. */
+  finish(): number {
+    if (!this.sampling) return this.allocations;
+    const { profile } = post<{ profile: Profile }>('HeapProfiler.stopSampling');
+    this.sampling = false;
+    const kinds = classify(profile.head);
+    const samples = [...profile.samples].sort((a, b) => a.ordinal - b.ordinal);
+    let on = false;
+    let count = 0;
+    for (const sample of samples) {
+      const kind = kinds.get(sample.nodeId);
+      if (kind === 'start') on = true;
+      else if (kind === 'stop') on = false;
+      else if (kind === 'reset') count = 0;
+      else if (kind === 'region' && on) count++;
+    }
+    this.allocations = count;
+    return count;
   }
 }

@@ -1,4 +1,12 @@
+export { bench } from './registry.js';
+export type { BenchFunction } from './registry.js';
+export { B } from './b.js';
 export { sink } from './sink.js';
+export { BenchError } from './errors.js';
+export { runBenchFiles, findBenchFiles } from './runner.js';
+export type { RunOptions, RunResult, ProgressEvent, BenchFailure } from './runner.js';
+export { parseGoBench, parseGoBenchReport, fullName, valueOf } from './benchfmt.js';
+export type { BenchResult, BenchValue, BenchSyntaxError } from './benchfmt.js';
 export { measureMemory, prepareMemoryMeasurement } from './memory.js';
 export type { MemoryOptions, MemoryResult } from './memory.js';
 export { optimizedCode } from './optcode.js';

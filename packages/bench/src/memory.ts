@@ -62,11 +62,13 @@ export function warmUp(body: (n: number) => void, n: number, runs: number): void
 
 /**
  * Heap and off-heap bytes allocated by run(), with concurrent ArrayBuffer sweeping off.
- * As Go's runN does runtime.GC() first. The GC also finishes the ArrayBuffer sweeping left
- * over from earlier work, now that the flag is off. Then one macrotask turn: right after a
- * full GC, old space grows by ≈ 200 KB during the next synchronous stretch of code (V8
- * post-GC work) unless the event loop turns first; that turn also runs the
- * FinalizationRegistry callbacks the GC queued, as Go runs poolCleanup inside its GC.
+ * A full GC first, as Go's runN does runtime.GC(); it also finishes the ArrayBuffer sweeping
+ * left over from earlier work now that the flag is off. Then one macrotask turn: right after a
+ * full GC the JIT's own work (Sparkplug batch compiles into code space, recompiling flushed
+ * bytecode) can add ≈ 200 KB to the heap during the next synchronous stretch of code; the turn
+ * lets it happen first. It also runs the FinalizationRegistry callbacks the GC queued, as Go
+ * runs poolCleanup inside its GC. (The harness's memory pass gets the same effect
+ * synchronously from its process flags; see runner.ts.)
  */
 export async function countBytes(run: () => void): Promise<ByteMeter> {
   const restore = !startedWith(flagArg(CONCURRENT_AB_SWEEPING, false));
@@ -106,6 +108,7 @@ export async function measureMemory(body: (n: number) => void, opts: MemoryOptio
     syncpoolBenchAllocationRegion(body, allocsN);
   } finally {
     allocs.stop();
+    allocs.finish();
   }
   return {
     bytesPerOp: (bytes.heapBytes + bytes.offHeapBytes) / n,

@@ -65,8 +65,13 @@ export function neverOptimize(f: Function): void {
  * still is not optimized.
  */
 export function optimizeNow(f: Function): void {
-  native('FinalizeOptimization', '')();
+  finishCompiles();
   native('OptimizeFunctionOnNextCall', 'f')(f);
+}
+
+/** Waits for the background compile jobs in flight and installs their code. */
+export function finishCompiles(): void {
+  native('FinalizeOptimization', '')();
 }
 
 const TURBOFANNED = 1 << 6; // V8's OptimizationStatus::kTurboFanned

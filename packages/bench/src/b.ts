@@ -1,0 +1,120 @@
+/** What the B's timer drives in a pass: a stopwatch, a byte meter or an allocation counter. */
+export interface Meter {
+  start(): void;
+  stop(): void;
+  reset(): void;
+}
+
+/** Nanoseconds between start() and stop(), summed over segments. */
+export class Stopwatch implements Meter {
+  ns = 0;
+  private began = 0n;
+  private running = false;
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.began = process.hrtime.bigint();
+  }
+
+  stop(): void {
+    if (!this.running) return;
+    this.ns += Number(process.hrtime.bigint() - this.began);
+    this.running = false;
+  }
+
+  reset(): void {
+    this.ns = 0;
+    if (this.running) this.began = process.hrtime.bigint();
+  }
+}
+
+/** Runs a sub-benchmark on behalf of B.run; supplied by the pass that runs the parent. */
+export type SubRunner = (parent: B, name: string, fn: (b: B) => void) => boolean;
+
+/**
+ * The benchmark's view of a run, shaped like Go's testing.B. N is a plain data property:
+ * the loop condition `i < b.N` must cost no more than a field load.
+ */
+export class B {
+  /** Iterations to run in this call: loop `for (let i = 0; i < b.N; i++)`. */
+  N = 1;
+  /** The full name, e.g. BenchmarkPool/sub. */
+  readonly name: string;
+  /** @internal bytes per op from setBytes (gives MB/s) */
+  bytes = 0;
+  /** @internal metrics from reportMetric, cleared by resetTimer as in Go */
+  extra = new Map<string, number>();
+  /** @internal set once run() was called: the benchmark is a parent and is not measured itself */
+  hasSub = false;
+  /** @internal how often the benchmark itself stopped a running timer */
+  toggles = 0;
+  private timerOn = false;
+
+  /** @internal */
+  constructor(name: string, private readonly meter: Meter, private readonly runSub: SubRunner) {
+    this.name = name;
+  }
+
+  /** Starts timing (and memory accounting). Called automatically before the benchmark function. */
+  startTimer(): void {
+    if (this.timerOn) return;
+    this.timerOn = true;
+    this.meter.start();
+  }
+
+  /** Stops timing; use around setup work inside the loop, then startTimer(). */
+  stopTimer(): void {
+    if (!this.timerOn) return;
+    this.meter.stop();
+    this.timerOn = false;
+    this.toggles++;
+  }
+
+  /** Forgets the time and memory measured so far, and the metrics reported, as Go's ResetTimer. */
+  resetTimer(): void {
+    this.meter.reset();
+    this.extra.clear();
+  }
+
+  /** Adds a metric to the result line, e.g. b.reportMetric(p95, 'p95-ns'). Units contain no spaces. */
+  reportMetric(value: number, unit: string): void {
+    if (typeof value !== 'number') throw new TypeError(`${this.name}: reportMetric value must be a number, got ${typeof value}`);
+    if (typeof unit !== 'string' || unit === '' || /\s/.test(unit)) {
+      throw new TypeError(`${this.name}: reportMetric unit must be a non-empty string without spaces, got ${JSON.stringify(unit)}`);
+    }
+    this.extra.set(unit, value);
+  }
+
+  /** Records the bytes processed per operation; the result then shows MB/s. */
+  setBytes(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${this.name}: setBytes needs a non-negative integer, got ${String(n)}`);
+    this.bytes = n;
+  }
+
+  /**
+   * Runs fn as the sub-benchmark `${name}/${sub}` and reports whether it succeeded. A benchmark
+   * that calls run() is not measured itself; it is called once with N = 1, as in Go.
+   */
+  run(sub: string, fn: (b: B) => void): boolean {
+    if (typeof sub !== 'string') throw new TypeError(`${this.name}: run(name, fn) needs a string name`);
+    if (typeof fn !== 'function') throw new TypeError(`${this.name}: run('${sub}', fn) needs a function (b) => void`);
+    this.hasSub = true;
+    return this.runSub(this, sub, fn);
+  }
+
+  /**
+   * @internal one call of the benchmark function with N = n, timed as Go's runN. `call`
+   * makes the call (the allocs pass wraps it in its region frame).
+   */
+  runN(fn: (b: B) => void, n: number, call: (fn: (b: B) => void, b: B) => void = (f, b) => f(b)): void {
+    this.N = n;
+    this.resetTimer();
+    this.timerOn = true;
+    this.meter.start();
+    call(fn, this);
+    if (this.timerOn) this.meter.stop();
+    this.timerOn = false;
+  }
+}
+
