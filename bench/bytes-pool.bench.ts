@@ -1,0 +1,54 @@
+// The byte-buffer size sweep (issue 4; seed Task 8): a get+put through BytesPool against every
+// other way of getting n bytes. Run: npx syncpool-bench bench/bytes-pool.bench.ts
+import { createRequire } from 'node:module';
+import { bench, sink } from 'syncpool-bench';
+import { BytesPool, setCleanupMode } from 'syncpool';
+
+// typedarray-pool is CommonJS without types.
+const typedArrayPool = createRequire(import.meta.url)('typedarray-pool') as {
+  mallocUint8(n: number): Uint8Array;
+  freeUint8(buf: Uint8Array): void;
+};
+
+// Only the harness's own GCs happen during a benchmark; cleanups would make misses.
+setCleanupMode('manual');
+
+const SIZES = [16, 64, 65, 256, 1024, 4096, 16384, 65536];
+
+const pooled = new BytesPool({ zero: false });
+const zeroed = new BytesPool({ zero: 'on-put' });
+
+bench('BytesSweep', (b) => {
+  for (const size of SIZES) {
+    b.run(`size=${size}/BytesPool`, (b) => {
+      for (let i = 0; i < b.N; i++) {
+        const buf = pooled.get(size);
+        sink(buf);
+        pooled.put(buf);
+      }
+    });
+    b.run(`size=${size}/BytesPoolZeroed`, (b) => {
+      for (let i = 0; i < b.N; i++) {
+        const buf = zeroed.get(size);
+        sink(buf);
+        zeroed.put(buf);
+      }
+    });
+    b.run(`size=${size}/typedarray-pool`, (b) => {
+      for (let i = 0; i < b.N; i++) {
+        const buf = typedArrayPool.mallocUint8(size);
+        sink(buf);
+        typedArrayPool.freeUint8(buf);
+      }
+    });
+    b.run(`size=${size}/NewUint8Array`, (b) => {
+      for (let i = 0; i < b.N; i++) sink(new Uint8Array(size));
+    });
+    b.run(`size=${size}/BufferAllocUnsafe`, (b) => {
+      for (let i = 0; i < b.N; i++) sink(Buffer.allocUnsafe(size));
+    });
+    b.run(`size=${size}/BufferAlloc`, (b) => {
+      for (let i = 0; i < b.N; i++) sink(Buffer.alloc(size));
+    });
+  }
+});
