@@ -4,7 +4,7 @@ import { predictN, type Benchtime } from './benchtime.js';
 import { ByteMeter } from './bytemeter.js';
 import { Matcher, NameRegistry } from './names.js';
 import type { BenchFunction, Registered } from './registry.js';
-import { finishCompiles, fullGC, optimizeNow } from './v8flags.js';
+import { finishCompiles, fullGC, isTurboFanned, optimizeNow } from './v8flags.js';
 
 // The three measurement passes, each run in its own process over one benchmark file:
 //   timing: ns/op, with nothing observing the GC (GCProfiler costs ≈ 39 µs per GC);
@@ -138,8 +138,9 @@ export class Pass {
 
   private memory(name: string, fn: BenchFunction, n: number): void {
     const meter = new ByteMeter();
-    warmUp(new B(name, meter, this.runSub), fn, n, ByteMeter.code);
-    const b = measured(name, meter, this.runSub, fn, n);
+    const spare = new B(name, new ByteMeter(), this.runSub);
+    warmUp(spare, fn, n, ByteMeter.code);
+    const b = measured(name, meter, this.runSub, fn, n, spare);
     this.output.records.push({
       name, n: b.N, heapBytes: meter.heapBytes, offHeapBytes: meter.offHeapBytes,
       minorGCs: meter.minorGCs, majorGCs: meter.majorGCs,
@@ -148,12 +149,13 @@ export class Pass {
 
   private allocs(name: string, fn: BenchFunction, n: number): void {
     const meter = new AllocMeter();
-    warmUp(new B(name, new AllocMeter(false), this.runSub), fn, n, AllocMeter.code);
+    const spare = new B(name, new AllocMeter(false), this.runSub);
+    warmUp(spare, fn, n, AllocMeter.code);
     // One op first, to size the counted run within the sample budget.
-    measured(name, meter, this.runSub, fn, 1, syncpoolBenchAllocationRegion);
+    measured(name, meter, this.runSub, fn, 1, spare, syncpoolBenchAllocationRegion);
     const perOp = Math.max(1, meter.finish());
     const counted = Math.max(1, Math.min(n, MAX_ALLOCS_N, Math.floor(ALLOCATION_BUDGET / perOp)));
-    const b = measured(name, meter, this.runSub, fn, counted, syncpoolBenchAllocationRegion);
+    const b = measured(name, meter, this.runSub, fn, counted, spare, syncpoolBenchAllocationRegion);
     this.output.records.push({ name, n: b.N, allocations: meter.finish() });
   }
 
@@ -210,9 +212,19 @@ function warmUp(b: B, fn: BenchFunction, n: number, meterCode: Function[]): void
 
 const B_CODE = [B.prototype.startTimer, B.prototype.stopTimer, B.prototype.resetTimer];
 
-/** A GC, then one measured call of fn with N = n, its timer driving `meter`. */
+/**
+ * A GC, then one measured call of fn with N = n, its timer driving `meter`. When fn lost its
+ * optimized code since the warm-up (a deopt at the end of a previous short run, a map the
+ * code did not expect), the measured call would start in the interpreter and OSR into the loop
+ * after an iteration, allocating what the optimized loop does not: so it is recompiled first,
+ * through a call on `spare` (a B whose meter is of the same class but not the measuring one).
+ */
 function measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunction, n: number,
-  region?: (f: BenchFunction, b: B) => void): B {
+  spare: B, region?: (f: BenchFunction, b: B) => void): B {
+  if (!isTurboFanned(fn)) {
+    optimizeNow(fn);
+    spare.runN(fn, 1);
+  }
   const b = new B(name, meter, runSub);
   fullGC();
   finishCompiles();
