@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Result } from '../exercise.js';
+import { parseGoBench, valueOf } from 'syncpool-bench';
+import type { Artifact, Result } from '../exercise.js';
 
 const run = promisify(execFile);
 
@@ -44,11 +45,39 @@ export async function goSection(build: () => Promise<GoSection>): Promise<GoSect
 }
 
 /** `go test -run ^$ -bench REGEX -benchmem` in packages/lab/go; returns Go's benchmark text. */
-export async function goBench(regex: string, opts: { benchtime: string; cpu?: string; count?: number }): Promise<string> {
+async function goBench(regex: string, opts: { benchtime: string; cpu?: string; count?: number }): Promise<string> {
   const args = ['test', '-run', '^$', '-bench', regex, '-benchmem', '-benchtime', opts.benchtime, '-count', String(opts.count ?? 1)];
   if (opts.cpu !== undefined) args.push('-cpu', opts.cpu);
   const { stdout } = await run('go', args, { cwd: GO_DIR, env: goEnv(), maxBuffer: 1 << 24, timeout: 600_000 });
   return stdout;
+}
+
+export interface GoFigures {
+  nsPerOp: number;
+  bytesPerOp: number;
+  allocsPerOp: number;
+  /** GOMAXPROCS, the -P suffix. */
+  procs: number;
+}
+
+/**
+ * `go test -bench` of the benchmarks matching `regex`, parsed with syncpool-bench's parseGoBench;
+ * keyed by name without the Benchmark prefix and with -P as printed when -cpu lists several.
+ */
+export async function goBenchFigures(regex: string, artifactName: string, opts: { benchtime: string; cpu?: string }):
+  Promise<{ figures: Map<string, GoFigures>; artifact: Artifact }> {
+  const text = await goBench(regex, opts);
+  const figures = new Map<string, GoFigures>();
+  for (const r of parseGoBench(text)) {
+    const name = r.name.replace(/^Benchmark/, '') + (opts.cpu === undefined ? '' : `-${r.procs}`);
+    figures.set(name, {
+      nsPerOp: valueOf(r, 'ns/op') ?? NaN,
+      bytesPerOp: valueOf(r, 'B/op') ?? NaN,
+      allocsPerOp: valueOf(r, 'allocs/op') ?? NaN,
+      procs: r.procs,
+    });
+  }
+  return { figures, artifact: { name: `go/${artifactName}.txt`, content: text, show: 'link' } };
 }
 
 /**

@@ -74,6 +74,11 @@ export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunIn
         `${failed > 0 ? `; ${failed} failed to run` : ''}. Node ${info.node} on ${info.cores} × ${info.cpu}, ` +
         `started ${info.startedAt.toISOString()}. Reproduce with \`${info.command}\`.`,
     },
+    ...(info.mode === 'tiny' ? [{
+      kind: 'para' as const,
+      text: 'Tiny mode runs every exercise for a moment to check that it works; its timings are not ' +
+        'measurements and its verdicts are not findings. Run `npx syncpool-lab` (quick) or `--full` for those.',
+    }] : []),
     {
       kind: 'para',
       text: 'Each exercise restates a task from the sync.Pool exercises, runs the nearest honest TypeScript ' +

@@ -1,0 +1,124 @@
+/**
+ * Exercise 3: a consumer on another P takes the items a producer put: stealing across locals.
+ */
+import { SharedPool, type SharedPoolStats } from 'syncpool';
+import { byMode, type Exercise, type Result, type Table } from '../exercise.js';
+import { sum } from '../lib/stats.js';
+import { runWorkers, workerScript } from '../lib/workers.js';
+import type { StealResult, StealTask } from '../workers/steal.js';
+
+const PRODUCE = 8000;
+const CONSUMERS = 3;
+const CONSUME = 2400;
+
+export interface Trial {
+  locals: 1 | 4;
+  order: StealTask['order'];
+  hits: number;
+  misses: number;
+  exhausted: number;
+  stats: SharedPoolStats;
+}
+
+async function trial(locals: 1 | 4, order: StealTask['order']): Promise<Trial> {
+  // The creator detaches at once: every local goes to a worker.
+  const creator = SharedPool.create({ blockSize: 64, blocks: 16384, maxLocals: locals });
+  const buffer = creator.buffer;
+  creator.detach();
+  const base = { buffer, order, phase: new SharedArrayBuffer(8), produce: PRODUCE, consume: CONSUME, consumers: CONSUMERS };
+  const tasks: StealTask[] = locals === 1
+    ? [{ role: 'both', ...base }]
+    : [{ role: 'producer', ...base }, ...Array.from({ length: CONSUMERS }, () => ({ role: 'consumer' as const, ...base }))];
+  const { results } = await runWorkers<StealResult>(workerScript('steal'), tasks);
+  const observer = SharedPool.attach(buffer);
+  const stats = observer.stats();
+  observer.detach();
+  return {
+    locals,
+    order,
+    hits: sum(results.map((r) => r.hits)),
+    misses: sum(results.map((r) => r.misses)),
+    exhausted: sum(results.map((r) => r.exhausted)),
+    stats,
+  };
+}
+
+/**
+ * Consumers never put, so their own private slot and ring stay empty: with one local per thread
+ * every hit must be a steal, and once the producer has put everything every consumer get must
+ * hit. With one shared local nothing can be stolen.
+ */
+export function judgeSteal(trials: readonly Trial[]): { holds: boolean; why: string } {
+  const wanted = CONSUMERS * CONSUME;
+  const after = trials.filter((t) => t.locals === 4 && t.order === 'after');
+  const four = trials.filter((t) => t.locals === 4);
+  const one = trials.filter((t) => t.locals === 1);
+  const problems = [
+    ...(after.length === 0 ? ['no run with the producer first'] : []),
+    ...(after.every((t) => t.hits === wanted) ? [] : ['a consumer missed although the producer had put enough']),
+    ...(four.every((t) => t.stats.steals === t.hits) ? [] : ['with 4 locals the steal count differs from the consumer hits']),
+    ...(one.every((t) => t.stats.steals === 0 && t.hits === wanted) ? [] : ['the single-local run stole or missed']),
+  ];
+  return {
+    holds: problems.length === 0,
+    why: problems.length === 0
+      ? `with 4 locals every consumer hit was a steal, and with the producer done first all ${wanted} gets hit; with 1 local nothing was stolen`
+      : problems.join('; '),
+  };
+}
+
+export const exercise: Exercise = {
+  id: 3,
+  slug: 'cross-p-steal',
+  title: 'Cross-P stealing',
+  goal: 'One producer only puts, three consumers only get, on a pool shared by all of them: count the gets ' +
+    'the pool serves (hits) and those that fall through to New (misses), with 4 Ps and with 1.',
+  criterion: 'Explain why the consumers receive the items the producer put on its own P.',
+  analogue: `SharedPool, whose locals are Go's Ps and whose attached worker threads are the goroutines locked to ` +
+    `them. A producer worker takes ${PRODUCE} blocks, stamps each and puts them all back; ${CONSUMERS} consumer ` +
+    `workers take ${CONSUME} blocks each and keep them. A stamped block is a hit; an unstamped one came fresh from ` +
+    'the arena (Go\'s New) and is a miss. The producer takes its blocks before the start (the seed\'s new(int)). ' +
+    'Racing: all four threads start together at a gate, as in the seed; producer first: the consumers wait ' +
+    'until the producer has put everything. ' +
+    '"GOMAXPROCS=1" is a pool with one local: one thread runs the producer and then the consumers, as ' +
+    'goroutines take turns on one P. LockOSThread has no analogue: a worker is always its own OS thread.',
+  flags: [],
+  async run(ctx): Promise<Result> {
+    const rounds = byMode(ctx.mode, { tiny: 1, quick: 3, full: 10 });
+    const plan = [[4, 'race'], [4, 'after'], [1, 'after']] as const;
+    const trials: Trial[] = [];
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, [locals, order]] of plan.entries()) {
+        ctx.progress((r * plan.length + i) / (rounds * plan.length), `round ${r + 1}: ${locals} locals, ${order}`);
+        trials.push(await trial(locals, order));
+      }
+    }
+    const describeRun = (t: Trial) =>
+      t.locals === 1 ? '1 local (one thread)' : t.order === 'race' ? '4 locals, racing' : '4 locals, producer first';
+    const table: Table = {
+      title: `Consumer gets (${CONSUMERS} × ${CONSUME}) per run`,
+      columns: ['run', 'hits', 'misses (fresh block)', 'steals', 'private hits', 'ring-head hits', 'fresh blocks (all threads)'],
+      rows: trials.map((t) => [describeRun(t), t.hits, t.misses + t.exhausted, t.stats.steals, t.stats.privateHits, t.stats.ringHits, t.stats.fresh]),
+    };
+    const { holds, why } = judgeSteal(trials);
+    const racing = trials.filter((t) => t.locals === 4 && t.order === 'race');
+    const rates = racing.map((t) => `${Math.round((100 * t.hits) / (CONSUMERS * CONSUME))}%`).join(', ');
+    return {
+      verdict: holds ? 'holds' : 'does not hold',
+      reason: `${holds ? 'Consumers took the producer\'s items by stealing' : 'Stealing did not account for the hits'}: ${why}. ` +
+        `Racing as in the seed, the hit rate was ${rates}.`,
+      explanation:
+        'The producer\'s puts fill its own private slot and then the head of its own ring. A consumer\'s get ' +
+        'finds its private slot and its own ring empty (it never puts), so it takes the slow path: it visits the ' +
+        'other locals\' rings from localId + 1 onwards and pops the tail of the first non-empty one with a CAS. ' +
+        'That is Go\'s getSlow, and every consumer hit is such a steal (the steals column equals the hits). ' +
+        'Misses are gets that ran before the producer had put enough: the race the seed\'s program leaves open ' +
+        'is visible as a hit rate that changes from run to run. With one local the consumers share the producer\'s ' +
+        'local: they take its private slot and then its ring from the head (LIFO), and nothing is stolen — the ' +
+        'same hits, through the fast path instead of the slow one, as in Go with GOMAXPROCS=1.',
+      tables: [table],
+      charts: [],
+      artifacts: [],
+    };
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * The lab's use of syncpool-bench: run one of its benchmark files (src/benches) in fresh
+ * processes, as `go test -bench -benchmem` would, and read ns/op (median over the timing runs),
+ * B/op and allocs/op per benchmark. The Go-format text is kept as the exercise's artifact.
+ */
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runBenchFiles, valueOf } from 'syncpool-bench';
+import type { Artifact, Mode } from '../exercise.js';
+import { median } from './stats.js';
+
+export interface Figures {
+  nsPerOp: number;
+  nsSamples: number[];
+  bytesPerOp: number;
+  allocsPerOp: number;
+}
+
+/** tiny: a fixed small N, numbers only prove it runs; quick: 3 fresh processes of 100 ms; full: 6 of 1 s. */
+const SETTINGS: Record<Mode, { benchtime: string; count: number }> = {
+  tiny: { benchtime: '2000x', count: 1 },
+  quick: { benchtime: '100ms', count: 3 },
+  full: { benchtime: '1s', count: 6 },
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const benchFile = (name: string) => join(here, '..', 'benches', `${name}.bench${extname(fileURLToPath(import.meta.url))}`);
+
+export async function runLabBench(name: string, mode: Mode, progress: (fraction: number, label: string) => void):
+  Promise<{ figures: Map<string, Figures>; artifact: Artifact }> {
+  const { benchtime, count } = SETTINGS[mode];
+  const run = await runBenchFiles([benchFile(name)], {
+    benchtime,
+    count,
+    onProgress: (e) => progress(e.step / e.steps, `${e.pass} pass ${e.step + 1} of ${e.steps}`),
+    onOutput: () => { /* a benchmark's own console output is not part of the report */ },
+  });
+  if (run.failures.length > 0) {
+    throw new Error(`benchmarks in ${name}.bench failed:\n${run.failures.map((f) => `${f.name ?? f.file}: ${f.message}`).join('\n')}`);
+  }
+  const figures = new Map<string, Figures>();
+  for (const r of run.results) {
+    const key = r.name.replace(/^Benchmark/, '');
+    const ns = valueOf(r, 'ns/op') ?? NaN;
+    const previous = figures.get(key);
+    const nsSamples = [...(previous?.nsSamples ?? []), ns];
+    figures.set(key, {
+      nsPerOp: median(nsSamples),
+      nsSamples,
+      bytesPerOp: valueOf(r, 'B/op') ?? NaN,
+      allocsPerOp: valueOf(r, 'allocs/op') ?? NaN,
+    });
+  }
+  return { figures, artifact: { name: `bench/${name}.txt`, content: run.text, show: 'link' } };
+}
+
+/** The figures of one benchmark, or an error naming what ran instead. */
+export function figuresOf<F>(figures: Map<string, F>, name: string): F {
+  const f = figures.get(name);
+  if (f === undefined) throw new Error(`no result for benchmark ${name}; got ${[...figures.keys()].join(', ')}`);
+  return f;
+}
