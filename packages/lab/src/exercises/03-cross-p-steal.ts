@@ -3,6 +3,7 @@
  */
 import { SharedPool, type SharedPoolStats } from 'syncpool';
 import { byMode, type Exercise, type Result, type Table } from '../exercise.js';
+import { goProgram, goSection, type GoSection } from '../lib/go.js';
 import { sum } from '../lib/stats.js';
 import { runWorkers, workerScript } from '../lib/workers.js';
 import type { StealResult, StealTask } from '../workers/steal.js';
@@ -67,6 +68,27 @@ export function judgeSteal(trials: readonly Trial[]): { holds: boolean; why: str
   };
 }
 
+/** The seed's program in Go (go/cmd/steal): GOMAXPROCS 4 and 1, racing and producer first. */
+function goSteal(rounds: number): Promise<GoSection> {
+  return goSection(async () => {
+    const plan = [['4', true], ['4', false], ['1', true], ['4', true, false]] as const;
+    const runs = Array.from({ length: rounds }, () => plan).flat().map(([procs, race, lock]) =>
+      ({ args: ['-procs', procs, `-race=${race}`, `-lock=${lock ?? true}`] }));
+    const results = await goProgram<{ procs: number; race: boolean; lock: boolean; hits: number; misses: number }>('steal', runs);
+    return {
+      tables: [{
+        title: 'Go: the seed\'s program, 10000 puts, 3 × 3000 gets; misses = calls of New',
+        columns: ['GOMAXPROCS', 'order', 'LockOSThread', 'hits', 'misses'],
+        rows: results.map((r) => [r.procs, r.race ? 'racing' : 'producer first', r.lock ? 'yes' : 'no', r.hits, r.misses]),
+      }],
+      artifacts: [],
+      note: 'The seed counts a nil Get as a miss, but with New set Get never returns nil; go/cmd/steal counts calls ' +
+        'of New instead. With GOMAXPROCS=1 the goroutines take turns on one P; its hits come from the shared ' +
+        'queue of that P, not from stealing.',
+    };
+  });
+}
+
 export const exercise: Exercise = {
   id: 3,
   slug: 'cross-p-steal',
@@ -119,6 +141,7 @@ export const exercise: Exercise = {
       tables: [table],
       charts: [],
       artifacts: [],
+      ...(ctx.withGo ? { go: await goSteal(rounds) } : {}),
     };
   },
 };

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { optimizedCode, type CodeListing, type Instruction } from 'syncpool-bench';
 import type { Artifact, Exercise, Result, Table } from '../exercise.js';
 import { builtinCode } from '../lib/builtin-disasm.js';
+import { goObjdump, goSection, type GoSection } from '../lib/go.js';
 import { formatInstruction, successPath } from '../lib/hot-path.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +64,26 @@ export function checkSuccessPath(s: Subject): PathCheck {
     landmarks,
     text: path.map((i) => formatInstruction(i, noteOf(i))).join('\n'),
   };
+}
+
+/** The seed's steps in Go: go tool objdump of sync.(*Pool).Get and Put, and of the steal's popTail. */
+function goListing(): Promise<GoSection> {
+  return goSection(async () => {
+    const { text, functions } = await goObjdump('fastpath', String.raw`^sync\.\(\*(Pool|poolDequeue|poolChain)\)\.(Get|Put|pin|popTail|pushHead)$`);
+    return {
+      tables: [{
+        title: 'Go: LOCK-prefixed instructions per function (go tool objdump)',
+        columns: ['function', 'instructions', 'LOCK-prefixed', 'first one'],
+        rows: [...functions].map(([fn, lines]) => {
+          const locked = lines.filter((l) => /\bLOCK\b|\bXCHG/.test(l));
+          return [fn, lines.length, locked.length, locked[0]?.split(' ').slice(3).join(' ') ?? '-'];
+        }),
+      }],
+      artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
+      note: 'In Get, pool.go:132–134 are the private load (MOVQ 0(AX), CX), the clear (MOVQ $0x0, 0(AX)) and ' +
+        'the nil check (TESTQ CX, CX); the atomics live in the functions Get calls on its slow path.',
+    };
+  });
 }
 
 const last = (code: Record<string, CodeListing[]>, fn: string) => code[fn]!.at(-1)!;
@@ -201,6 +222,7 @@ export const exercise: Exercise = {
       tables: [table, stealTable],
       charts: [],
       artifacts,
+      ...(ctx.withGo ? { go: await goListing() } : {}),
     };
   },
 };

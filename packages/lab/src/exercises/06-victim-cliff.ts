@@ -5,7 +5,9 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Pool, gcCycle } from 'syncpool';
 import { byMode, type Exercise, type Result } from '../exercise.js';
 import { ByteBuffer } from '../lib/byte-buffer.js';
+import { figuresOf } from '../lib/bench.js';
 import { lineChart } from '../lib/chart-specs.js';
+import { goBenchFigures, goSection } from '../lib/go.js';
 import { round } from '../lib/stats.js';
 
 /** Buffers the loop holds at once: the items that Go's parallel goroutines would hold. */
@@ -148,6 +150,25 @@ export const exercise: Exercise = {
         }),
       }],
       artifacts: [],
+      ...(ctx.withGo ? {
+        go: await goSection(async () => {
+          // Long enough for the 100 ms GC ticker to fire several times within each benchmark.
+          const go = await goBenchFigures('^BenchmarkCliff', '06-victim-cliff', { benchtime: ctx.mode === 'tiny' ? '300ms' : '1s' });
+          const noGC = figuresOf(go.figures, 'CliffNoGC');
+          const gc = figuresOf(go.figures, 'CliffGC');
+          return {
+            tables: [{
+              title: 'Go: Get/Put of a pooled *bytes.Buffer (RunParallel), with and without runtime.GC() every 100 ms',
+              columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
+              rows: [['no GC goroutine', round(noGC.nsPerOp), round(noGC.bytesPerOp), round(noGC.allocsPerOp)],
+                ['GC every 100 ms', round(gc.nsPerOp), round(gc.bytesPerOp), round(gc.allocsPerOp)]],
+            }],
+            artifacts: [go.artifact],
+            note: 'go test prints allocs/op as an integer per op, so the few refills after each GC round to 0: Go ' +
+              'cannot show the cliff, nor switch the victim cache off.',
+          };
+        }),
+      } : {}),
     };
   },
 };

@@ -3,7 +3,9 @@
  */
 import { MutexPool, SharedPool } from 'syncpool';
 import { byMode, type Exercise, type Result } from '../exercise.js';
+import { figuresOf } from '../lib/bench.js';
 import { lineChart } from '../lib/chart-specs.js';
+import { goBenchFigures, goSection } from '../lib/go.js';
 import { round } from '../lib/stats.js';
 import { medianThroughputs, type ThroughputConfig } from '../lib/throughput.js';
 
@@ -78,6 +80,24 @@ export const exercise: Exercise = {
         }),
       }],
       artifacts: [],
+      ...(ctx.withGo ? {
+        go: await goSection(async () => {
+          const go = await goBenchFigures('^BenchmarkContended', '10-mutex-pool',
+            { benchtime: ctx.mode === 'tiny' ? '20000x' : '200ms', cpu: WORKERS.join(',') });
+          return {
+            tables: [{
+              title: 'Go: sync.Mutex-guarded slice pool against sync.Pool, RunParallel with -cpu 1,2,4 (M Get+Put pairs/s = 1000 / ns/op)',
+              columns: ['GOMAXPROCS', 'sync.Pool', 'mutex pool', 'ratio'],
+              rows: WORKERS.map((w) => {
+                const pool = 1000 / figuresOf(go.figures, `ContendedSyncPool-${w}`).nsPerOp;
+                const mutex = 1000 / figuresOf(go.figures, `ContendedMutexPool-${w}`).nsPerOp;
+                return [w, round(pool), round(mutex), round(pool / mutex)];
+              }),
+            }],
+            artifacts: [go.artifact],
+          };
+        }),
+      } : {}),
     };
   },
 };

@@ -80,22 +80,43 @@ export async function goBenchFigures(regex: string, artifactName: string, opts: 
   return { figures, artifact: { name: `go/${artifactName}.txt`, content: text, show: 'link' } };
 }
 
-/**
- * Builds go/cmd/NAME once and runs it once per argument list, with extra environment (e.g.
- * GOMAXPROCS); each run prints one JSON object.
- */
-export async function goProgram<T>(name: string, runs: { args: string[]; env?: Record<string, string> }[]): Promise<T[]> {
+/** Builds go/cmd/NAME into a temporary directory, hands the binary to `use`, and removes it. */
+async function withGoBinary<T>(name: string, use: (binary: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'syncpool-lab-go-'));
   try {
     const binary = join(dir, name);
     await run('go', ['build', '-o', binary, `./cmd/${name}`], { cwd: GO_DIR, env: goEnv() });
+    return await use(binary);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `go tool objdump -s SYMBOLS` of go/cmd/NAME: Go's own listing, per function. */
+export async function goObjdump(name: string, symbols: string): Promise<{ text: string; functions: Map<string, string[]> }> {
+  const text = await withGoBinary(name, async (binary) =>
+    (await run('go', ['tool', 'objdump', '-s', symbols, binary], { env: goEnv(), maxBuffer: 1 << 24 })).stdout);
+  const functions = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const fn = /^TEXT (\S+)\(SB\)/.exec(line);
+    if (fn !== null) functions.set(fn[1]!, current = []);
+    else if (line.trim() !== '') current?.push(line.trim().replace(/\s+/g, ' '));
+  }
+  return { text, functions };
+}
+
+/**
+ * Builds go/cmd/NAME once and runs it once per argument list, with extra environment (e.g.
+ * GOMAXPROCS); each run prints one JSON object.
+ */
+export function goProgram<T>(name: string, runs: { args: string[]; env?: Record<string, string> }[]): Promise<T[]> {
+  return withGoBinary(name, async (binary) => {
     const results: T[] = [];
     for (const r of runs) {
       const { stdout } = await run(binary, r.args, { env: goEnv(r.env), timeout: 120_000 });
       results.push(JSON.parse(stdout) as T);
     }
     return results;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
