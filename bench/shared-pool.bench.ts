@@ -1,0 +1,163 @@
+// SharedPool (issue 5): the cost of each path of get/put in one thread, throughput with 1, 2 and
+// 4 worker threads against MutexPool, and the record padding (pad 128 against pad 0).
+// Run: node packages/bench/dist/cli.js bench/shared-pool.bench.ts   (after npm run build)
+//
+// Paths, one thread (ns/op is per iteration of the loop shown):
+//   PrivateHit      get+put on one local: the fast path. Against Pool's get+put (the in-isolate
+//                   pool) and MutexPool's.
+//   PrivateThenRing put x, put y, get, get: x through the private slot, y through the ring head,
+//                   so a ring pair costs (this - PrivateHit).
+//   Steal           A's private slot stays full, so A's put goes to A's ring; B (private and ring
+//                   empty) steals it from A's ring tail: one ring push plus one steal per op.
+//   Exhausted       a get with nothing pooled and every block handed out: the whole slow path
+//                   (own ring, every other ring, the arena counter), returning -1.
+// Parallel: b.N get+put pairs split over K workers, each on its own local (Go's BenchmarkPool
+// under RunParallel); the time is the wall time of the slowest worker.
+import { Worker } from 'node:worker_threads';
+import { bench, sink } from 'syncpool-bench';
+import { MutexPool, Pool, SharedPool, setCleanupMode } from 'syncpool';
+
+setCleanupMode('manual');
+
+const geometry = { blockSize: 64, blocks: 64, maxLocals: 8 };
+
+bench('SharedPoolPaths', (b) => {
+  const pool = new Pool({ new: () => ({ payload: 0 }) });
+  b.run('PrivateHit/Pool', (b) => {
+    for (let i = 0; i < b.N; i++) {
+      const x = pool.get();
+      sink(x);
+      pool.put(x);
+    }
+  });
+  const shared = SharedPool.create(geometry);
+  b.run('PrivateHit/SharedPool', (b) => {
+    for (let i = 0; i < b.N; i++) {
+      const id = shared.get();
+      sink(id);
+      shared.put(id);
+    }
+  });
+  const mutex = MutexPool.create(geometry);
+  b.run('PrivateHit/MutexPool', (b) => {
+    for (let i = 0; i < b.N; i++) {
+      const id = mutex.get();
+      sink(id);
+      mutex.put(id);
+    }
+  });
+  const ringPool = SharedPool.create(geometry);
+  const [x, y] = [ringPool.get(), ringPool.get()];
+  b.run('PrivateThenRing/SharedPool', (b) => {
+    for (let i = 0; i < b.N; i++) {
+      ringPool.put(x);
+      ringPool.put(y);
+      sink(ringPool.get());
+      sink(ringPool.get());
+    }
+  });
+  const victim = SharedPool.create(geometry);
+  const thief = SharedPool.attach(victim.buffer);
+  victim.put(victim.get()); // stays in victim's private slot
+  let moving = victim.get();
+  b.run('Steal/SharedPool', (b) => {
+    for (let i = 0; i < b.N; i++) {
+      victim.put(moving); // private full: onto victim's ring
+      moving = thief.get(); // thief's private and ring are empty: steal
+    }
+    sink(moving);
+  });
+  const empty = SharedPool.create({ ...geometry, blocks: 1 });
+  for (let id = 0; id < geometry.maxLocals - 1; id++) SharedPool.attach(empty.buffer);
+  sink(empty.get()); // the only block, never returned
+  b.run('Exhausted/SharedPool', (b) => {
+    for (let i = 0; i < b.N; i++) sink(empty.get());
+  });
+});
+
+// Worker threads running get+put pairs on command. Control words: generation (bumped to start
+// a round), iterations per worker, workers ready, workers done.
+const GENERATION = 0;
+const ITERATIONS = 1;
+const READY = 2;
+const DONE = 3;
+
+const workerSource = `
+const { workerData } = require('node:worker_threads');
+import(workerData.lib).then((lib) => {
+  const Pool = workerData.kind === 'MutexPool' ? lib.MutexPool : lib.SharedPool;
+  const pool = Pool.attach(workerData.buffer);
+  const control = new Int32Array(workerData.control);
+  const holder = { id: 0 };
+  function pairs(n) {
+    for (let i = 0; i < n; i++) {
+      const id = pool.get();
+      holder.id = id;
+      pool.put(id);
+    }
+  }
+  let generation = 0;
+  Atomics.add(control, ${READY}, 1);
+  Atomics.notify(control, ${READY});
+  for (;;) {
+    Atomics.wait(control, ${GENERATION}, generation);
+    generation = Atomics.load(control, ${GENERATION});
+    pairs(Atomics.load(control, ${ITERATIONS}));
+    Atomics.add(control, ${DONE}, 1);
+    Atomics.notify(control, ${DONE});
+  }
+});
+`;
+
+interface Team {
+  run(pairs: number): void;
+}
+
+/** Blocks until control[word] reaches `target` (the main thread of Node may Atomics.wait). */
+function waitFor(control: Int32Array, word: number, target: number): void {
+  for (let seen = Atomics.load(control, word); seen < target; seen = Atomics.load(control, word)) {
+    Atomics.wait(control, word, seen);
+  }
+}
+
+const teams = new Map<string, Team>();
+function team(kind: 'SharedPool' | 'MutexPool', workers: number, pad: number): Team {
+  const key = `${kind}/${workers}/${pad}`;
+  const existing = teams.get(key);
+  if (existing !== undefined) return existing;
+  const pool = (kind === 'SharedPool' ? SharedPool : MutexPool).create({ ...geometry, pad });
+  // The workers take locals 0..K-1, adjacent records: with pad 0, locals 0 and 1 share a line.
+  pool.detach();
+  const control = new Int32Array(new SharedArrayBuffer(16));
+  const lib = import.meta.resolve('syncpool');
+  for (let w = 0; w < workers; w++) {
+    new Worker(workerSource, { eval: true, workerData: { lib, kind, buffer: pool.buffer, control: control.buffer } }).unref();
+  }
+  waitFor(control, READY, workers);
+  const made: Team = {
+    run(pairs) {
+      Atomics.store(control, DONE, 0);
+      Atomics.store(control, ITERATIONS, Math.ceil(pairs / workers));
+      Atomics.add(control, GENERATION, 1);
+      Atomics.notify(control, GENERATION);
+      waitFor(control, DONE, workers);
+    },
+  };
+  teams.set(key, made);
+  return made;
+}
+
+bench('SharedPoolParallel', (b) => {
+  for (const workers of [1, 2, 4]) {
+    for (const kind of ['SharedPool', 'MutexPool'] as const) {
+      b.run(`workers=${workers}/${kind}`, (b) => team(kind, workers, 128).run(b.N));
+    }
+  }
+});
+
+// Two workers on private hits: each writes its private slot and a counter on every operation.
+// With pad 0 the records are 40 bytes apart and locals 0 and 1 (bytes 128..207 of the buffer)
+// write the same 64-byte line (false sharing); with pad 128 they are two lines apart.
+bench('SharedPoolPad', (b) => {
+  for (const pad of [128, 0]) b.run(`pad=${pad}/workers=2`, (b) => team('SharedPool', 2, pad).run(b.N));
+});
