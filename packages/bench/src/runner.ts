@@ -132,24 +132,36 @@ function byName(output: PassOutput | undefined): Map<string, PassRecord> {
   return new Map((output?.records ?? []).map((r) => [r.name, r]));
 }
 
-/** One result line's values from a timing record and the memory and allocs records of its name. */
+/**
+ * One result line's values from a timing record and the memory and allocs records of its name.
+ * As in Go, a metric the benchmark reported under a built-in unit (ns/op, MB/s, B/op,
+ * allocs/op) replaces the measured one.
+ */
 function merge(t: PassRecord, mem: PassRecord | undefined, alloc: PassRecord | undefined): LineValues {
-  const ns = (t.ns ?? 0) / t.n;
+  const reported = new Map(t.extra ?? []);
+  const builtin = (unit: string, measured: number): number => {
+    const v = reported.get(unit);
+    reported.delete(unit);
+    return v ?? measured;
+  };
   const seconds = (t.ns ?? 0) / 1e9;
   const bytes = t.bytesPerOpSet ?? 0;
   const memN = mem?.n ?? 1;
-  const extra: Array<[string, number]> = [...(t.extra ?? [])];
-  extra.push(['offheap-B/op', (mem?.offHeapBytes ?? 0) / memN]);
-  extra.push(['minor-GCs/op', (mem?.minorGCs ?? 0) / memN]);
-  extra.push(['major-GCs/op', (mem?.majorGCs ?? 0) / memN]);
-  return {
+  const values: LineValues = {
     n: t.n,
-    nsPerOp: ns,
-    mbPerSec: bytes > 0 && seconds > 0 ? (bytes * t.n) / 1e6 / seconds : 0,
-    extra,
-    bytesPerOp: ((mem?.heapBytes ?? 0) + (mem?.offHeapBytes ?? 0)) / memN,
-    allocsPerOp: (alloc?.allocations ?? 0) / (alloc?.n ?? 1),
+    nsPerOp: builtin('ns/op', (t.ns ?? 0) / t.n),
+    mbPerSec: builtin('MB/s', bytes > 0 && seconds > 0 ? (bytes * t.n) / 1e6 / seconds : 0),
+    bytesPerOp: builtin('B/op', ((mem?.heapBytes ?? 0) + (mem?.offHeapBytes ?? 0)) / memN),
+    allocsPerOp: builtin('allocs/op', (alloc?.allocations ?? 0) / (alloc?.n ?? 1)),
+    extra: [],
   };
+  values.extra = [
+    ...reported,
+    ['offheap-B/op', (mem?.offHeapBytes ?? 0) / memN],
+    ['minor-GCs/op', (mem?.minorGCs ?? 0) / memN],
+    ['major-GCs/op', (mem?.majorGCs ?? 0) / memN],
+  ];
+  return values;
 }
 
 function toValues(v: LineValues): BenchValue[] {
