@@ -39,9 +39,10 @@
 //       published by (1) like any other value.
 //
 // Termination (worker.terminate()): V8 stops a thread only at interrupt checks, which are at
-// function entries and loop back edges. The windows between a claim and its release in popTail
-// and popHead, and between the slot write and the publishing add in pushHead, contain neither,
-// so a terminated thread never leaves a slot claimed but unreleased. `unreleased()` counts such
+// function entries and loop back edges (returns and builtin calls such as Atomics have none).
+// The windows from the claiming CAS in claim() to the release in popTail or popHead, and from
+// the slot write to the publishing add in pushHead, contain neither, so a terminated thread
+// never leaves a slot claimed but unreleased. `unreleased()` counts such
 // slots so that a test can check this instead of trusting it.
 
 const COUNTER_MASK = 0xffff;
@@ -145,47 +146,41 @@ export class PoolDequeue {
 
   /** Removes and returns the value at the head (the newest), or -1 when empty. Owner only. */
   popHead(): number {
-    const w = this.words;
-    let slot: number;
-    for (;;) {
-      const ptrs = Atomics.load(w, this.headTail);
-      const head = ptrs >>> 16;
-      const tail = ptrs & COUNTER_MASK;
-      if (head === tail) return -1;
-      // Rule (2): take the slot back from the consumers before reading it. The CAS fails if a
-      // popTail moved tail meanwhile, and then we look again (the ring may now be empty).
-      const newHead = (head - 1) & COUNTER_MASK;
-      if (Atomics.compareExchange(w, this.headTail, ptrs, pack(newHead, tail)) === ptrs) {
-        slot = this.slots + (newHead & this.mask);
-        break;
-      }
-    }
-    const value = w[slot]! - 1;
-    // No consumer can hold this slot (it was inside tail..head until our CAS) and only the owner
-    // writes slots, so a plain store frees it, as in Go.
-    w[slot] = 0;
+    const slot = this.claim(true);
+    if (slot < 0) return -1;
+    const value = this.words[slot]! - 1;
+    // No consumer can hold this slot (it was inside tail..head until the claim) and only the
+    // owner writes slots, so a plain store frees it, as in Go.
+    this.words[slot] = 0;
     return value;
   }
 
   /** Removes and returns the value at the tail (the oldest), or -1 when empty. Any thread. */
   popTail(): number {
+    const slot = this.claim(false);
+    if (slot < 0) return -1;
+    const value = this.words[slot]! - 1;
+    // Rule (3): the read above is done; from this store on, pushHead may reuse the slot.
+    Atomics.store(this.words, slot, 0);
+    return value;
+  }
+
+  /**
+   * Rule (2): claims the slot of the newest (atHead) or the oldest value with one CAS on
+   * headTail, which confirms head and tail together; retries when another thread moved either
+   * meanwhile (the ring may then be empty). Returns the slot's word index, or -1 when empty.
+   */
+  private claim(atHead: boolean): number {
     const w = this.words;
-    let slot: number;
     for (;;) {
       const ptrs = Atomics.load(w, this.headTail);
       const head = ptrs >>> 16;
       const tail = ptrs & COUNTER_MASK;
       if (head === tail) return -1;
-      // Rule (2): the CAS confirms head and tail together and claims the tail slot.
-      if (Atomics.compareExchange(w, this.headTail, ptrs, pack(head, tail + 1)) === ptrs) {
-        slot = this.slots + (tail & this.mask);
-        break;
-      }
+      const taken = atHead ? head - 1 : tail;
+      const next = atHead ? pack(taken, tail) : pack(head, tail + 1);
+      if (Atomics.compareExchange(w, this.headTail, ptrs, next) === ptrs) return this.slots + (taken & this.mask);
     }
-    const value = w[slot]! - 1;
-    // Rule (3): the read above is done; from this store on, pushHead may reuse the slot.
-    Atomics.store(w, slot, 0);
-    return value;
   }
 
   /** The number of values between tail and head now (a snapshot while other threads run). */
