@@ -154,13 +154,13 @@ export class SharedPool extends SharedAttachment {
 
   /** pushHead that waits out a stealer still reading the head slot (see the file comment). */
   private push(ring: PoolDequeue, id: number): void {
-    while (!ring.pushHead(id)) {
+    for (let waited = false; !ring.pushHead(id); waited = true) {
       if (ring.length === ring.capacity) {
         // Full is impossible with distinct blocks, so some block was put twice.
         throw new PoolError(this.layout.name, `put(${id}): the ring is full, so a block was put twice; ` +
           'create the pool with debug: true to catch the first double put');
       }
-      this.count(R_WAITS);
+      if (!waited) this.count(R_WAITS);
     }
   }
 
