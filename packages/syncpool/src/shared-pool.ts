@@ -46,11 +46,27 @@ import {
  *
  * - get(): private slot, own ring head, other rings' tails starting after localId, a fresh
  *   block, -1 (Go's Get order). put(id): private slot if empty, else own ring head.
- * - A private hit (get or put) uses no Atomics and allocates nothing.
- * - An attachment belongs to the thread that attached; do not share it between threads.
+ * - A private hit (get or put) uses no Atomics and allocates nothing
+ *   (test/shared-pool-fastpath.test.ts reads it from TurboFan's code).
+ * - A put never fails and never loses a block: every ring has room for the whole arena.
+ * - An attachment belongs to the thread that attached; do not share it between threads. Call
+ *   detach() when the thread is done, so that its private block becomes stealable; for a
+ *   thread that ended without it (worker.terminate(), an uncaught error), call reclaim(localId)
+ *   from another attached thread after the worker's 'exit' event. Blocks the dead thread held
+ *   are lost; census() counts them.
+ * - stats() sums counters over all locals; census() lists where every block is (exact only
+ *   while no thread uses the pool).
+ * - Limits: blocks <= 16384 (2^14, the ring limit), maxLocals <= 1024, blockSize < 2^31. pad
+ *   (default 128, Go's) spaces the per-thread records; pad 0 packs them, for the false-sharing
+ *   experiment of seed Task 9.
  * - Bad ids throw TypeError or RangeError. Whether `id` is currently handed out is checked only
  *   with `debug: true` (PoolError), because the check needs an Atomics compareExchange per put.
  * - Every throw leaves the pool unchanged.
+ *
+ * Differences from Go, where JavaScript forces them: items are block ids of one fixed arena
+ * rather than arbitrary values; the arena plays New (get returns -1 once it is used up); there
+ * is no victim cache, because the garbage collector never frees the arena; a thread has to
+ * attach, detach or be reclaimed explicitly, where Go's runtime knows its Ps.
  */
 export class SharedPool extends SharedAttachment {
   private readonly privateSlot: number;
