@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loaderArgs } from './loader.js';
 import { parseOptCode, type CodeListing } from './optlisting.js';
 
@@ -18,7 +19,8 @@ export interface OptimizedCodeOptions {
 /**
  * Runs `scriptPath` under `node --print-opt-code --print-opt-source` and returns TurboFan's
  * x64 listings of the named functions: every listing V8 printed (OSR code, reoptimizations
- * after a deopt), in order; the last one is the code that ran last.
+ * after a deopt), in order, the main thread's first, then any workers'. The script runs in a
+ * temporary working directory, with --no-concurrent-recompilation.
  *
  * The script must warm up the functions until TurboFan optimizes them (a hot loop, or
  * %OptimizeFunctionOnNextCall with --allow-natives-syntax in nodeArgs). V8 lists a class method
@@ -39,18 +41,30 @@ export async function optimizedCode(
   const script = resolve(scriptPath);
   // One name: let V8 print only that function. Several: print everything and pick here.
   const filter = functionNames.length === 1 ? [`--print-opt-code-filter=${functionNames[0]}`] : [];
+  // Compiling on the main thread makes a hot function's listing certain: a background compile
+  // can still be queued when a short script ends. The generated code is the same.
+  // Each isolate (the main thread, tsx's loader thread, workers) prints its listings into a
+  // file of its own: on a shared stdout their lines interleave mid-line. The files land in the
+  // script's working directory, a fresh temporary one.
   const argv = [
-    ...loaderArgs(script), '--print-opt-code', '--print-opt-source', ...filter,
-    ...(opts.nodeArgs ?? []), script, ...(opts.args ?? []),
+    ...loaderArgs(script), '--print-opt-code', '--print-opt-source', '--no-concurrent-recompilation',
+    '--redirect-code-traces', ...filter, ...(opts.nodeArgs ?? []), script, ...(opts.args ?? []),
   ];
-  const { code, stdout, stderr } = await run(argv, opts.timeoutMs ?? 60_000);
-  if (code !== 0) {
-    throw new Error(`optimizedCode: node ${argv.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`);
+  const cwd = mkdtempSync(join(tmpdir(), 'syncpool-optcode-'));
+  let listings: CodeListing[];
+  try {
+    const { code, stderr } = await run(argv, cwd, opts.timeoutMs ?? 60_000);
+    if (code !== 0) {
+      throw new Error(`optimizedCode: node ${argv.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`);
+    }
+    listings = readdirSync(cwd).filter((f) => /^code-\d+-\d+\.asm$/.test(f)).sort()
+      .flatMap((f) => parseOptCode(readFileSync(join(cwd, f), 'utf8'), opts.flagCalls));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
   }
-  const listings = parseOptCode(stdout, opts.flagCalls);
   const result: Record<string, CodeListing[]> = {};
   for (const name of functionNames) {
-    result[name] = listings.filter((l) => l.name === name);
+    result[name] = listings.filter((l) => l.name === name && !LOADER.test(l.script));
     if (result[name].length === 0) {
       throw new Error(`optimizedCode: TurboFan never optimized ${name} in ${scriptPath}: call it in a hot loop, ` +
         'or force it with %OptimizeFunctionOnNextCall (nodeArgs: [\'--allow-natives-syntax\']); ' +
@@ -60,14 +74,15 @@ export async function optimizedCode(
   return result;
 }
 
-function run(argv: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** tsx's loader and esbuild run in an isolate of their own; their functions are not the script's. */
+const LOADER = /[\\/]node_modules[\\/](tsx|esbuild)[\\/]/;
+
+function run(argv: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
-    const out: Buffer[] = [];
+    const child = spawn(process.execPath, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'], timeout: timeoutMs });
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (code) => done({ code, stderr: Buffer.concat(err).toString() }));
   });
 }

@@ -32,6 +32,8 @@ export interface Instruction {
 
 export interface CodeListing {
   name: string;
+  /** The script the function comes from, as V8 names it (a path, or node:... for Node's own). */
+  script: string;
   kind: string;
   optimizationId: number;
   /** Script offset where the function starts. */
@@ -45,7 +47,7 @@ export interface CodeListing {
   flaggedCalls: Instruction[];
 }
 
-interface FunctionSource { optimizationId: number; script: string; name: string; start: number; text: string }
+interface FunctionSource { optimizationId: number; inlineIndex: number; script: string; name: string; start: number; text: string }
 
 const INSTRUCTION = /^(0x[0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+(.*)$/;
 const FUNCTION_SOURCE = /^--- FUNCTION SOURCE \((.*):([^:()]*)\) id\{(\d+),(-?\d+)\} start\{(\d+)\} ---$/;
@@ -129,6 +131,7 @@ function parseBlock(lines: string[], sources: FunctionSource[]): CodeListing {
   }
   const optimizationId = Number(header.get('optimization_id') ?? -1);
   const mine = sources.filter((f) => f.optimizationId === optimizationId);
+  const own = mine.find((f) => f.inlineIndex === -1);
   // Invariant: positions are sorted by pc offset; an instruction belongs to the last entry at
   // or before its offset.
   let p = -1;
@@ -142,6 +145,7 @@ function parseBlock(lines: string[], sources: FunctionSource[]): CodeListing {
   }
   return {
     name: header.get('name') ?? '',
+    script: own?.script ?? '',
     kind: header.get('kind') ?? '',
     optimizationId,
     sourcePosition: Number(header.get('source_position') ?? -1),
@@ -161,7 +165,7 @@ function parseFunctionSources(lines: string[]): FunctionSource[] {
     const end = lines.indexOf('--- END ---', i + 1);
     if (end < 0) break;
     found.push({
-      script: m[1] ?? '', name: m[2] ?? '', optimizationId: Number(m[3]), start: Number(m[5]),
+      script: m[1] ?? '', name: m[2] ?? '', optimizationId: Number(m[3]), inlineIndex: Number(m[4]), start: Number(m[5]),
       text: lines.slice(i + 1, end).join('\n'),
     });
     i = end;
@@ -169,7 +173,7 @@ function parseFunctionSources(lines: string[]): FunctionSource[] {
   return found;
 }
 
-/** Every optimized-code listing in the text, in the order V8 printed them. */
+/** Every optimized-code listing in the text of one isolate, in the order V8 printed them. */
 export function parseOptCode(text: string, flagCalls: RegExp = /^Atomics/): CodeListing[] {
   const lines = text.split(/\r?\n/);
   const sources = parseFunctionSources(lines);

@@ -35,6 +35,8 @@ export interface PassRecord {
   minorGCs?: number;
   majorGCs?: number;
   allocations?: number;
+  /** timing pass: the fastest re-timed ns/op, when within FLOOR_FACTOR of the empty loop. */
+  nearFloorNs?: number;
 }
 
 export interface PassFailure { name: string; message: string }
@@ -54,6 +56,9 @@ const MAX_TOGGLES = 2000;
 /** The empty-loop floor: the fastest of FLOOR_RUNS runs of FLOOR_NS each, whatever --benchtime says. */
 const FLOOR_NS = 10e6;
 const FLOOR_RUNS = 5;
+/** Results under this multiple of the floor are re-timed; under FLOOR_FACTOR they are flagged. */
+const FLOOR_SUSPECT = 4;
+export const FLOOR_FACTOR = 2;
 
 function describe(err: unknown): string {
   if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
@@ -132,9 +137,19 @@ export class Pass {
   /** Go's launch(): grow N until the benchtime is reached. b already ran once with N = 1. */
   private time(b: B, fn: BenchFunction, watch: Stopwatch): void {
     grow(b, fn, watch, this.config.benchtime);
-    this.output.records.push({
-      name: b.name, n: b.N, ns: watch.ns, bytesPerOpSet: b.bytes, extra: [...b.extra],
-    });
+    const record: PassRecord = { name: b.name, n: b.N, ns: watch.ns, bytesPerOpSet: b.bytes, extra: [...b.extra] };
+    this.output.records.push(record);
+    // Dead-code check: a result near the empty loop's time is re-timed as the floor was, the
+    // fastest of short runs, so that load on the machine cannot hide it (or fake it).
+    const floor = this.output.floorNs ?? 0;
+    if (watch.ns / b.N >= FLOOR_SUSPECT * floor) return;
+    const n = Math.max(1, Math.round(FLOOR_NS / Math.max(watch.ns / b.N, 0.01)));
+    let fastest = Infinity;
+    for (let i = 0; i < FLOOR_RUNS; i++) {
+      b.runN(fn, n);
+      fastest = Math.min(fastest, watch.ns / n);
+    }
+    if (fastest < FLOOR_FACTOR * floor) record.nearFloorNs = fastest;
   }
 
   private memory(name: string, fn: BenchFunction, n: number): void {

@@ -10,7 +10,7 @@ import { BenchError } from './errors.js';
 import { resultLine, withProcs, type LineValues } from './format.js';
 import { loaderArgs } from './loader.js';
 import { Matcher } from './names.js';
-import type { PassConfig, PassKind, PassOutput, PassRecord } from './passes.js';
+import { FLOOR_FACTOR, type PassConfig, type PassKind, type PassOutput, type PassRecord } from './passes.js';
 import { ALLOCATION_FOLDING, CONCURRENT_AB_SWEEPING, flagArg } from './v8flags.js';
 
 export interface RunOptions {
@@ -51,8 +51,6 @@ export const PASS_FLAGS: Record<PassKind, string[]> = {
 };
 
 const BENCH_FILE = /\.bench\.(ts|mts|js|mjs)$/;
-/** A result within this factor of the empty loop's ns/op is flagged as possibly optimized away. */
-const FLOOR_FACTOR = 2;
 
 /** Benchmark files named by `paths`: files as given, directories searched for *.bench.{ts,js,mts,mjs}. */
 export function findBenchFiles(paths: string[]): string[] {
@@ -240,11 +238,10 @@ export async function runBenchFiles(files: string[], opts: RunOptions = {}): Pro
           const list = merged.get(r.name) ?? [];
           list.push({ name: r.name, values: merge(r, mem.get(r.name), alloc.get(r.name)), timing: r });
           merged.set(r.name, list);
-          const floor = t.floorNs ?? 0;
-          const ns = (r.ns ?? 0) / r.n;
-          if (floor > 0 && ns < FLOOR_FACTOR * floor && !out.warnings.some((w) => w.startsWith(`${withProcs(r.name, procs)}:`))) {
-            out.warnings.push(`${withProcs(r.name, procs)}: ${ns.toFixed(3)} ns/op is within ${FLOOR_FACTOR}× of an empty loop ` +
-              `(${floor.toFixed(3)} ns/op): the optimizer may have removed the work; pass its results to sink()`);
+          const best = r.nearFloorNs;
+          if (best !== undefined && !out.warnings.some((w) => w.startsWith(`${withProcs(r.name, procs)}:`))) {
+            out.warnings.push(`${withProcs(r.name, procs)}: ${best.toFixed(3)} ns/op is within ${FLOOR_FACTOR}× of an empty loop ` +
+              `(${(t.floorNs ?? 0).toFixed(3)} ns/op): the optimizer may have removed the work; pass its results to sink()`);
           }
         }
       }
