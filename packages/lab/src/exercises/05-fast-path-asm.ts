@@ -13,26 +13,36 @@ import { formatInstruction, successPath } from '../lib/hot-path.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const script = (name: string) => join(here, '..', 'scripts', `${name}${extname(fileURLToPath(import.meta.url))}`);
 
-/** What to point at on a success path, recognised by the source each instruction came from. */
+/**
+ * What to point at on a success path. Landmarks are found in order, each after the previous one,
+ * and may refer to the ones found before (the clear writes the address the load read).
+ */
 interface Landmark {
   label: string;
-  matches: (i: Instruction) => boolean;
+  matches: (i: Instruction, before: readonly Instruction[]) => boolean;
 }
 
 interface Subject {
   title: string;
   fn: string;
   listing: CodeListing;
-  /** The instruction the success path must pass through: the load of the private slot. */
+  /** An instruction the success path must pass through. */
   through: (i: Instruction) => boolean;
   landmarks: Landmark[];
 }
 
 const src = (i: Instruction, re: RegExp) => re.test(i.source?.text ?? '');
-/** A load from an object field or array element (not a spill slot on the stack: [rbp±..], [rsp±..]). */
-const isLoad = (i: Instruction) => i.mnemonic.startsWith('mov') && /,\[(?!rbp|rsp)\w+\+/.test(i.operands);
-const isStore = (i: Instruction) => i.mnemonic.startsWith('mov') && /^\[/.test(i.operands);
+const memory = (i: Instruction | undefined) => /\[[^\]]+\]/.exec(i?.operands ?? '')?.[0];
+const isMov = (i: Instruction) => i.mnemonic.startsWith('mov');
+/** A load from an object field (not a spill slot on the stack: [rbp±..], [rsp±..]). */
+const isLoad = (i: Instruction) => isMov(i) && /,\[(?!rbp|rsp)\w+\+/.test(i.operands);
+const isStore = (i: Instruction) => isMov(i) && /^\[/.test(i.operands);
+/** Typed-array element accesses: an [base+index*4] operand. */
+const ELEMENT = /\[\w+\+\w+\*4\]/;
+const isElementLoad = (i: Instruction) => isMov(i) && /^\w+,/.test(i.operands) && ELEMENT.test(i.operands);
+const isElementStore = (i: Instruction) => isStore(i) && ELEMENT.test(i.operands);
 const isBranch = (i: Instruction) => i.mnemonic.startsWith('j') && i.mnemonic !== 'jmp';
+const emptyCheck: Landmark = { label: 'empty check', matches: isBranch };
 const returns: Landmark = { label: 'return', matches: (i) => i.mnemonic.startsWith('ret') };
 
 export interface PathCheck {
@@ -49,9 +59,14 @@ export interface PathCheck {
 
 export function checkSuccessPath(s: Subject): PathCheck {
   const path = successPath(s.listing, s.through) ?? [];
+  const found: Instruction[] = [];
+  let from = 0;
   const landmarks = s.landmarks.map((l) => {
-    const at = path.find(l.matches);
-    return at === undefined ? { label: l.label } : { label: l.label, at };
+    const index = path.findIndex((i, n) => n >= from && l.matches(i, found));
+    if (index < 0) return { label: l.label };
+    found.push(path[index]!);
+    from = index + 1;
+    return { label: l.label, at: path[index]! };
   });
   const noteOf = (i: Instruction) => landmarks.filter((l) => l.at === i).map((l) => l.label).join('; ');
   return {
@@ -88,6 +103,39 @@ function goListing(): Promise<GoSection> {
 
 const last = (code: Record<string, CodeListing[]>, fn: string) => code[fn]!.at(-1)!;
 
+/** Atomics methods appear as JSFunction constants next to their builtin calls; they are not callees to follow. */
+const ATOMICS = new Set(['load', 'store', 'compareExchange', 'exchange', 'add', 'sub', 'and', 'or', 'xor', 'wait', 'notify', 'isLockFree']);
+
+/** JavaScript functions a listing calls, from the JSFunction constants V8 annotates. */
+function callees(listing: CodeListing): string[] {
+  const names = listing.instructions.flatMap((i) => i.comments.map((c) => /<JSFunction (\w+)/.exec(c)?.[1]));
+  return [...new Set(names.filter((n): n is string => n !== undefined && !ATOMICS.has(n)))];
+}
+
+/**
+ * The steal path's CAS: PoolDequeue.popTail compiled without inlining, then the functions it
+ * calls, breadth first, until a listing calls AtomicsCompareExchange. Following the calls keeps
+ * the lab independent of how PoolDequeue splits its work into helpers.
+ */
+async function stealCas(opts: { nodeArgs: string[] }): Promise<{ chain: string[]; listing?: CodeListing }> {
+  const chain: string[] = [];
+  const queue = ['popTail'];
+  while (queue.length > 0 && chain.length < 6) {
+    const fn = queue.shift()!;
+    if (chain.includes(fn)) continue;
+    chain.push(fn);
+    let listing: CodeListing;
+    try {
+      listing = last(await optimizedCode(script('shared-hot'), [fn], opts), fn);
+    } catch {
+      continue; // a callee TurboFan did not optimize on its own: not the one
+    }
+    if (listing.flaggedCalls.some((i) => i.builtin === 'AtomicsCompareExchange')) return { chain, listing };
+    queue.push(...callees(listing));
+  }
+  return { chain };
+}
+
 export const exercise: Exercise = {
   id: 5,
   slug: 'fast-path-asm',
@@ -106,22 +154,25 @@ export const exercise: Exercise = {
   flags: [],
   async run(ctx): Promise<Result> {
     ctx.progress(0.05, 'Pool: --print-opt-code');
-    const pool = await optimizedCode(script('pool-hot'), ['get', 'put']);
+    // Synchronous TurboFan compiles: a background compile still running when the hot loop ends
+    // would leave no listing on a busy machine. Only when the code is compiled changes, not what.
+    const sync = { nodeArgs: ['--no-concurrent-recompilation'] };
+    const pool = await optimizedCode(script('pool-hot'), ['get', 'put'], sync);
     ctx.progress(0.35, 'SharedPool: --print-opt-code');
-    const shared = await optimizedCode(script('shared-hot'), ['get', 'put']);
+    const shared = await optimizedCode(script('shared-hot'), ['get', 'put'], sync);
     ctx.progress(0.65, 'SharedPool steal path, without inlining');
-    const steal = await optimizedCode(script('shared-hot'), ['popTail'], { nodeArgs: ['--no-turbo-inlining'] });
+    const steal = await stealCas({ nodeArgs: [...sync.nodeArgs, '--no-turbo-inlining'] });
     ctx.progress(0.85, 'disassembling AtomicsCompareExchange');
     const cas = await builtinCode('AtomicsCompareExchange');
 
     const subjects: Subject[] = [
       {
         title: 'Pool.get', fn: 'get', listing: last(pool, 'get'),
-        through: (i) => isLoad(i) && src(i, /^#private;/),
+        through: (i) => isLoad(i) && src(i, /#private/),
         landmarks: [
-          { label: 'load the private slot', matches: (i) => isLoad(i) && src(i, /^#private;/) },
-          { label: 'empty check (undefined?)', matches: (i) => isBranch(i) && src(i, /x !== undefined/) },
-          { label: 'clear the private slot', matches: (i) => isStore(i) && src(i, /^= undefined/) },
+          { label: 'load the private slot', matches: (i) => isLoad(i) && src(i, /#private/) },
+          emptyCheck,
+          { label: 'clear the private slot', matches: (i, [load]) => isStore(i) && memory(i) === memory(load) },
           returns,
         ],
       },
@@ -129,37 +180,40 @@ export const exercise: Exercise = {
         title: 'Pool.put', fn: 'put', listing: last(pool, 'put'),
         through: (i) => isStore(i) && src(i, /^= x;/),
         landmarks: [
-          { label: 'load the private slot', matches: (i) => isLoad(i) && src(i, /#private === undefined/) },
-          { label: 'empty check (undefined?)', matches: (i) => isBranch(i) && src(i, /#private === undefined/) },
-          { label: 'store into the private slot', matches: (i) => isStore(i) && src(i, /^= x;/) },
+          { label: 'load the private slot', matches: (i) => isLoad(i) && src(i, /#private/) },
+          emptyCheck,
+          { label: 'store into the private slot', matches: (i, [load]) => isStore(i) && memory(i) === memory(load) },
           returns,
         ],
       },
       {
+        // Found by shape, not by source text: TurboFan inlines helpers into put and get, and the
+        // source positions of inlined code are too coarse to name single instructions.
         title: 'SharedPool.get', fn: 'get', listing: last(shared, 'get'),
-        through: (i) => isLoad(i) && src(i, /^\[slot\];/),
+        through: isElementLoad,
         landmarks: [
-          { label: 'load the private slot (a plain Int32Array read)', matches: (i) => isLoad(i) && src(i, /^\[slot\];/) },
-          { label: 'empty check (0?)', matches: (i) => isBranch(i) && src(i, /!== 0/) },
-          { label: 'clear the private slot (a plain store)', matches: (i) => isStore(i) && src(i, /^= 0;/) },
+          { label: 'load the private slot (a plain Int32Array read)', matches: isElementLoad },
+          emptyCheck,
+          { label: 'clear the private slot (a plain store of 0)', matches: (i) => isElementStore(i) && i.operands.endsWith(',0x0') },
           returns,
         ],
       },
       {
         title: 'SharedPool.put', fn: 'put', listing: last(shared, 'put'),
-        through: (i) => isStore(i) && src(i, /^= id \+ 1;/),
+        through: (i) => isElementStore(i) && !i.operands.endsWith(',0x0'),
         landmarks: [
           // TurboFan folds the load into the compare: cmpl [slot],0x0.
-          { label: 'load and test the private slot', matches: (i) => i.mnemonic.startsWith('cmp') && /\[\w+\+\w+\*4\]/.test(i.operands) && src(i, /=== 0/) },
-          { label: 'empty check (0?)', matches: (i) => isBranch(i) && src(i, /=== 0/) },
-          { label: 'store into the private slot (a plain store)', matches: (i) => isStore(i) && src(i, /^= id \+ 1;/) },
+          { label: 'load and test the private slot', matches: (i) => i.mnemonic.startsWith('cmp') && ELEMENT.test(i.operands) && i.operands.endsWith(',0x0') },
+          emptyCheck,
+          { label: 'store into the private slot (a plain store)', matches: isElementStore },
           returns,
         ],
       },
     ];
     const checks = subjects.map(checkSuccessPath);
-    const popTail = last(steal, 'popTail');
-    const casCalls = popTail.flaggedCalls.filter((i) => i.builtin === 'AtomicsCompareExchange');
+    const stealCalls = steal.listing?.flaggedCalls ?? [];
+    const casCalls = stealCalls.filter((i) => i.builtin === 'AtomicsCompareExchange');
+    const stealChain = steal.chain.join(' → ');
     const sharedGetSlow = last(shared, 'get').flaggedCalls;
 
     const clean = checks.every((c) => c.found && c.locked === 0 && c.atomicsCalls === 0);
@@ -174,9 +228,9 @@ export const exercise: Exercise = {
         `${c.landmarks.filter((l) => l.at !== undefined).length} of ${c.landmarks.length}`]),
     };
     const stealTable: Table = {
-      title: 'The steal path: PoolDequeue.popTail (listed without inlining)',
+      title: `The steal path: ${stealChain} (each listed without inlining); Atomics calls of ${steal.chain.at(-1)}`,
       columns: ['builtin called', 'at', 'from source'],
-      rows: popTail.flaggedCalls.map((i) => [i.builtin ?? '', `+0x${i.offset.toString(16)}`, (i.source?.text ?? '').split('\n')[0]!.slice(0, 50)]),
+      rows: stealCalls.map((i) => [i.builtin ?? '', `+0x${i.offset.toString(16)}`, (i.source?.text ?? '').split('\n')[0]!.slice(0, 50)]),
     };
     const artifacts: Artifact[] = checks.map((c) => ({
       name: `asm/${c.subject.replace('.', '-')}-success-path.txt`,
@@ -203,11 +257,11 @@ export const exercise: Exercise = {
       reason: holds
         ? `The success paths of Pool.get/put and SharedPool.get/put (${checks.map((c) => c.instructions).join(', ')} ` +
           'instructions) contain no lock-prefixed instruction and call no Atomics builtin, and every landmark was ' +
-          `found on them; the steal path's popTail calls AtomicsCompareExchange (${casCalls.length} call site${casCalls.length > 1 ? 's' : ''})` +
+          `found on them; the steal path (${stealChain}) calls AtomicsCompareExchange (${casCalls.length} call site${casCalls.length > 1 ? 's' : ''})` +
           (cas.ok ? `, whose code holds ${cas.locked.length} lock cmpxchg instructions.` : `; ${cas.why}.`)
         : [!clean ? 'a success path has a locked instruction or an Atomics call, or no path was found' : '',
             missing.length > 0 ? `landmarks not found: ${missing.join(', ')}` : '',
-            casCalls.length === 0 ? 'popTail calls no AtomicsCompareExchange' : ''].filter((s) => s !== '').join('; ') + '.',
+            casCalls.length === 0 ? `the steal path (${stealChain}) calls no AtomicsCompareExchange` : ''].filter((s) => s !== '').join('; ') + '.',
       explanation:
         `SharedPool.get's success path: ${getPath.landmarks.map((l) => `${l.label} at ${l.at === undefined ? '?' : `+0x${l.at.offset.toString(16)}`}`).join(', ')}. ` +
         'The private slot is a plain Int32Array element that only the owning thread writes while attached, so ' +

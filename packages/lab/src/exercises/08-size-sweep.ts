@@ -77,7 +77,7 @@ export const exercise: Exercise = {
       }],
       charts: [{
         name: 'crossover',
-        title: crossover.size === undefined ? 'Allocation against pool, by size' : `Allocation against pool, by size; crossover at ${crossover.size} bytes`,
+        title: crossover.identified ? `Allocation against pool, by size; crossover at ${crossover.size} bytes` : 'Allocation against pool, by size',
         spec: lineChart({
           data: points.flatMap((p) => [
             { size: p.size, ns: round(p.allocNs), way: 'new Uint8Array(n)' },
@@ -86,7 +86,7 @@ export const exercise: Exercise = {
           x: { field: 'size', title: 'buffer size (bytes)', log: true },
           y: { field: 'ns', title: 'ns/op', log: true },
           series: 'way',
-          ...(crossover.size === undefined ? {} : { mark: { x: crossover.size, label: `crossover ${crossover.size} B` } }),
+          ...(crossover.identified && crossover.size !== undefined ? { mark: { x: crossover.size, label: `crossover ${crossover.size} B` } } : {}),
         }),
       }],
       artifacts: [artifact],

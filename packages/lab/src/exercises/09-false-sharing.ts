@@ -58,7 +58,7 @@ export const exercise: Exercise = {
       reason: (verdict === 'not applicable here'
         ? `The two workers did not run in parallel: two padded workers reached only ${round(speedup)}× one worker's ` +
           `throughput (under ${PARALLEL}×), so the cores were busy with other work and no cache line could be shared ` +
-          'while both wrote. Measured anyway: '
+          'while both wrote. Measured anyway. '
         : `Two padded workers reach ${round(speedup)}× one worker's throughput, so they ran in parallel. `) +
         `With 2 workers, pad 128 runs ${round(ratio)}× the throughput of pad 0 (${round(at(2, 128))} against ` +
         `${round(at(2, 0))} M pairs/s, medians of ${rounds}); with 1 worker the ratio is ${round(single)}×, as ` +

@@ -65,7 +65,7 @@ export function barChart(chart: BarChart): TopLevelSpec {
     data: { values: chart.data },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: chart.x.field, type: 'nominal', title: chart.x.title, sort: null },
+      x: { field: chart.x.field, type: 'nominal', title: chart.x.title, sort: null, axis: { labelAngle: 0 } },
       xOffset: { field: chart.group, type: 'nominal' },
       // Bars are read by their length, so a linear axis must start at zero.
       y: { field: chart.y.field, type: 'quantitative', title: chart.y.title, scale: chart.y.log === true ? { type: 'log' } : { zero: true } },
