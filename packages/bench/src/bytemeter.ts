@@ -68,6 +68,11 @@ export class ByteMeter {
     const early = r1[0] - r0[0];
     if (late < 0 || early < 0) stats = stats.slice(1);
     const gap: Reading = late >= 0 ? [late, r2[1] - r1[1]] : [early, r1[1] - r0[1]];
+    // Likewise the end reading's own allocation can start a GC before profiler.stop(): that
+    // GC began at most one read's allocation after `end` (inside the segment, a GC that the
+    // rest of the segment refilled to within a read of its start would be a coincidence).
+    const last = stats.at(-1)?.beforeGC.heapStatistics.usedHeapSize;
+    if (last !== undefined && last >= end[0] && last - end[0] <= gap[0]) stats = stats.slice(0, -1);
     let prev: Reading = [r2[0] + gap[0], r2[1] + gap[1]];
     for (const gc of stats) {
       const before = gc.beforeGC.heapStatistics;

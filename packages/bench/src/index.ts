@@ -4,6 +4,8 @@ export { B } from './b.js';
 export { sink } from './sink.js';
 export { BenchError } from './errors.js';
 export { runBenchFiles, findBenchFiles } from './runner.js';
+export { compareResults } from './compare.js';
+export type { CompareOptions } from './compare.js';
 export type { RunOptions, RunResult, ProgressEvent, BenchFailure } from './runner.js';
 export { parseGoBench, parseGoBenchReport, fullName, valueOf } from './benchfmt.js';
 export type { BenchResult, BenchValue, BenchSyntaxError } from './benchfmt.js';

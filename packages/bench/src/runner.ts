@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchtime } from './benchtime.js';
+import { parseBenchtime, type Benchtime } from './benchtime.js';
 import type { BenchResult, BenchValue } from './benchfmt.js';
 import type { ChildMessage } from './child.js';
 import { BenchError } from './errors.js';
@@ -124,8 +124,6 @@ function configLines(pkg: string, benchtime: string): string[] {
   return lines;
 }
 
-interface Merged { name: string; values: LineValues; timing: PassRecord }
-
 function byName(output: PassOutput | undefined): Map<string, PassRecord> {
   return new Map((output?.records ?? []).map((r) => [r.name, r]));
 }
@@ -170,6 +168,87 @@ function toValues(v: LineValues): BenchValue[] {
   return values;
 }
 
+interface Settings {
+  pattern: string;
+  benchtime: Benchtime;
+  benchtimeText: string;
+  count: number;
+  procs: number;
+  onOutput: (chunk: string) => void;
+  onProgress: ((event: ProgressEvent) => void) | undefined;
+}
+
+/** What the passes over one file produced; a string is a pass that could not load the file. */
+interface FileRun { timings: PassOutput[]; memory?: PassOutput | string; allocs?: PassOutput | string; loadError?: string }
+
+async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRun> {
+  let step = 0;
+  const pass = async (kind: PassKind, plan?: Record<string, number>): Promise<PassOutput | string> => {
+    s.onProgress?.({ file: pkg, pass: kind, step: step++, steps: s.count + 2 });
+    const config: PassConfig = { kind, benchtime: s.benchtime, pattern: s.pattern };
+    if (plan !== undefined) config.plan = plan;
+    const message = await spawnPass(file, config, s.onOutput);
+    return 'loadError' in message ? message.loadError : message.output;
+  };
+  const run: FileRun = { timings: [] };
+  for (let c = 0; c < s.count; c++) {
+    const r = await pass('timing');
+    if (typeof r === 'string') return { ...run, loadError: r };
+    run.timings.push(r);
+  }
+  const plan = Object.fromEntries((run.timings[0]?.records ?? []).map((r) => [r.name, r.n]));
+  run.memory = await pass('memory', plan);
+  run.allocs = await pass('allocs', plan);
+  return run;
+}
+
+/** The Go-format block of one file, and the same results, failures and warnings as data. */
+function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<RunResult, 'text'> & { block: string } {
+  const config = configLines(pkg, s.benchtimeText);
+  const lines = [...config];
+  const out: Omit<RunResult, 'text'> = { results: [], failures: [], warnings: [] };
+  const configRecord = Object.fromEntries(config.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+  if (run.loadError !== undefined) out.failures.push({ file: pkg, message: `cannot load ${pkg}:\n${run.loadError}` });
+  for (const [kind, r] of [['memory', run.memory], ['allocs', run.allocs]] as const) {
+    if (typeof r === 'string') out.failures.push({ file: pkg, message: `the ${kind} pass failed to load ${pkg}:\n${r}` });
+  }
+  const mem = byName(typeof run.memory === 'string' ? undefined : run.memory);
+  const alloc = byName(typeof run.allocs === 'string' ? undefined : run.allocs);
+  const failed = new Map<string, string>();
+  for (const o of [...run.timings, run.memory, run.allocs]) {
+    if (o === undefined || typeof o === 'string') continue;
+    for (const f of o.failures) if (!failed.has(f.name)) failed.set(f.name, f.message);
+  }
+  // Result lines grouped per benchmark in the order they first ran, as go test -count prints.
+  const merged = new Map<string, LineValues[]>();
+  for (const t of run.timings) {
+    for (const r of t.records) {
+      if (failed.has(r.name)) continue;
+      merged.set(r.name, [...(merged.get(r.name) ?? []), merge(r, mem.get(r.name), alloc.get(r.name))]);
+      const full = withProcs(r.name, s.procs);
+      if (r.nearFloorNs !== undefined && !out.warnings.some((w) => w.startsWith(`${full}:`))) {
+        out.warnings.push(`${full}: ${r.nearFloorNs.toFixed(3)} ns/op is within ${FLOOR_FACTOR}× of an empty loop ` +
+          `(${(t.floorNs ?? 0).toFixed(3)} ns/op): the optimizer may have removed the work; pass its results to sink()`);
+      }
+    }
+  }
+  const maxLen = Math.max(0, ...[...merged.keys(), ...failed.keys()].map((n) => withProcs(n, s.procs).length));
+  for (const [name, list] of merged) {
+    for (const values of list) {
+      lines.push(resultLine(withProcs(name, s.procs), maxLen, values));
+      out.results.push({ file: pkg, name, procs: s.procs, iterations: values.n, values: toValues(values), config: configRecord });
+    }
+  }
+  for (const [name, message] of failed) {
+    out.failures.push({ file: pkg, name, message });
+    lines.push(`--- FAIL: ${withProcs(name, s.procs)}`, ...message.split('\n').map((l) => `    ${l}`));
+  }
+  for (const f of out.failures) if (f.name === undefined) lines.push(...f.message.split('\n').map((l) => `# ${l}`));
+  const ok = out.failures.length === 0;
+  lines.push(ok ? 'PASS' : 'FAIL', `${ok ? 'ok  ' : 'FAIL'}\t${pkg}\t${seconds}s`);
+  return { ...out, block: lines.join('\n') };
+}
+
 /**
  * Runs the benchmarks of `files` (files or directories), each file in fresh processes: `count`
  * timing passes, then one memory pass and one allocs pass at the N the first timing pass
@@ -181,89 +260,24 @@ export async function runBenchFiles(files: string[], opts: RunOptions = {}): Pro
   const pattern = opts.bench ?? '.';
   new Matcher(pattern); // validates, naming the bad element
   const benchtimeText = opts.benchtime ?? '1s';
-  const benchtime = parseBenchtime(benchtimeText);
   const count = opts.count ?? 1;
   if (!Number.isSafeInteger(count) || count < 1) throw new BenchError(`--count ${String(count)}: must be a positive integer`);
-  const paths = findBenchFiles(files);
-  const onOutput = opts.onOutput ?? ((chunk: string) => process.stderr.write(chunk));
-  const procs = os.availableParallelism();
+  const settings: Settings = {
+    pattern, benchtime: parseBenchtime(benchtimeText), benchtimeText, count, procs: os.availableParallelism(),
+    onOutput: opts.onOutput ?? ((chunk: string) => process.stderr.write(chunk)), onProgress: opts.onProgress,
+  };
   const out: RunResult = { text: '', results: [], failures: [], warnings: [] };
   const blocks: string[] = [];
-
-  for (const path of paths) {
+  for (const path of findBenchFiles(files)) {
     const file = resolve(path);
     const pkg = relative(process.cwd(), file) || file;
     const started = process.hrtime.bigint();
-    const steps = count + 2;
-    let step = 0;
-    const pass = async (kind: PassKind, plan?: Record<string, number>): Promise<PassOutput | string> => {
-      opts.onProgress?.({ file: pkg, pass: kind, step: step++, steps });
-      const config: PassConfig = { kind, benchtime, pattern };
-      if (plan !== undefined) config.plan = plan;
-      const message = await spawnPass(file, config, onOutput);
-      return 'loadError' in message ? message.loadError : message.output;
-    };
-
-    const timings: PassOutput[] = [];
-    let loadError: string | undefined;
-    for (let c = 0; c < count && loadError === undefined; c++) {
-      const r = await pass('timing');
-      if (typeof r === 'string') loadError = r;
-      else timings.push(r);
-    }
-    const lines = configLines(pkg, benchtimeText);
-    const fileFailures: BenchFailure[] = [];
-    if (loadError !== undefined) {
-      fileFailures.push({ file: pkg, message: `cannot load ${pkg}:\n${loadError}` });
-    } else {
-      const plan = Object.fromEntries((timings[0]?.records ?? []).map((r) => [r.name, r.n]));
-      const memory = await pass('memory', plan);
-      const allocs = await pass('allocs', plan);
-      const passes = { memory, allocs };
-      for (const [kind, r] of Object.entries(passes)) {
-        if (typeof r === 'string') fileFailures.push({ file: pkg, message: `the ${kind} pass failed to load ${pkg}:\n${r}` });
-      }
-      const mem = byName(typeof memory === 'string' ? undefined : memory);
-      const alloc = byName(typeof allocs === 'string' ? undefined : allocs);
-      const failed = new Map<string, string>();
-      for (const o of [...timings, memory, allocs]) {
-        if (typeof o === 'string') continue;
-        for (const f of o.failures) if (!failed.has(f.name)) failed.set(f.name, f.message);
-      }
-      // Result lines grouped per benchmark in the order they first ran, as go test -count does.
-      const merged = new Map<string, Merged[]>();
-      for (const t of timings) {
-        for (const r of t.records) {
-          if (failed.has(r.name)) continue;
-          const list = merged.get(r.name) ?? [];
-          list.push({ name: r.name, values: merge(r, mem.get(r.name), alloc.get(r.name)), timing: r });
-          merged.set(r.name, list);
-          const best = r.nearFloorNs;
-          if (best !== undefined && !out.warnings.some((w) => w.startsWith(`${withProcs(r.name, procs)}:`))) {
-            out.warnings.push(`${withProcs(r.name, procs)}: ${best.toFixed(3)} ns/op is within ${FLOOR_FACTOR}× of an empty loop ` +
-              `(${(t.floorNs ?? 0).toFixed(3)} ns/op): the optimizer may have removed the work; pass its results to sink()`);
-          }
-        }
-      }
-      const maxLen = Math.max(0, ...[...merged.keys(), ...failed.keys()].map((n) => withProcs(n, procs).length));
-      for (const [name, list] of merged) {
-        for (const m of list) {
-          lines.push(resultLine(withProcs(name, procs), maxLen, m.values));
-          out.results.push({ file: pkg, name, procs, iterations: m.values.n, values: toValues(m.values), config: {} });
-        }
-      }
-      for (const [name, message] of failed) {
-        fileFailures.push({ file: pkg, name, message });
-        lines.push(`--- FAIL: ${withProcs(name, procs)}`, ...message.split('\n').map((l) => `    ${l}`));
-      }
-    }
-    for (const f of fileFailures) if (f.name === undefined) lines.push(...f.message.split('\n').map((l) => `# ${l}`));
-    const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(3);
-    lines.push(fileFailures.length === 0 ? 'PASS' : 'FAIL', `${fileFailures.length === 0 ? 'ok  ' : 'FAIL'}\t${pkg}\t${seconds}s`);
-    out.failures.push(...fileFailures);
-    blocks.push(lines.join('\n'));
-    const config = Object.fromEntries(configLines(pkg, benchtimeText).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-    for (const r of out.results) if (r.file === pkg) r.config = config;
+    const run = await runPasses(file, pkg, settings);
+    const { block, ...data } = report(pkg, run, settings, (Number(process.hrtime.bigint() - started) / 1e9).toFixed(3));
+    blocks.push(block);
+    out.results.push(...data.results);
+    out.failures.push(...data.failures);
+    out.warnings.push(...data.warnings);
   }
   out.text = `${blocks.join('\n')}\n`;
   return out;
