@@ -4,6 +4,7 @@
  */
 import { PoolDequeue } from 'syncpool';
 import { byMode, type Exercise, type Result } from '../exercise.js';
+import { goSection, goStdTests } from '../lib/go.js';
 import { runWorkers, workerScript } from '../lib/workers.js';
 import type { DequeueResult, DequeueTask } from '../workers/dequeue.js';
 
@@ -88,6 +89,18 @@ export const exercise: Exercise = {
       ],
       charts: [],
       artifacts: [],
+      ...(ctx.withGo ? {
+        go: await goSection(async () => {
+          const { rows, text } = await goStdTests('sync', '^(TestPoolDequeue|TestPoolChain)$');
+          return {
+            tables: [{ title: 'Go: the standard library\'s own tests, go test -run \'TestPoolDequeue|TestPoolChain\' sync', columns: ['test', 'result', 'seconds'], rows }],
+            artifacts: [{ name: 'go/07-pool-dequeue-tests.txt', content: text, show: 'link' }],
+            note: 'TestPoolDequeue is the shape the lab copies (1 producer, popHead every 10th push, the other Ps ' +
+              'popTail, every value seen once). Go itself runs it without -race: pool_test.go is built only with ' +
+              '!race, since the race detector makes Pool drop items.',
+          };
+        }),
+      } : {}),
     };
   },
 };

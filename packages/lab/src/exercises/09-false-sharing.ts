@@ -4,6 +4,7 @@
 import { SharedPool } from 'syncpool';
 import { byMode, type Exercise, type Result } from '../exercise.js';
 import { barChart } from '../lib/chart-specs.js';
+import { noGoRun } from '../lib/go.js';
 import { round } from '../lib/stats.js';
 import { medianThroughputs, type ThroughputConfig } from '../lib/throughput.js';
 
@@ -88,6 +89,10 @@ export const exercise: Exercise = {
         }),
       }],
       artifacts: [],
+      ...(ctx.withGo ? {
+        go: noGoRun('No Go run: removing poolLocal\'s pad means patching sync in GOROOT, which the lab does not ' +
+          'touch. SharedPool\'s pad option is the switch Go does not have.'),
+      } : {}),
     };
   },
 };

@@ -52,6 +52,22 @@ async function goBench(regex: string, opts: { benchtime: string; cpu?: string; c
   return stdout;
 }
 
+/** `go test -v -run REGEX PKG` on a standard-library package: each test's name, result and seconds. */
+export async function goStdTests(pkg: string, regex: string): Promise<{ rows: (string | number)[][]; text: string }> {
+  let text: string;
+  try {
+    text = (await run('go', ['test', '-count=1', '-v', '-run', regex, pkg], { env: goEnv(), maxBuffer: 1 << 24, timeout: 300_000 })).stdout;
+  } catch (error) {
+    // A failing test exits non-zero; its output is the finding.
+    text = (error as { stdout?: string }).stdout ?? String(error);
+  }
+  const rows = [...text.matchAll(/^--- (PASS|FAIL|SKIP): (\S+) \(([\d.]+)s\)/gm)].map((m) => [m[2]!, m[1]!, Number(m[3])]);
+  return { rows, text };
+}
+
+/** The Go section of an exercise that has no Go run, saying why. */
+export const noGoRun = (why: string): GoSection => ({ tables: [], artifacts: [], note: why });
+
 export interface GoFigures {
   nsPerOp: number;
   bytesPerOp: number;

@@ -11,7 +11,7 @@ function table(t: Table, summary: boolean): string {
   const rows = t.rows.map((row) => row.map((value, i) =>
     summary && i === 1 ? `[${cell(value)}](#${cell(`ex-${String(row[0])}`)})` : cell(value)));
   return [
-    `**${cell(t.title)}**`, '',
+    `**${t.title.replace(/\s*\n\s*/g, ' ')}**`, '',
     `| ${t.columns.map(cell).join(' | ')} |`,
     `| ${t.columns.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),

@@ -40,7 +40,7 @@ function exerciseBlocks(outcome: Outcome, charts: RenderedChart[]): Block[] {
   for (const chart of charts) blocks.push({ kind: 'chart', chart });
   blocks.push({ kind: 'heading', level: 3, text: 'What the numbers reveal' }, { kind: 'para', text: result.explanation });
   if (result.go !== undefined) {
-    blocks.push({ kind: 'heading', level: 3, text: "Go's numbers (--with-go)" });
+    blocks.push({ kind: 'heading', level: 3, text: 'Go, side by side (--with-go)' });
     if (result.go.note !== undefined) blocks.push({ kind: 'para', text: result.go.note });
     for (const table of result.go.tables) blocks.push({ kind: 'table', table });
   }
