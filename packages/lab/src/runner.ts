@@ -52,7 +52,15 @@ export function runExercise(
       settled ??= { exercise, seconds: seconds(), error: `timed out after ${TIMEOUT_S[opts.mode]} s\n${output}` };
       killGroup();
     }, TIMEOUT_S[opts.mode] * 1000);
+    // The child has its own process group, so a Ctrl-C at the terminal does not reach it: pass
+    // the interruption on, and never leave a measurement running behind an exited lab.
+    const interrupted = () => {
+      killGroup();
+      process.exit(130);
+    };
     process.once('exit', killGroup);
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'progress') opts.onProgress?.(message.fraction, message.label);
       else if (message.type === 'result') settled ??= { exercise, seconds: seconds(), result: message.result };
@@ -61,6 +69,8 @@ export function runExercise(
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       process.removeListener('exit', killGroup);
+      process.removeListener('SIGINT', interrupted);
+      process.removeListener('SIGTERM', interrupted);
       // Workers or benchmark processes the exercise left behind go with it.
       killGroup();
       resolve(settled ?? {

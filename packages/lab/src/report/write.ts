@@ -39,14 +39,12 @@ function scopeIds(svg: string, prefix: string): string {
     .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
 }
 
-export async function writeReport(outDir: string, outcomes: Outcome[], info: RunInfo): Promise<string[]> {
+export async function writeReport(outDir: string, outcomes: Outcome[], info: RunInfo): Promise<void> {
   await mkdir(join(outDir, 'charts'), { recursive: true });
-  const written: string[] = [];
   const put = async (name: string, content: string) => {
     const path = join(outDir, name);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
-    written.push(name);
   };
   const rendered: Rendered = new Map();
   for (const outcome of outcomes) {
@@ -64,5 +62,4 @@ export async function writeReport(outDir: string, outcomes: Outcome[], info: Run
   }
   await put('index.html', renderHtml(outcomes, rendered, info));
   await put('report.md', renderMarkdown(outcomes, rendered, info));
-  return written;
 }
