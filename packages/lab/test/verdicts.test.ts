@@ -45,13 +45,17 @@ test('auditSeen finds lost and duplicated values', () => {
   assert.deepEqual(auditSeen(Int32Array.of(1, 0, 2, 1, 0)), { lost: 2, duplicated: 1, firstBad: 1 });
 });
 
-test('findCrossover: the smallest size from which the pool always wins, identified only with a loss below', () => {
+test('findCrossover: the pool wins at no size below it and at every size from it', () => {
   const p = (size: number, allocNs: number, poolNs: number) => ({ size, allocNs, poolNs });
   assert.deepEqual(findCrossover([p(16, 20, 30), p(64, 25, 30), p(128, 300, 30), p(1024, 600, 30)]), { size: 128, identified: true });
+  // Faster everywhere: the crossover is below the sweep.
   assert.deepEqual(findCrossover([p(16, 40, 30), p(64, 45, 30)]), { size: 16, identified: false });
+  // Never faster.
   assert.deepEqual(findCrossover([p(16, 20, 30), p(64, 25, 30)]), { identified: false });
-  // A win at one small size that is lost again later does not count as the crossover.
-  assert.deepEqual(findCrossover([p(16, 40, 30), p(64, 25, 30), p(128, 300, 30)]), { size: 128, identified: true });
+  // Wins, loses, wins: no single crossover.
+  assert.deepEqual(findCrossover([p(16, 40, 30), p(64, 25, 30), p(128, 300, 30)]), { identified: false });
+  // Within 5% is a tie, not a win.
+  assert.deepEqual(findCrossover([p(64, 31, 30), p(128, 300, 30)]), { size: 128, identified: true });
 });
 
 test('median and round', () => {

@@ -14,15 +14,20 @@ export interface SizePoint {
   poolNs: number;
 }
 
+/** The pool "wins" at a size when it is faster by more than timing noise; otherwise it is no faster. */
+const WIN = 0.95;
+export const poolWins = (p: SizePoint) => p.poolNs < WIN * p.allocNs;
+
 /**
- * The crossover: the smallest size from which the pool is faster at every larger size. It is
- * identified only if the pool is no faster at some smaller size in the sweep; a pool faster
- * everywhere has its crossover below the sweep.
+ * The crossover: a size below which the pool never wins and from which it always wins. None
+ * exists when the pool wins at every size (the crossover is below the sweep), never wins, or
+ * wins, loses and wins again.
  */
 export function findCrossover(points: readonly SizePoint[]): { size?: number; identified: boolean } {
-  let from: number | undefined;
-  for (let i = points.length - 1; i >= 0 && points[i]!.poolNs < points[i]!.allocNs; i--) from = points[i]!.size;
-  return from === undefined ? { identified: false } : { size: from, identified: from > points[0]!.size };
+  const first = points.findIndex(poolWins);
+  if (first < 0) return { identified: false };
+  const clean = points.every((p, i) => poolWins(p) === i >= first);
+  return clean ? { size: points[first]!.size, identified: first > 0 } : { identified: false };
 }
 
 export const exercise: Exercise = {
@@ -34,8 +39,8 @@ export const exercise: Exercise = {
   criterion: 'Identify a crossover size below which the pool is no faster (or slower).',
   analogue: `\`new Uint8Array(n)\` against \`BytesPool.get(n)\` + \`put\` (one Pool per power-of-two class), with ` +
     `syncpool-bench, for n = ${SWEEP_SIZES.join(', ')} (the seed's sizes plus 16, 32 and 128, since V8 changes ` +
-    'allocation strategy at 64 bytes). The crossover is the smallest size from which the pool wins at every ' +
-    'larger size; it counts as identified only if the pool is no faster at some smaller size.',
+    'allocation strategy at 64 bytes). The crossover is a size from which the pool wins at every larger size ' +
+    `(faster by more than ${Math.round((1 - WIN) * 100)}%) and below which it wins at none.`,
   flags: [],
   async run(ctx): Promise<Result> {
     const { figures, artifact } = await runLabBench('sizes', ctx.mode, (f, label) => ctx.progress(0.9 * f, label));
@@ -43,6 +48,8 @@ export const exercise: Exercise = {
       size, allocNs: figuresOf(figures, `SizeAlloc/${size}`).nsPerOp, poolNs: figuresOf(figures, `SizePool/${size}`).nsPerOp,
     }));
     const crossover = findCrossover(points);
+    const wins = points.filter(poolWins).map((p) => p.size);
+    const losses = points.filter((p) => !poolWins(p)).map((p) => p.size);
     const below = points.filter((p) => crossover.size !== undefined && p.size < crossover.size);
     const at64 = points.find((p) => p.size === 64)!;
     const at128 = points.find((p) => p.size === 128)!;
@@ -52,22 +59,27 @@ export const exercise: Exercise = {
       reason: crossover.identified
         ? `The pool wins from ${crossover.size} bytes up and is no faster below (${below.map((p) => `${p.size} B: ` +
           `${round(p.poolNs)} ns pooled against ${round(p.allocNs)} ns allocated`).join('; ')}).`
-        : crossover.size === undefined
-          ? 'The pool never wins consistently up to the largest size: no crossover in the sweep.'
-          : `The pool is faster at every size from ${crossover.size} bytes, the smallest swept: the crossover is below the sweep.`,
+        : losses.length === 0
+          ? `The pool is faster at every size, down to ${points[0]!.size} bytes: the crossover is below the sweep.`
+          : `No single crossover: the pool wins at ${wins.join(', ')} bytes and is no faster at ${losses.join(', ')} bytes ` +
+            `(within ${Math.round((1 - WIN) * 100)}% counts as no faster).`,
       explanation:
         'V8 keeps a typed array of up to 64 bytes, backing store included, on its heap, but even that is not a ' +
         'bare pointer bump: it makes an ArrayBuffer and a view object, about 200 bytes of heap, ' +
         `${round(at64.allocNs)} ns at 64 bytes here. From 65 bytes the backing store is allocated off-heap by the ` +
         'embedder\'s allocator, zeroed, and registered with the GC as external memory: ' +
         `${round(at128.allocNs)} ns at 128 bytes, growing with the size. A pooled get+put costs about the same at ` +
-        `every size (${round(pool1k.nsPerOp)} ns at 1 KiB, ${round(pool1k.bytesPerOp)} B/op): a size-class lookup and ` +
-        'two Pool operations. ' +
+        `every size (${round(pool1k.nsPerOp)} ns at 1 KiB, ${round(pool1k.bytesPerOp)} B/op): a size-class lookup, ` +
+        'an ownership check and two Pool operations. ' +
         (crossover.identified
           ? `So the crossover sits where allocation gets dearer than that, at ${crossover.size} bytes here.`
-          : 'Here it beats even the on-heap allocation of the smallest size, so no size in the sweep is too small ' +
-            'to pool: the seed\'s criterion does not hold for typed arrays in V8. The jump at 65 bytes is where ' +
-            `pooling goes from paying ${round(at64.allocNs / at64.poolNs, 2)}× (64 bytes) to ${round(at128.allocNs / at128.poolNs, 2)}× (128 bytes).`) +
+          : losses.length === 0
+            ? 'Here it beats even the on-heap allocation of the smallest size, so no size in the sweep is too ' +
+              'small to pool: the seed\'s criterion does not hold for typed arrays in V8.'
+            : `Up to 64 bytes the two are close (the pool wins at ${wins.filter((n) => n <= 64).join(', ') || 'none'} ` +
+              `bytes, not at ${losses.join(', ')}), so no single size separates them.`) +
+        ` The jump at 65 bytes is where pooling goes from paying ${round(at64.allocNs / at64.poolNs, 2)}× (64 bytes) ` +
+        `to ${round(at128.allocNs / at128.poolNs, 2)}× (128 bytes).` +
         '\n\nWhere Go differs: the seed expects 256–512 bytes on amd64 for plain []byte; Go allocates small ' +
         'objects from per-P caches with no header object, so small allocations stay cheaper than a pool round trip.',
       tables: [{
