@@ -21,6 +21,8 @@ setCleanupMode('manual');
 
 const geometry = { blockSize: 64, blocks: 64, maxLocals: 8 };
 
+// One loop per pool rather than a helper taking the pool: a shared call site would see three
+// classes and time a polymorphic inline cache instead of each pool's own code.
 bench('SharedPoolPaths', (b) => {
   const pool = new Pool({ new: () => ({ payload: 0 }) });
   b.run('PrivateHit/Pool', (b) => {
