@@ -124,17 +124,21 @@ export class BytesPool {
 
   /** Like get(n), for Node: a Buffer that owns its memory (never a slice of Buffer's shared slab). */
   getBuffer(n: number): NodeBuffer {
-    const allocate = this.#bufferAllocator();
     const index = this.#classIndex(n);
-    if (index < 0) return allocate(n);
-    if (this.#classes.length === this.#classCount) this.#addClasses(allocate, 'Buffer');
-    return this.#take(this.#classCount + index);
+    if (index < 0) return this.#bufferAllocator()(n);
+    return this.#take(this.#bufferClassesStart() + index);
   }
 
   #take(index: number): Bytes {
     const buf = this.#classes[index]!.get();
     if (this.zero === 'on-get') buf.fill(0);
     return buf;
+  }
+
+  /** The index of the first Buffer class, making the Buffer classes on first use. */
+  #bufferClassesStart(): number {
+    if (this.#classes.length === this.#classCount) this.#addClasses(this.#bufferAllocator(), 'Buffer');
+    return this.#classCount;
   }
 
   #bufferAllocator(): (size: number) => NodeBuffer {
@@ -181,10 +185,7 @@ export class BytesPool {
       return;
     }
     let index = 31 - Math.clz32(buf.length) - this.#minShift;
-    if (Object.getPrototypeOf(buf) !== Uint8Array.prototype) {
-      if (this.#classes.length === this.#classCount) this.#addClasses(this.#bufferAllocator(), 'Buffer');
-      index += this.#classCount;
-    }
+    if (Object.getPrototypeOf(buf) !== Uint8Array.prototype) index += this.#bufferClassesStart();
     this.#owned.set(buf, index);
     this.#classes[index]!.put(buf as Bytes);
   }

@@ -45,6 +45,13 @@ const cases: [string, (n: number) => void][] = [];
       pool.put(buf);
     }
   }]);
+  cases.push(['BytesPool getBuffer(1000)+put', (n) => {
+    for (let i = 0; i < n; i++) {
+      const buf = pool.getBuffer(1000);
+      sink(buf);
+      pool.put(buf);
+    }
+  }]);
 }
 
 for (const [name, body] of cases) {
