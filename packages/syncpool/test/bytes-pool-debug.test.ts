@@ -185,11 +185,19 @@ test('SYNCPOOL_DEBUG=1 turns the check on for BytesPool, the default instance in
     }
     console.log(caught.join(', '));
   `;
-  const run = (debug: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: { ...process.env, SYNCPOOL_DEBUG: debug },
-      encoding: 'utf8',
-    }).stdout.trim();
-  assert.equal(run('1'), 'PoolError bytesPool, PoolError BytesPool');
-  assert.equal(run(''), 'no error, no error');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, SYNCPOOL_DEBUG: '1' },
+    encoding: 'utf8',
+  });
+  assert.equal(child.stdout.trim(), 'PoolError bytesPool, PoolError BytesPool');
+});
+
+test("the default follows this process's SYNCPOOL_DEBUG", () => {
+  const debug = process.env.SYNCPOOL_DEBUG === '1';
+  const pool = new BytesPool();
+  const buf = pool.get(100);
+  putUntilPooled(pool, buf);
+  buf[0] = 1;
+  if (debug) assert.throws(() => pool.get(100), PoolError);
+  else assert.equal(pool.get(100), buf, 'no fill, no check');
 });
