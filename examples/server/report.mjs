@@ -177,39 +177,50 @@ function benchstatView(goText, baseline) {
 }
 
 /**
- * The chart: the change in requests/s from pooling, per payload and server, with each
- * configuration's min–max of the per-round ratios as an error bar.
+ * The chart: requests/s pooled ÷ baseline per payload and server, the median of the rounds'
+ * ratios as a point and their min–max as a line, on a log axis (so that ×2 and ÷2 look alike).
+ * A faint point is noise by the Mann-Whitney U test.
  * @param {Comparison[]} comparisons
  * @param {string} baseline
  */
 function chartSvg(comparisons, baseline) {
+  const [signal, noise] = [`difference (p ≤ ${ALPHA})`, `noise (p > ${ALPHA})`];
   const data = comparisons.map((c) => ({
     payload: size(c.payload),
     server: label(c),
-    change: (med(c.ratios) - 1) * 100,
-    low: (Math.min(...c.ratios) - 1) * 100,
-    high: (Math.max(...c.ratios) - 1) * 100,
+    ratio: med(c.ratios),
+    low: Math.min(...c.ratios),
+    high: Math.max(...c.ratios),
+    verdict: c.p > ALPHA ? noise : signal,
   }));
   const x = { field: 'payload', type: 'nominal', title: 'payload', sort: null, axis: { labelAngle: 0 } };
   const xOffset = { field: 'server', type: 'nominal' };
+  const y = { type: 'quantitative', scale: { type: 'log' } };
   /** @type {any} */
   const spec = {
-    title: `Requests/s with BytesPool against ${baseline}`,
-    data: { values: data },
+    title: `Requests/s with BytesPool ÷ with Buffer.${baseline}`,
     layer: [
       {
-        mark: 'bar',
+        data: { values: [{ one: 1 }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+        encoding: { y: { ...y, field: 'one' } },
+      },
+      {
+        data: { values: data },
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: { x, xOffset, y: { ...y, field: 'low', title: 'ratio, log scale (median and range of rounds)' }, y2: { field: 'high' }, color: { field: 'server', type: 'nominal', title: null } },
+      },
+      {
+        data: { values: data },
+        mark: { type: 'point', filled: true, size: 80 },
         encoding: {
           x,
           xOffset,
-          y: { field: 'change', type: 'quantitative', title: 'change in requests/s, % (median of rounds)' },
-          color: { field: 'server', type: 'nominal', title: null },
-          tooltip: [{ field: 'server' }, { field: 'payload' }, { field: 'change', format: '.1f' }],
+          y: { ...y, field: 'ratio' },
+          color: { field: 'server', type: 'nominal', title: null, legend: { symbolOpacity: 1 } },
+          opacity: { field: 'verdict', type: 'ordinal', title: null, scale: { domain: [signal, noise], range: [1, 0.3] } },
+          tooltip: [{ field: 'server' }, { field: 'payload' }, { field: 'ratio', format: '.2f' }, { field: 'verdict' }],
         },
-      },
-      {
-        mark: { type: 'rule', color: '#333' },
-        encoding: { x, xOffset, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
       },
     ],
   };
