@@ -37,8 +37,8 @@ async function withServer<T>(args: string[], body: (port: number, snapshot: () =
 
 // 64 KiB frames, 64 in flight on each of 4 connections: the server writes 4 MiB per connection
 // in one go, far more than loopback socket buffers take at once, so most writes are still
-// pending when write() returns. Bounded by count: 2000 requests.
-const load = { payload: 65536, connections: 4, depth: 64, durationMs: 10_000, maxRequests: 2000 };
+// pending when write() returns. Bounded by count: 1000 requests.
+const load = { payload: 65536, connections: 4, depth: 64, durationMs: 10_000, maxRequests: 1000 };
 const frameArgs = (release: string) => ['--protocol', 'frame', '--payload', '65536', '--alloc', 'pool', '--release', release];
 
 test('frames: putting the buffer back before the write completes sends the debug fill, and the client sees it', async () => {
