@@ -22,7 +22,11 @@ export interface BytesPoolOptions {
    * 'on-put' clears it when it is put back, 'on-get' when it is handed out.
    */
   zero?: Zeroing;
-  /** Rejected puts throw PoolError and double puts are detected (see Pool's debug option). */
+  /**
+   * Rejected puts throw PoolError, double puts are detected (see Pool's debug option), and writes
+   * to a buffer after its put are detected by its next get (see BytesPool.debugFill). Default:
+   * SYNCPOOL_DEBUG=1, as for Pool.
+   */
   debug?: boolean;
   name?: string;
 }
@@ -50,7 +54,24 @@ interface BufferConstructorLike {
 }
 const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
 
+// Pool's default for the debug option, read the same way (pool.ts does not export its own).
+const debugFromEnvironment =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SYNCPOOL_DEBUG === '1';
+
+const DEBUG_FILL = 0xa5;
+const DEBUG_FILL_WORD = (DEBUG_FILL * 0x01010101) | 0;
+
 export class BytesPool {
+  /**
+   * Debug mode's check for use after put: put fills the whole class buffer with this byte, and
+   * the next get of that buffer throws PoolError (naming the pool, withholding the buffer) if any
+   * byte changed or the buffer was detached. It catches a write that lands between the put and
+   * the next get of the same buffer. It cannot catch a read, nor a write after that get; but a
+   * read after put finds this byte instead of the data, so whoever reads sees the bug (a socket
+   * still sending the buffer sends 0xa5 bytes). Puts that debug mode drops are filled, never checked.
+   */
+  static readonly debugFill = DEBUG_FILL;
+
   readonly minSize: number;
   readonly maxSize: number;
   readonly zero: Zeroing;
@@ -67,6 +88,9 @@ export class BytesPool {
   // put checks a known buffer with this lookup and .length (inlined) and keeps the full
   // ownership checks for buffers it has not seen.
   readonly #owned = new WeakMap<object, number>();
+  // Debug mode only: the buffers that a put filled with DEBUG_FILL and no get has checked since.
+  // Fresh buffers from a class's `new` are not in it and are not checked.
+  readonly #filled: WeakSet<Bytes> | undefined;
   #oversize = 0;
   readonly #rejected: Record<Rejection, number> = { notUint8Array: 0, wrongSize: 0, notOwner: 0, bufferSlab: 0 };
 
@@ -74,7 +98,7 @@ export class BytesPool {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`BytesPool: options must be an object, got ${describe(options)}`);
     }
-    const { minSize = 64, maxSize = 1024 * 1024, zero = false, debug = false, name = 'BytesPool' } = options;
+    const { minSize = 64, maxSize = 1024 * 1024, zero = false, debug = debugFromEnvironment, name = 'BytesPool' } = options;
     checkPowerOfTwo('minSize', minSize);
     checkPowerOfTwo('maxSize', maxSize);
     if (minSize > maxSize) throw new RangeError(`BytesPool: minSize (${minSize}) must not exceed maxSize (${maxSize})`);
@@ -90,10 +114,15 @@ export class BytesPool {
     this.#classCount = Math.log2(maxSize) - this.#minShift + 1;
     this.#name = name;
     this.#debug = debug;
+    this.#filled = debug ? new WeakSet() : undefined;
     this.#addClasses((size) => new Uint8Array(size), 'Uint8Array');
   }
 
   #addClasses(make: (size: number) => Bytes, kind: string): void {
+    const filled = this.#filled;
+    // In debug mode the fill replaces zeroing on put: it erases the old data just the same, and
+    // #take zeroes after checking, so a zeroing pool still hands out zeros.
+    const reset = filled !== undefined ? (buf: Bytes) => filled.add(buf.fill(DEBUG_FILL)) : this.zero === 'on-put' ? zeroFill : undefined;
     for (let size = this.minSize; size <= this.maxSize; size *= 2) {
       const index = this.#classes.length;
       const options = {
@@ -105,7 +134,7 @@ export class BytesPool {
         debug: this.#debug,
         name: `${this.#name}[${kind} ${size}]`,
       };
-      this.#classes.push(new Pool<Bytes, Bytes>(this.zero === 'on-put' ? { ...options, reset: zeroFill } : options));
+      this.#classes.push(new Pool<Bytes, Bytes>(reset === undefined ? options : { ...options, reset }));
       this.#sizes.push(size);
     }
   }
@@ -131,8 +160,29 @@ export class BytesPool {
 
   #take(index: number): Bytes {
     const buf = this.#classes[index]!.get();
-    if (this.zero === 'on-get') buf.fill(0);
+    if (this.#filled !== undefined) this.#checkFill(buf, index);
+    else if (this.zero === 'on-get') buf.fill(0);
     return buf;
+  }
+
+  // Debug mode: a buffer that a put filled must still hold the fill, every byte of its class size.
+  // When it does not, somebody still writes to it, so it is withheld (left out of the pool for
+  // good) rather than handed out: the one throw that does not leave the pool as it was.
+  #checkFill(buf: Bytes, index: number): void {
+    if (!this.#filled!.delete(buf)) return;
+    const size = this.#sizes[index]!;
+    const at = firstOverwritten(buf);
+    if (at >= 0) {
+      const what = `a ${size}-byte ${index < this.#classCount ? 'Uint8Array' : 'Buffer'}`;
+      const found = buf.length === size ? `byte ${at} is 0x${buf[at]!.toString(16)}, not the debug fill 0x${DEBUG_FILL.toString(16)}` : 'it is detached';
+      throw new PoolError(
+        this.#name,
+        `${what} was changed after it was put back (${found}): some code still used it after put(), ` +
+          'typically an asynchronous read or write that had not completed. Put a buffer back only when ' +
+          "nothing uses it any more (after socket.write, in the write's callback). The buffer is withheld from the pool.",
+      );
+    }
+    if (this.zero !== false) buf.fill(0);
   }
 
   /** The index of the first Buffer class, making the Buffer classes on first use. */
@@ -232,6 +282,21 @@ export class BytesPool {
 
 function zeroFill(buf: Uint8Array): void {
   buf.fill(0);
+}
+
+// The index of the first byte that is not DEBUG_FILL, 0 for a detached buffer, -1 if none.
+// Class buffers own their whole ArrayBuffer and sizes from 4 up are multiples of 4, so an Int32
+// view covers them exactly and checks 4 bytes a step.
+function firstOverwritten(buf: Bytes): number {
+  if (buf.length === 0) return 0;
+  const words = buf.length >= 4 ? new Int32Array(buf.buffer) : undefined;
+  let from = 0;
+  if (words !== undefined) {
+    while (from < words.length && words[from] === DEBUG_FILL_WORD) from++;
+    from *= 4;
+  }
+  for (let i = from; i < buf.length; i++) if (buf[i] !== DEBUG_FILL) return i;
+  return -1;
 }
 
 function checkPowerOfTwo(option: string, value: unknown): void {
