@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import {
-  esbuildForBrowser, repoRoot, runScenario, runtimes, scenarioDir, scenarioInChromium, serveBundles, tsc, type Runtime,
+  esbuildForBrowser, repoRoot, runScenario, runtimes, scenarioDir, scenarioInChromium, serveBundles, tsc, type Runtime, type ScenarioResult,
 } from './runtimes/harness.js';
 
 const run = promisify(execFile);
@@ -191,7 +191,7 @@ export const n: number = new Pool({ new: () => 1 }).get();
   });
 
   describe('the scenario, as the cross-runtime test runs it, from this project', () => {
-    let reference: ReturnType<typeof runScenario>;
+    let reference: ScenarioResult;
     before(() => {
       for (const file of ['main.mjs', 'scenario.mjs', 'scenario-worker.mjs', 'page.mjs']) copyFileSync(join(scenarioDir, file), join(app, file));
       reference = runScenario(runtimes.node(), 'main.mjs', app);

@@ -66,6 +66,17 @@ test('Deno with no permission at all: everything but the workers, and it says wh
   assert.deepEqual(result.platform, { ...onNodes, workers: 'Deno starts a worker only with read permission for its modules (deno run --allow-read)' });
 });
 
+test('SYNCPOOL_DEBUG=1 is read where the runtime lets the library read it, and never asked for', () => {
+  const script = join(scenarioDir, 'debug-default.mjs');
+  const on = { SYNCPOOL_DEBUG: '1' };
+  const debugIn = (runtime: Runtime, env: Record<string, string>) => runScenario<{ debug: boolean }>(runtime, script, repoRoot, env).debug;
+  assert.equal(debugIn(runtimes.node(), {}), false);
+  assert.equal(debugIn(runtimes.node(), on), true);
+  assert.equal(debugIn(runtimes.bun(), on), true);
+  assert.equal(debugIn(runtimes.deno(['--allow-env=SYNCPOOL_DEBUG']), on), true);
+  assert.equal(debugIn(runtimes.deno(), on), false, 'Deno without env permission: as if unset, and no error');
+});
+
 describe('headless Chromium', () => {
   const out = mkdtempSync(join(tmpdir(), 'syncpool-browser-'));
   const bundles: Record<string, string> = { esbuild: join(out, 'esbuild'), rollup: join(out, 'rollup'), webpack: join(out, 'webpack') };

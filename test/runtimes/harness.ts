@@ -30,8 +30,7 @@ export const runtimes = {
   node: (): Runtime => ({ name: 'node', command: [process.execPath], version: process.version }),
   node20: (): Runtime => nodeFrom(join(toolchains, 'node-20', 'bin', 'node'), 'Node 20.19.0, the oldest Node 20 syncpool claims'),
   node22: (): Runtime => nodeFrom(join(toolchains, 'node-22', 'bin', 'node'), 'Node 22.12.0, the oldest Node 22 syncpool claims'),
-  bun: (): Runtime => binary('bun', join(repoRoot, 'node_modules', '.bin', 'bun'), ['run'],
-    'npm ci installs it from the root devDependency `bun`; its postinstall script, allowed in package.json\'s allowScripts, puts the binary in place'),
+  bun: (): Runtime => binary('bun', bunBinary(), ['run'], 'npm ci installs it from the root devDependency `bun`'),
   deno: (permissions: string[] = []): Runtime => binary('deno', join(repoRoot, 'node_modules', '.bin', 'deno'), ['run', ...permissions],
     'npm ci installs it from the root devDependency `deno`'),
 };
@@ -39,6 +38,15 @@ export const runtimes = {
 function nodeFrom(path: string, what: string): Runtime {
   assert.ok(existsSync(path), `${what} is not installed at ${path}: ${INSTALL_TOOLCHAINS}. Its npm package exists for linux-x64 only.`);
   return binary('node', path, [], INSTALL_TOOLCHAINS);
+}
+
+// The bun package's command works once its install script has put the binary in place (npm runs
+// it: package.json's allowScripts lists bun); where install scripts were skipped, the binary is
+// still in the platform package npm installed beside it.
+function bunBinary(): string {
+  const command = join(repoRoot, 'node_modules', '.bin', 'bun');
+  if (spawnSync(command, ['--version']).status === 0) return command;
+  return join(repoRoot, 'node_modules', '@oven', `bun-${process.platform}-${process.arch}`, 'bin', 'bun');
 }
 
 function binary(name: string, path: string, args: string[], install: string): Runtime {
@@ -66,13 +74,13 @@ export interface ScenarioResult {
   platform: Record<string, unknown>;
 }
 
-/** Runs `script` (main.mjs, or a copy of it) in `runtime` from `cwd` and parses what it printed. */
-export function runScenario(runtime: Runtime, script: string, cwd: string): ScenarioResult {
+/** Runs `script` (main.mjs, or a copy of it) in `runtime` from `cwd` and parses the JSON it printed last. */
+export function runScenario<T = ScenarioResult>(runtime: Runtime, script: string, cwd: string, env: Record<string, string> = {}): T {
   const [command, ...args] = runtime.command;
-  const run = spawnSync(command!, [...args, script], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(command!, [...args, script], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env } });
   assert.equal(run.status, 0, `${runtime.name} ${runtime.version} failed on ${script}:\n${run.stdout}\n${run.stderr}`);
   const lines = run.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as ScenarioResult;
+  return JSON.parse(lines[lines.length - 1]!) as T;
 }
 
 /**
