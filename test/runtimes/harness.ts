@@ -23,21 +23,25 @@ export interface Runtime {
 const INSTALL_TOOLCHAINS = 'npm ci installs it (the root package\'s prepare script runs `npm install --prefix test/toolchains`)';
 
 /**
- * The runtimes the project claims and tests, each checked to be installed and to be the version
- * its package pins. A missing one fails the calling test, with what installs it.
+ * The runtimes the project claims and tests, each checked to be installed and to run (the two
+ * older Nodes also to be exactly the lowest versions `engines` claims). A missing one fails the
+ * calling test, with what installs it.
  */
 export const runtimes = {
   node: (): Runtime => ({ name: 'node', command: [process.execPath], version: process.version }),
-  node20: (): Runtime => nodeFrom(join(toolchains, 'node-20', 'bin', 'node'), 'Node 20.19.0, the oldest Node 20 syncpool claims'),
-  node22: (): Runtime => nodeFrom(join(toolchains, 'node-22', 'bin', 'node'), 'Node 22.12.0, the oldest Node 22 syncpool claims'),
+  node20: (): Runtime => nodeFrom('node-20', 'v20.19.0'),
+  node22: (): Runtime => nodeFrom('node-22', 'v22.12.0'),
   bun: (): Runtime => binary('bun', bunBinary(), ['run'], 'npm ci installs it from the root devDependency `bun`'),
   deno: (permissions: string[] = []): Runtime => binary('deno', join(repoRoot, 'node_modules', '.bin', 'deno'), ['run', ...permissions],
     'npm ci installs it from the root devDependency `deno`'),
 };
 
-function nodeFrom(path: string, what: string): Runtime {
-  assert.ok(existsSync(path), `${what} is not installed at ${path}: ${INSTALL_TOOLCHAINS}. Its npm package exists for linux-x64 only.`);
-  return binary('node', path, [], INSTALL_TOOLCHAINS);
+function nodeFrom(alias: string, version: string): Runtime {
+  const path = join(toolchains, alias, 'bin', 'node');
+  assert.ok(existsSync(path), `Node ${version} is not installed at ${path}: ${INSTALL_TOOLCHAINS}. Its npm package exists for linux-x64 only.`);
+  const node = binary('node', path, [], INSTALL_TOOLCHAINS);
+  assert.equal(node.version, version, `test/toolchains must hold the oldest Node of the line that engines claims`);
+  return node;
 }
 
 // The bun package's command works once its install script has put the binary in place (npm runs
