@@ -2,8 +2,10 @@
 //
 // Go's runtime calls poolCleanup with the world stopped at the start of every GC. V8 offers no
 // pre-GC hook, so the nearest portable signal is a FinalizationRegistry sentinel: an unreachable
-// object that only a major (mark-compact) GC collects, never a scavenge (measured in
-// ../shared/design/v8-facts.md: one callback per major GC). Differences that follow, documented
+// object that only a major (mark-compact) GC collects, never a scavenge (measured on V8: each
+// major GC runs the registry's callback once, a minor GC never). The sentinel needs nothing but
+// FinalizationRegistry, so cleanups follow the runtime's own collections in Node, Deno, Bun and
+// browsers alike (test/runtimes.test.ts runs them in each). Differences that follow, documented
 // in the README:
 //   - cleanup runs just after a major GC, as a task at the next turn of the event loop, not
 //     during the pause; items pooled now are released by the GC after next, not this one;
@@ -12,6 +14,7 @@
 // first put after a cleanup), so the hot path pays nothing.
 
 import { PoolError } from './errors.js';
+import { fullGarbageCollector } from './runtime.js';
 
 export type CleanupMode = 'gc' | 'manual';
 
@@ -94,10 +97,12 @@ const TURNS_PER_ATTEMPT = 3;
 
 /**
  * Forces a real full garbage collection and resolves once the pool cleanup it caused has run, in
- * either cleanup mode. Concurrent calls share one cleanup. On Node it needs no command-line flag.
+ * either cleanup mode. Concurrent calls share one cleanup. Node, Deno and Bun need no
+ * command-line flag; a browser needs gc exposed (chromium --js-flags=--expose-gc). Where the
+ * runtime cannot force a collection, it rejects with a PoolError that says what it needs.
  */
 export async function gcCycle(): Promise<void> {
-  const collect = await fullGC();
+  const collect = (cachedGC ??= fullGarbageCollector());
   let done = false;
   waiters.push(() => {
     done = true;
@@ -114,31 +119,8 @@ export async function gcCycle(): Promise<void> {
   );
 }
 
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 let cachedGC: (() => void) | undefined;
 
-async function fullGC(): Promise<() => void> {
-  if (cachedGC !== undefined) return cachedGC;
-  const global = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void }; process?: { versions?: { node?: string } } };
-  if (typeof global.gc === 'function') {
-    cachedGC = global.gc;
-  } else if (global.Bun !== undefined) {
-    const bun = global.Bun;
-    cachedGC = () => bun.gc(true);
-  } else if (global.process?.versions?.node !== undefined) {
-    // Node (and Deno's Node layer): expose gc in a fresh context without a command-line flag.
-    const [v8, vm] = await Promise.all([import('node:v8'), import('node:vm')]);
-    v8.setFlagsFromString('--expose-gc');
-    cachedGC = vm.runInNewContext('gc') as () => void;
-  } else {
-    throw new PoolError(
-      'gcCycle',
-      'cannot force a garbage collection in this runtime: start it with gc exposed ' +
-        '(node --expose-gc, deno run --v8-flags=--expose-gc, chrome --js-flags=--expose-gc)',
-    );
-  }
-  return cachedGC;
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

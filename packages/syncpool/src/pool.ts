@@ -11,6 +11,7 @@
 
 import { PoolError } from './errors.js';
 import { armCleanup, registerPoolCleanup } from './gc-trigger.js';
+import { environmentVariable } from './runtime.js';
 
 export interface PoolOptions<T> {
   /** Makes an item when the pool is empty (Go's Pool.New). Without it, get() may return undefined. */
@@ -59,8 +60,8 @@ export interface PoolConstructor {
   readonly prototype: Pool<unknown>;
 }
 
-const debugFromEnvironment =
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SYNCPOOL_DEBUG === '1';
+// Read when the first pool is made, not at import, so that importing needs no permission (Deno).
+let debugFromEnvironment: boolean | undefined;
 
 let poolsCreated = 0;
 
@@ -121,7 +122,7 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`Pool: options must be an object such as { new: () => item }, got ${describe(options)}`);
     }
-    const { new: make, reset, debug = debugFromEnvironment, name = `Pool#${++poolsCreated}`, victim = true } = options;
+    const { new: make, reset, debug = (debugFromEnvironment ??= environmentVariable('SYNCPOOL_DEBUG') === '1'), name = `Pool#${++poolsCreated}`, victim = true } = options;
     checkOption(make === undefined || typeof make === 'function', 'new', 'a function that returns a new item', make);
     checkOption(reset === undefined || typeof reset === 'function', 'reset', 'a function that clears an item before it is pooled', reset);
     checkOption(typeof debug === 'boolean', 'debug', 'a boolean', debug);
