@@ -4,6 +4,7 @@
 import { Pool, gcCycle, setCleanupMode } from 'syncpool';
 import type { Exercise, Judgement, Result, Table } from '../exercise.js';
 import { goProgram, goSection, type GoSection } from '../lib/go.js';
+import { count } from '../lib/words.js';
 
 export interface Scenario {
   gcs: number;
@@ -41,7 +42,7 @@ export function judgeDrain(scenarios: readonly Scenario[]): Judgement & { counts
   const [c0, c1, c2, off1] = counts as [number, number, number, number];
   const holds = counts.join() === '0,0,1,1';
   const measured = `New ran again ${c0}, ${c1} and ${c2} times after 0, 1 and 2 collections with the victim cache, ` +
-    `and ${off1} time${off1 === 1 ? '' : 's'} after 1 collection without it`;
+    `and ${count(off1, 'time')} after 1 collection without it`;
   return {
     counts,
     verdict: holds ? 'holds' : 'does not hold',
@@ -60,9 +61,9 @@ function goOneGcNote(results: readonly GoDrainRun[]): string {
   const two = afterOne(2);
   const news = (r: GoDrainRun | undefined) => (r === undefined ? undefined : r.after - r.before);
   const parts = [
-    one === undefined ? '' : `With GOMAXPROCS=1, New ran ${news(one)} time(s) after one GC.`,
+    one === undefined ? '' : `With GOMAXPROCS=1, New ran ${count(news(one)!, 'time')} after one GC.`,
     two === undefined ? '' : news(two)! > 0
-      ? `With GOMAXPROCS=2 it ran ${news(two)} time(s) after one GC: the item sat in the private slot of the P ` +
+      ? `With GOMAXPROCS=2 it ran ${count(news(two)!, 'time')} after one GC: the item sat in the private slot of the P ` +
         'that put it, the main goroutine resumed on the other P after runtime.GC(), and getSlow looks only at its ' +
         'own P\'s victim private slot (src/sync/pool.go:175–180 in Go 1.19), never the original P\'s; the victim ' +
         'shared queues it scans (181–186) were empty.'
@@ -114,18 +115,19 @@ export const exercise: Exercise = {
       columns: ['victim cache', 'forced GCs', 'cleanups seen', 'newCount before', 'newCount after', 'victim hits'],
       rows: scenarios.map((s) => [s.victim ? 'on (Go 1.13+)' : 'off (Go < 1.13)', s.gcs, s.cleanups, s.before, s.after, s.victimHits]),
     };
-    const { verdict, reason, counts: [, , c2, off1] } = judgeDrain(scenarios);
+    const { verdict, reason, counts } = judgeDrain(scenarios);
+    const [, , c2, off1] = counts as [number, number, number, number];
     const on = (gcs: number) => scenarios.find((x) => x.victim && x.gcs === gcs)!;
     return {
       verdict,
       reason,
       explanation:
-        `The first loop called New ${on(1).before} time(s) and then recycled the item through the private slot. A ` +
+        `The first loop called New ${count(on(1).before, 'time')} and then recycled the item through the private slot. A ` +
         'cleanup moves the primary cache (private slot and stack) to the victim cache without freeing anything, so ' +
         'after one collection the next get misses the primary cache and takes the item from the victim\'s private ' +
         `slot (victim hits: ${on(1).victimHits}), and the put makes it primary again. After two collections the ` +
         `first one's victim has been released by the second, so New runs again (${c2} here). Without the victim ` +
-        `cache a single collection empties the pool (New ran ${off1} time(s) after one), the pre-Go-1.13 behaviour ` +
+        `cache a single collection empties the pool (New ran ${count(off1, 'time')} after one), the pre-Go-1.13 behaviour ` +
         'that caused allocation spikes after every GC (golang/go issue 22950).\n\n' +
         'Where Go differs: with GOMAXPROCS > 1 Go can call New again after a single GC. The item sits in the ' +
         'private slot of the P that put it; if the goroutine resumes on another P after runtime.GC(), getSlow ' +

@@ -311,9 +311,9 @@ export const exercise: Exercise = {
       explanation:
         `SharedPool.get's success path: ${getPath.landmarks.map((l) => `${l.label} at ${l.at === undefined ? '?' : `+0x${l.at.offset.toString(16)}`}`).join(', ')}. ` +
         'The private slot is a plain Int32Array element that only the owning thread writes while attached, so ' +
-        'TurboFan compiles it to an ordinary mov with no fence, exactly as Go\'s p.private after pin. The other ' +
-        'instructions on the path are V8\'s own: the prologue and stack check, a map check of `this`, the bounds ' +
-        'check of the typed array, and the counter increments. The slow path is in the same code object ' +
+        'TurboFan compiles it to an ordinary mov with no fence, exactly as Go\'s p.private after pin. The rest of ' +
+        'each path, in the listings below, is V8\'s own bookkeeping around it (prologue, stack check, the checks of ' +
+        '`this` and of the typed array). The slow path is in the same code object ' +
         `(${sharedGetSlow.length} Atomics builtin call${sharedGetSlow.length === 1 ? '' : 's'} in SharedPool.get's full listing once ` +
         'getSlow is inlined) but off the success path. Atomics in V8 are always calls into builtins, never ' +
         'inlined (the steal path\'s listing above calls them), which is why a fast path must contain none' +

@@ -230,7 +230,7 @@ export const exercise: Exercise = {
           'on average before the next one') +
         (offPer === undefined ? '.' : `; without it, where every cleanup releases all pooled buffers, by ${round(offPer)}: ` +
           'the allocation spike after every GC of Go issue 22950.') +
-        ` The runs without forced GCs saw ${sum(of(0).map((r) => r.collections.length))} cleanups, after major GCs that V8 started on its own.\n\n` +
+        ` The runs without forced GCs saw ${sum(of(0).map((r) => r.collections.length))} cleanups (V8's own major GCs cause those).\n\n` +
         'Where Go differs: Go runs poolCleanup with the world stopped at the start of each GC ' +
         '(src/sync/pool.go:236–237 in Go 1.19); syncpool runs it just after a major GC, as a task at the next turn ' +
         'of the event loop, because V8 has no pre-GC hook. Code that never yields sees no cleanup at all; these ' +

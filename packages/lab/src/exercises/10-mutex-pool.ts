@@ -177,8 +177,9 @@ export const exercise: Exercise = {
         (goRatio === undefined ? '' : `Go's ratio at GOMAXPROCS=${CONTENDED} in this run is ${round(goRatio)}×, ` +
           `${goRatio < ratio ? 'smaller than' : 'not smaller than'} the ${round(ratio)}× here; its mutex spins before it ` +
           'parks, MutexPool here does not. ') +
-        'Both pools hand out blocks of one fixed arena, so neither allocates per pair; SharedPool\'s own memory is ' +
-        'larger because every local has a ring with room for the whole arena, and it grows with maxLocals.',
+        'Both pools hand out blocks of one fixed arena, and their workers\' heaps came out ' +
+        `${apart(sharedMemory.workerHeapBytes, mutexMemory.workerHeapBytes) <= 1.05 ? 'the same size (within 5%)' : 'of different sizes (see the memory table)'}; ` +
+        'SharedPool\'s own memory differs because every local has a ring with room for the whole arena, so it grows with maxLocals.',
       tables: [{
         title: `Throughput, million get+put pairs per second, ${over(rounds, 'round')}`,
         columns: ['workers', 'SharedPool', 'MutexPool', 'ratio, per round'],

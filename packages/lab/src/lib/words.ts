@@ -23,6 +23,9 @@ export function trend(values: readonly number[], { flat = 0.25, noise = 0.1 } = 
   return 'goes up and down';
 }
 
+/** "1 time", "3 times". */
+export const count = (n: number, unit: string, units = `${unit}s`) => `${n} ${n === 1 ? unit : units}`;
+
 /** How a time compares with another: faster, slower, or within `tolerance` of it. */
 export function speedWord(ns: number, otherNs: number, tolerance = 0.05): 'faster than' | 'slower than' | 'as fast as' {
   if (ns < otherNs * (1 - tolerance)) return 'faster than';
