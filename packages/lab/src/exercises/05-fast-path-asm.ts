@@ -121,9 +121,9 @@ function goGetLines(lines: readonly string[]): string {
   const at = (line: number) => lines.filter((l) => l.startsWith(`pool.go:${line} `)).map((l) => l.split(' ').slice(3).join(' '));
   const show = (line: number, what: string) => {
     const found = at(line);
-    return found.length === 0 ? `${line} (${what}): no instruction found` : `${line} (${what}): ${found.slice(0, 2).join('; ')}`;
+    return `line ${line} (\`${what}\`): ${found.length === 0 ? 'no instruction found' : found.slice(0, 2).map((i) => `\`${i}\``).join(', ')}`;
   };
-  return [show(132, 'x := l.private'), show(133, 'l.private = nil'), show(134, 'if x == nil')].join(', ');
+  return [show(132, 'x := l.private'), show(133, 'l.private = nil'), show(134, 'if x == nil')].join('; ');
 }
 
 /** The seed's steps in Go: go tool objdump of sync.(*Pool).Get and Put, and of the steal's popTail. */
@@ -140,7 +140,8 @@ function goListing(): Promise<GoSection> {
         }),
       }],
       artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
-      note: `In Get, src/sync/pool.go (Go 1.19) lines ${goGetLines(functions.get('sync.(*Pool).Get') ?? [])}. ` +
+      note: `In Get, src/sync/pool.go of Go 1.19 compiles to: ${goGetLines(functions.get('sync.(*Pool).Get') ?? [])} ` +
+        '(the first instructions of each line; an interface value is two words). ' +
         'LOCK-prefixed instructions, counted per function in the table, are in the functions Get calls on its ' +
         'slow path (popTail\'s CAS), not in Get or Put.',
     };

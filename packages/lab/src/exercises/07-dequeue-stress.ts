@@ -141,9 +141,11 @@ export const exercise: Exercise = {
           return {
             tables: [{ title: 'Go: the standard library\'s own tests, go test -run \'TestPoolDequeue|TestPoolChain\' sync', columns: ['test', 'result', 'seconds'], rows }],
             artifacts: [{ name: 'go/07-pool-dequeue-tests.txt', content: text, show: 'link' }],
-            note: 'TestPoolDequeue is the shape the lab copies (1 producer, popHead every 10th push, the other Ps ' +
-              'popTail, every value seen once). Go itself runs it without -race: pool_test.go is built only with ' +
-              '!race (src/sync/pool_test.go:7 in Go 1.19), since the race detector makes Pool drop items.',
+            note: 'TestPoolDequeue and TestPoolChain share testPoolDequeue (src/sync/pool_test.go:175–248 in Go 1.19): ' +
+              'one producer pushes 2e6 values and pops its head after every 10th push, 9 consumer goroutines pop the ' +
+              'tail, every value must be seen exactly once and popHead must have succeeded. The lab copies that shape ' +
+              `with ${STEALERS} stealers. Go runs it without -race: pool_test.go is built only with !race ` +
+              '(src/sync/pool_test.go:7), since the race detector makes Pool drop items.',
           };
         }),
       } : {}),
