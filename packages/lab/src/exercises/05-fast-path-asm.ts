@@ -116,6 +116,9 @@ export function judgeFastPath(f: FastPathFindings): Judgement {
   };
 }
 
+/** A line of go tool objdump with an atomic read-modify-write: LOCK-prefixed, or XCHG (locked implicitly). */
+const isLockedLine = (line: string) => /\bLOCK\b|\bXCHG/.test(line);
+
 /** Go's instructions for pool.go lines 132–134 of Get: the private load, its clear, and the nil check. */
 function goGetLines(lines: readonly string[]): string {
   const at = (line: number) => lines.filter((l) => l.startsWith(`pool.go:${line} `)).map((l) => l.split(' ').slice(3).join(' '));
@@ -130,20 +133,21 @@ function goGetLines(lines: readonly string[]): string {
 function goListing(): Promise<GoSection> {
   return goSection(async () => {
     const { text, functions } = await goObjdump('fastpath', String.raw`^sync\.\(\*(Pool|poolDequeue|poolChain)\)\.(Get|Put|pin|popTail|pushHead)$`);
+    const locked = (fn: string) => (functions.get(fn) ?? []).filter(isLockedLine).length;
     return {
       tables: [{
         title: 'Go: LOCK-prefixed instructions per function (go tool objdump)',
         columns: ['function', 'instructions', 'LOCK-prefixed', 'first one'],
         rows: [...functions].map(([fn, lines]) => {
-          const locked = lines.filter((l) => /\bLOCK\b|\bXCHG/.test(l));
+          const locked = lines.filter(isLockedLine);
           return [fn, lines.length, locked.length, locked[0]?.split(' ').slice(3).join(' ') ?? '-'];
         }),
       }],
       artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
       note: `In Get, src/sync/pool.go of Go 1.19 compiles to: ${goGetLines(functions.get('sync.(*Pool).Get') ?? [])} ` +
-        '(the first instructions of each line; an interface value is two words). ' +
-        'LOCK-prefixed instructions, counted per function in the table, are in the functions Get calls on its ' +
-        'slow path (popTail\'s CAS), not in Get or Put.',
+        '(the first instructions of each line; an interface value is two words). LOCK-prefixed instructions: ' +
+        `${locked('sync.(*Pool).Get')} in Get, ${locked('sync.(*Pool).Put')} in Put, ${locked('sync.(*poolDequeue).popTail')} ` +
+        'in poolDequeue.popTail (its CAS), which Get reaches only through getSlow.',
     };
   });
 }
