@@ -103,7 +103,8 @@ export const exercise: Exercise = {
   criterion: 'allocs/op drops by at least one (the buffer allocation disappears), ns/op is no worse, and the ' +
     'buffer is reset before it goes back.',
   analogue: 'The lab\'s ByteBuffer stands in for bytes.Buffer (writeString, writeByte, reset that keeps the ' +
-    'capacity; it grows from 64 bytes to 2 × capacity + n, as Go\'s does). Measured with syncpool-bench, Go\'s benchmark ' +
+    'capacity; it starts at 64 bytes and grows to twice its capacity or to what is needed, as Go 1.19\'s does: ' +
+    'src/bytes/buffer.go:16 and 220–243). Measured with syncpool-bench, Go\'s benchmark ' +
     'format: ns/op from timing runs in fresh processes (median and range), B/op from V8\'s GC accounting including ' +
     'off-heap ArrayBuffer memory, allocs/op from the sampling heap profiler at interval 1. "No worse" allows ' +
     `${Math.round((NO_WORSE - 1) * 100)}% for timing noise. The reset is checked by reusing one pooled buffer three times.`,

@@ -197,7 +197,7 @@ export const exercise: Exercise = {
         title: `Get+put throughput against the number of workers, median and range${go === undefined ? '' : '; Go from the same run'}`,
         spec: lineChart({
           data: [...tsRows, ...goRows],
-          x: { field: 'workers', title: 'workers (GOMAXPROCS for Go)' },
+          x: { field: 'workers', title: 'workers (GOMAXPROCS for Go)', log: true, ticks: WORKERS },
           y: { field: 'mops', title: 'million get+put pairs per second', log: true },
           series: 'pool',
           dash: 'language',

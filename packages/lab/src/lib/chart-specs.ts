@@ -13,6 +13,8 @@ export interface Axis {
   field: string;
   title: string;
   log?: boolean;
+  /** Tick values, when only the measured ones make sense (e.g. worker counts). */
+  ticks?: number[];
 }
 
 export interface LineChart {
@@ -47,7 +49,10 @@ function spreadLayer(x: object, y: Axis, color: object, mark: object): object {
 }
 
 export function lineChart(chart: LineChart): TopLevelSpec {
-  const x = { field: chart.x.field, type: 'quantitative', title: chart.x.title, scale: scale(chart.x) };
+  const x = {
+    field: chart.x.field, type: 'quantitative', title: chart.x.title, scale: scale(chart.x),
+    ...(chart.x.ticks === undefined ? {} : { axis: { values: chart.x.ticks } }),
+  };
   const color = chart.series === undefined ? {} : { color: { field: chart.series, type: 'nominal', title: null } };
   const line = {
     mark: { type: 'line', point: chart.step !== true, interpolate: chart.step === true ? 'step-after' : 'linear' },
@@ -91,13 +96,14 @@ export interface BarChart {
 
 export function barChart(chart: BarChart): TopLevelSpec {
   const x = { field: chart.x.field, type: 'nominal', title: chart.x.title, sort: null, axis: { labelAngle: 0 } };
-  const xOffset = { field: chart.group, type: 'nominal' };
+  // One bar per category when the groups are the categories themselves.
+  const xOffset = chart.group === chart.x.field ? {} : { xOffset: { field: chart.group, type: 'nominal' } };
   // Bars are read by their length, so a linear axis must start at zero.
   const yScale = chart.y.log === true ? { type: 'log' } : { zero: true };
   const bars = {
     mark: { type: 'bar' },
     encoding: {
-      x, xOffset,
+      x, ...xOffset,
       y: { field: chart.y.field, type: 'quantitative', title: chart.y.title, scale: yScale },
       color: { field: chart.group, type: 'nominal', title: null },
       tooltip: [{ field: chart.x.field }, { field: chart.group }, { field: chart.y.field }],
@@ -106,7 +112,7 @@ export function barChart(chart: BarChart): TopLevelSpec {
   const whiskers = {
     mark: { type: 'rule', color: '#222', strokeWidth: 1.5 },
     encoding: {
-      x, xOffset,
+      x, ...xOffset,
       y: { field: `${chart.y.field}_lo`, type: 'quantitative', title: chart.y.title, scale: yScale },
       y2: { field: `${chart.y.field}_hi` },
     },
