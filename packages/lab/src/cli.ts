@@ -5,7 +5,7 @@
  * a finding, not a failure.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Mode } from './exercise.js';
 import { createProgress } from './progress.js';
@@ -25,7 +25,7 @@ const program = new Command('syncpool-lab')
   .description('Runs the twelve sync.Pool exercises on syncpool, measures them and writes a report.')
   .argument('[ids...]', 'exercise ids to run (default: all)', (v: string, prev: number[] | undefined) => parseId(v, prev))
   .option('--list', 'list the exercises and exit')
-  .addOption(new Option('--quick', 'short measurements, all twelve within ~3 minutes on 2 cores (default)').conflicts(['full', 'tiny']))
+  .addOption(new Option('--quick', 'short measurements (the default)').conflicts(['full', 'tiny']))
   .addOption(new Option('--full', 'longer measurements, steadier numbers').conflicts(['quick', 'tiny']))
   .addOption(new Option('--tiny', 'seconds per exercise: checks that everything runs (npm test)').conflicts(['quick', 'full']))
   .option('--out <dir>', 'output directory', 'lab-report')
@@ -46,6 +46,7 @@ const mode: Mode = opts.full === true ? 'full' : opts.tiny === true ? 'tiny' : '
 const outDir = resolve(opts.out);
 const startedAt = new Date();
 const started = performance.now();
+const loadAtStart = loadavg()[0]!;
 const progress = createProgress(selected.length);
 const outcomes: Outcome[] = [];
 for (const [index, exercise] of selected.entries()) {
@@ -64,6 +65,7 @@ await writeReport(outDir, outcomes, {
   node: process.version,
   cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
   cores: cpus().length,
+  load: [loadAtStart, loadavg()[0]!],
 });
 const failed = outcomes.filter((o) => o.result === undefined);
 console.log(`Report: ${resolve(outDir, 'index.html')} (and report.md); ${selected.length} exercises in ${seconds.toFixed(1)} s`);

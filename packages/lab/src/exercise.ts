@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 
-/** tiny: seconds per exercise (npm test); quick: all twelve in about 3 minutes; full: longer. */
+/** tiny: seconds per exercise, a check that everything runs (npm test); quick: the default; full: longer. */
 export type Mode = 'tiny' | 'quick' | 'full';
 export const MODES: readonly Mode[] = ['tiny', 'quick', 'full'];
 
@@ -34,10 +34,18 @@ export interface Artifact {
   show?: 'inline' | 'link';
 }
 
-export interface Result {
+/**
+ * A verdict and the reason that decided it, with the numbers. Every exercise decides it in an
+ * exported judge function of plain numbers, so that a unit test can feed it numbers on either
+ * side of the criterion's threshold.
+ */
+export interface Judgement {
   verdict: Verdict;
   /** Why the verdict is what it is, with the numbers that decided it. */
   reason: string;
+}
+
+export interface Result extends Judgement {
   /** What the numbers reveal about the internals. */
   explanation: string;
   tables: Table[];

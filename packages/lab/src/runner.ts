@@ -22,6 +22,8 @@ export interface Outcome {
 
 /** Generous limits: an exercise that needs longer than this is broken, not slow. */
 const TIMEOUT_S: Record<Mode, number> = { tiny: 60, quick: 120, full: 900 };
+/** More for the Go side of --with-go: go builds, and go test -count runs on a busy machine. */
+const GO_TIMEOUT_S: Record<Mode, number> = { tiny: 120, quick: 240, full: 900 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Under tsx (tests run the sources) the child is child.ts and needs tsx's loader too. */
@@ -34,6 +36,7 @@ export function runExercise(
 ): Promise<Outcome> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
+  const limitS = TIMEOUT_S[opts.mode] + (opts.withGo ? GO_TIMEOUT_S[opts.mode] : 0);
   return new Promise((resolve) => {
     const child = fork(childScript, [String(exercise.id), opts.mode, opts.withGo ? 'go' : ''], {
       execArgv: [...loaderArgs, ...exercise.flags],
@@ -49,9 +52,9 @@ export function runExercise(
       try { if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
     };
     const timer = setTimeout(() => {
-      settled ??= { exercise, seconds: seconds(), error: `timed out after ${TIMEOUT_S[opts.mode]} s\n${output}` };
+      settled ??= { exercise, seconds: seconds(), error: `timed out after ${limitS} s\n${output}` };
       killGroup();
-    }, TIMEOUT_S[opts.mode] * 1000);
+    }, limitS * 1000);
     // The child has its own process group, so a Ctrl-C at the terminal does not reach it: pass
     // the interruption on, and never leave a measurement running behind an exited lab.
     const interrupted = () => {

@@ -41,9 +41,9 @@ test('findElbow never reports a point above the chord, for any curve', () => {
 
 test('judgeWarmup: holds for a sharp elbow with a flat tail, not for a steady fall or a late dip', () => {
   const ks = [0, 4, 8, 12, 16, 24, 32];
-  assert.equal(judgeWarmup(ks, [16, 12, 8, 4, 0, 0, 0]).holds, true);
+  assert.equal(judgeWarmup(ks, [16, 12, 8, 4, 0, 0, 0]).verdict, 'holds');
   assert.equal(judgeWarmup(ks, [16, 12, 8, 4, 0, 0, 0]).elbow.x, 16);
-  assert.equal(judgeWarmup(ks, ks.map((k) => 32 - k)).holds, false);
+  assert.equal(judgeWarmup(ks, ks.map((k) => 32 - k)).verdict, 'does not hold');
   // An elbow followed by a second big drop: more warm-up still pays, so no elbow.
-  assert.equal(judgeWarmup(ks, [16, 8, 7.9, 7.8, 7.7, 7.6, 0]).holds, false);
+  assert.equal(judgeWarmup(ks, [16, 8, 7.9, 7.8, 7.7, 7.6, 0]).verdict, 'does not hold');
 });

@@ -2,8 +2,9 @@
  * Exercise 2: the pool drains over two garbage collections, not one (the victim cache).
  */
 import { Pool, gcCycle, setCleanupMode } from 'syncpool';
-import type { Exercise, Result, Table } from '../exercise.js';
+import type { Exercise, Judgement, Result, Table } from '../exercise.js';
 import { goProgram, goSection, type GoSection } from '../lib/go.js';
+import { count } from '../lib/words.js';
 
 export interface Scenario {
   gcs: number;
@@ -28,23 +29,56 @@ async function drain(gcs: number, victim: boolean): Promise<Scenario> {
 
 /**
  * Calls of New in the second loop for: victim on after 0, 1, 2 collections, victim off after 1.
- * The victim cache's two-step drain is exactly 0, 0, 1 and 1.
+ * The victim cache's two-step drain is exactly 0, 0, 1 and 1: the counts the seed asks the
+ * learner to explain.
  */
-export function judgeDrain(scenarios: readonly Scenario[]): { counts: number[]; holds: boolean } {
+export function judgeDrain(scenarios: readonly Scenario[]): Judgement & { counts: number[] } {
   const again = (victim: boolean, gcs: number) => {
     const s = scenarios.find((x) => x.victim === victim && x.gcs === gcs);
     if (s === undefined) throw new RangeError(`judgeDrain: no scenario with victim ${victim} and ${gcs} GCs`);
     return s.after - s.before;
   };
   const counts = [again(true, 0), again(true, 1), again(true, 2), again(false, 1)];
-  return { counts, holds: counts.join() === '0,0,1,1' };
+  const [c0, c1, c2, off1] = counts as [number, number, number, number];
+  const holds = counts.join() === '0,0,1,1';
+  const measured = `New ran again ${c0}, ${c1} and ${c2} times after 0, 1 and 2 collections with the victim cache, ` +
+    `and ${count(off1, 'time')} after 1 collection without it`;
+  return {
+    counts,
+    verdict: holds ? 'holds' : 'does not hold',
+    reason: holds
+      ? `${measured}: one collection only demotes the item to the victim cache, where the next get finds it; the second releases it.`
+      : `${measured}, which is not the two-step drain (0, 0, 1 and 1) the victim cache implies, so the counts do not explain it.`,
+  };
+}
+
+interface GoDrainRun { gomaxprocs: number; gcs: number; before: number; after: number }
+
+/** What Go's runs show after one GC, in words derived from them. */
+function goOneGcNote(results: readonly GoDrainRun[]): string {
+  const afterOne = (procs: number) => results.find((r) => r.gomaxprocs === procs && r.gcs === 1);
+  const one = afterOne(1);
+  const two = afterOne(2);
+  const news = (r: GoDrainRun | undefined) => (r === undefined ? undefined : r.after - r.before);
+  const parts = [
+    one === undefined ? '' : `With GOMAXPROCS=1, New ran ${count(news(one)!, 'time')} after one GC.`,
+    two === undefined ? '' : news(two)! > 0
+      ? `With GOMAXPROCS=2 it ran ${count(news(two)!, 'time')} after one GC: the item sat in the private slot of the P ` +
+        'that put it, the main goroutine resumed on the other P after runtime.GC(), and getSlow looks only at its ' +
+        'own P\'s victim private slot (src/sync/pool.go:175–180 in Go 1.19), never the original P\'s; the victim ' +
+        'shared queues it scans (181–186) were empty.'
+      : `With GOMAXPROCS=2 it ran 0 times after one GC in this run: the main goroutine resumed on the P that put ` +
+        'the item, whose victim private slot getSlow reads (src/sync/pool.go:175–180 in Go 1.19). Had it resumed on ' +
+        'the other P, New would have run, because getSlow never reads another P\'s victim private slot.',
+  ];
+  return parts.filter((p) => p !== '').join(' ');
 }
 
 /** The seed program in Go (go/cmd/drain) with GOMAXPROCS 1 and 2, after 0, 1 and 2 GCs. */
 function goDrain(): Promise<GoSection> {
   return goSection(async () => {
     const runs = [1, 2].flatMap((procs) => [0, 1, 2].map((gcs) => ({ args: ['-gcs', String(gcs)], env: { GOMAXPROCS: String(procs) } })));
-    const results = await goProgram<{ gomaxprocs: number; gcs: number; before: number; after: number }>('drain', runs);
+    const results = await goProgram<GoDrainRun>('drain', runs);
     return {
       tables: [{
         title: 'Go: newCount before and after runtime.GC()',
@@ -52,8 +86,7 @@ function goDrain(): Promise<GoSection> {
         rows: results.map((r) => [r.gomaxprocs, r.gcs, r.before, r.after]),
       }],
       artifacts: [],
-      note: 'With GOMAXPROCS=2, a New after a single GC means the main goroutine resumed on the other P, whose ' +
-        'victim private slot it cannot see.',
+      note: goOneGcNote(results),
     };
   });
 }
@@ -82,26 +115,26 @@ export const exercise: Exercise = {
       columns: ['victim cache', 'forced GCs', 'cleanups seen', 'newCount before', 'newCount after', 'victim hits'],
       rows: scenarios.map((s) => [s.victim ? 'on (Go 1.13+)' : 'off (Go < 1.13)', s.gcs, s.cleanups, s.before, s.after, s.victimHits]),
     };
-    const { counts: [c0, c1, c2, off1], holds } = judgeDrain(scenarios);
-    const counts = `New ran again ${c0}, ${c1} and ${c2} times after 0, 1 and 2 collections with the victim cache, ` +
-      `and ${off1} time after 1 collection without it`;
+    const { verdict, reason, counts } = judgeDrain(scenarios);
+    const [, , c2, off1] = counts as [number, number, number, number];
+    const on = (gcs: number) => scenarios.find((x) => x.victim && x.gcs === gcs)!;
     return {
-      verdict: holds ? 'holds' : 'does not hold',
-      reason: holds
-        ? `${counts}: one collection only demotes the item to the victim cache, where the next get finds it; the second releases it.`
-        : `${counts}, which is not the two-step drain (0, 0, 1 and 1) the victim cache implies.`,
+      verdict,
+      reason,
       explanation:
-        'The first loop calls New once and then recycles that one item through the private slot. The first ' +
-        'cleanup moves the primary cache (private slot and stack) to the victim cache without freeing anything, ' +
-        'so the next get misses the primary cache, finds the item in the victim\'s private slot (victim hits = 1) ' +
-        'and the put makes it primary again. After two collections the first one\'s victim has been released by ' +
-        'the second, so New runs once more. Without the victim cache a single collection empties the pool, the ' +
-        'pre-Go-1.13 behaviour that caused allocation spikes after every GC.\n\n' +
-        'Where Go differs: with GOMAXPROCS > 1 Go can call New again after a single GC, because the goroutine ' +
-        'may resume on another P after runtime.GC(), and getSlow looks only at its own P\'s victim private slot ' +
-        '(it steals from other Ps\' victim shared queues, never their private slots). One JavaScript isolate ' +
-        'has exactly one P, so here one collection never loses the item; run with --with-go to see Go with ' +
-        'GOMAXPROCS=1 and 2 side by side.',
+        `The first loop called New ${count(on(1).before, 'time')} and then recycled the item through the private slot. A ` +
+        'cleanup moves the primary cache (private slot and stack) to the victim cache without freeing anything, so ' +
+        'after one collection the next get misses the primary cache and takes the item from the victim\'s private ' +
+        `slot (victim hits: ${on(1).victimHits}), and the put makes it primary again. After two collections the ` +
+        `first one's victim has been released by the second, so New runs again (${c2} here). Without the victim ` +
+        `cache a single collection empties the pool (New ran ${count(off1, 'time')} after one), the pre-Go-1.13 behaviour ` +
+        'that caused allocation spikes after every GC (golang/go issue 22950).\n\n' +
+        'Where Go differs: with GOMAXPROCS > 1 Go can call New again after a single GC. The item sits in the ' +
+        'private slot of the P that put it; if the goroutine resumes on another P after runtime.GC(), getSlow ' +
+        'reads only its current P\'s victim private slot (src/sync/pool.go:175–180 in Go 1.19), never the ' +
+        'original P\'s, and scans the victim shared queues (181–186), where the item is not. One JavaScript ' +
+        'isolate has exactly one P, so here one collection never loses the item; run with --with-go to see Go ' +
+        'with GOMAXPROCS=1 and 2 side by side.',
       tables: [table],
       charts: [],
       artifacts: [],

@@ -5,7 +5,7 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { optimizedCode, type CodeListing, type Instruction } from 'syncpool-bench';
-import type { Artifact, Exercise, Result, Table } from '../exercise.js';
+import type { Artifact, Exercise, Judgement, Result, Table } from '../exercise.js';
 import { builtinCode } from '../lib/builtin-disasm.js';
 import { goObjdump, goSection, type GoSection } from '../lib/go.js';
 import { formatInstruction, successPath } from '../lib/hot-path.js';
@@ -81,22 +81,73 @@ export function checkSuccessPath(s: Subject): PathCheck {
   };
 }
 
+/** What the verdict reads of the listings: per success path, and of the steal path. */
+export interface FastPathFindings {
+  paths: { subject: string; found: boolean; instructions: number; locked: number; atomicsCalls: number; missing: string[] }[];
+  stealChain: string;
+  /** Call sites of AtomicsCompareExchange on the steal path. */
+  casCalls: number;
+  /** lock cmpxchg instructions in V8's AtomicsCompareExchange builtin, or why it was not disassembled. */
+  builtin: { locked: number } | { why: string };
+}
+
+/**
+ * The seed's quantity is LOCK-prefixed instructions on the success branch, and its landmarks
+ * (private load, nil check, clear and return) must be found. In V8 an atomic operation is a call
+ * to an Atomics builtin, never an inlined instruction, so such calls count as atomics too.
+ */
+export function judgeFastPath(f: FastPathFindings): Judgement {
+  const clean = f.paths.every((p) => p.found && p.locked === 0 && p.atomicsCalls === 0);
+  const missing = f.paths.flatMap((p) => p.missing.map((m) => `${p.subject}: ${m}`));
+  const holds = clean && missing.length === 0 && f.casCalls > 0;
+  const counts = f.paths.map((p) => `${p.subject} ${p.found ? `${p.instructions} instructions, ${p.locked} lock-prefixed, ` +
+    `${p.atomicsCalls} Atomics calls` : 'no path found'}`).join('; ');
+  const builtin = 'locked' in f.builtin ? `, whose code holds ${f.builtin.locked} lock cmpxchg instructions` : `; ${f.builtin.why}`;
+  return {
+    verdict: holds ? 'holds' : 'does not hold',
+    reason: holds
+      ? `No lock-prefixed instruction on any success path, and no call to an Atomics builtin (V8's only way to an ` +
+        `atomic instruction), and every landmark was found (${counts}). The steal path (${f.stealChain}) calls ` +
+        `AtomicsCompareExchange (${f.casCalls} call site${f.casCalls === 1 ? '' : 's'})${builtin}.`
+      : [clean ? '' : `a success path has a lock-prefixed instruction or an Atomics call, or no path was found (${counts})`,
+          missing.length > 0 ? `landmarks not found: ${missing.join(', ')}` : '',
+          f.casCalls === 0 ? `the steal path (${f.stealChain}) calls no AtomicsCompareExchange` : '']
+        .filter((x) => x !== '').join('; ') + '.',
+  };
+}
+
+/** A line of go tool objdump with an atomic read-modify-write: LOCK-prefixed, or XCHG (locked implicitly). */
+const isLockedLine = (line: string) => /\bLOCK\b|\bXCHG/.test(line);
+
+/** Go's instructions for pool.go lines 132–134 of Get: the private load, its clear, and the nil check. */
+function goGetLines(lines: readonly string[]): string {
+  const at = (line: number) => lines.filter((l) => l.startsWith(`pool.go:${line} `)).map((l) => l.split(' ').slice(3).join(' '));
+  const show = (line: number, what: string) => {
+    const found = at(line);
+    return `line ${line} (\`${what}\`): ${found.length === 0 ? 'no instruction found' : found.slice(0, 2).map((i) => `\`${i}\``).join(', ')}`;
+  };
+  return [show(132, 'x := l.private'), show(133, 'l.private = nil'), show(134, 'if x == nil')].join('; ');
+}
+
 /** The seed's steps in Go: go tool objdump of sync.(*Pool).Get and Put, and of the steal's popTail. */
 function goListing(): Promise<GoSection> {
   return goSection(async () => {
     const { text, functions } = await goObjdump('fastpath', String.raw`^sync\.\(\*(Pool|poolDequeue|poolChain)\)\.(Get|Put|pin|popTail|pushHead)$`);
+    const locked = (fn: string) => (functions.get(fn) ?? []).filter(isLockedLine).length;
     return {
       tables: [{
         title: 'Go: LOCK-prefixed instructions per function (go tool objdump)',
         columns: ['function', 'instructions', 'LOCK-prefixed', 'first one'],
         rows: [...functions].map(([fn, lines]) => {
-          const locked = lines.filter((l) => /\bLOCK\b|\bXCHG/.test(l));
+          const locked = lines.filter(isLockedLine);
           return [fn, lines.length, locked.length, locked[0]?.split(' ').slice(3).join(' ') ?? '-'];
         }),
       }],
       artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
-      note: 'In Get, pool.go:132–134 are the private load (MOVQ 0(AX), CX), the clear (MOVQ $0x0, 0(AX)) and ' +
-        'the nil check (TESTQ CX, CX); the atomics live in the functions Get calls on its slow path.',
+      note: `In Get, src/sync/pool.go of Go 1.19 compiles to: ${goGetLines(functions.get('sync.(*Pool).Get') ?? [])} ` +
+        '(the first instructions of each line; an interface value is two words). LOCK-prefixed instructions: ' +
+        `${locked('sync.(*Pool).Get')} in Get, ${locked('sync.(*Pool).Put')} in Put, ${locked('sync.(*poolDequeue).popTail')} ` +
+        'in poolDequeue.popTail (its CAS), which Get reaches only through getSlow.',
     };
   });
 }
@@ -216,10 +267,15 @@ export const exercise: Exercise = {
     const stealChain = steal.chain.join(' → ');
     const sharedGetSlow = last(shared, 'get').flaggedCalls;
 
-    const clean = checks.every((c) => c.found && c.locked === 0 && c.atomicsCalls === 0);
-    const pointed = checks.every((c) => c.landmarks.every((l) => l.at !== undefined));
-    const holds = clean && pointed && casCalls.length > 0;
-    const missing = checks.flatMap((c) => c.landmarks.filter((l) => l.at === undefined).map((l) => `${c.subject}: ${l.label}`));
+    const { verdict, reason } = judgeFastPath({
+      paths: checks.map((c) => ({
+        subject: c.subject, found: c.found, instructions: c.instructions, locked: c.locked, atomicsCalls: c.atomicsCalls,
+        missing: c.landmarks.filter((l) => l.at === undefined).map((l) => l.label),
+      })),
+      stealChain,
+      casCalls: casCalls.length,
+      builtin: cas.ok ? { locked: cas.locked.length } : { why: cas.why },
+    });
 
     const table: Table = {
       title: 'Success paths, found by search from entry to ret',
@@ -241,7 +297,7 @@ export const exercise: Exercise = {
       name: 'asm/AtomicsCompareExchange-locked.txt',
       content: cas.ok
         ? `Builtins_AtomicsCompareExchange in ${process.execPath}: ${cas.lines.length} instructions, ` +
-          `${cas.locked.length} lock-prefixed (one per element type):\n\n${cas.locked.join('\n')}\n`
+          `${cas.locked.length} lock-prefixed:\n\n${cas.locked.join('\n')}\n`
         : `Not disassembled: ${cas.why}\n`,
       show: 'inline',
     });
@@ -252,31 +308,29 @@ export const exercise: Exercise = {
       }
     }
     const getPath = checks[2]!;
+    const go = ctx.withGo ? await goListing() : undefined;
+    const goPopTail = go?.tables[0]?.rows.find((r) => String(r[0]).endsWith('poolDequeue).popTail'));
     return {
-      verdict: holds ? 'holds' : 'does not hold',
-      reason: holds
-        ? `The success paths of Pool.get/put and SharedPool.get/put (${checks.map((c) => c.instructions).join(', ')} ` +
-          'instructions) contain no lock-prefixed instruction and call no Atomics builtin, and every landmark was ' +
-          `found on them; the steal path (${stealChain}) calls AtomicsCompareExchange (${casCalls.length} call site${casCalls.length > 1 ? 's' : ''})` +
-          (cas.ok ? `, whose code holds ${cas.locked.length} lock cmpxchg instructions.` : `; ${cas.why}.`)
-        : [!clean ? 'a success path has a locked instruction or an Atomics call, or no path was found' : '',
-            missing.length > 0 ? `landmarks not found: ${missing.join(', ')}` : '',
-            casCalls.length === 0 ? `the steal path (${stealChain}) calls no AtomicsCompareExchange` : ''].filter((s) => s !== '').join('; ') + '.',
+      verdict,
+      reason,
       explanation:
         `SharedPool.get's success path: ${getPath.landmarks.map((l) => `${l.label} at ${l.at === undefined ? '?' : `+0x${l.at.offset.toString(16)}`}`).join(', ')}. ` +
         'The private slot is a plain Int32Array element that only the owning thread writes while attached, so ' +
-        'TurboFan compiles it to an ordinary mov with no fence, exactly as Go\'s p.private after pin. The other ' +
-        'instructions on the path are V8\'s own: the prologue and stack check, a map check of `this`, the bounds ' +
-        'check of the typed array, and the counter increments. The slow path is in the same code object ' +
+        'TurboFan compiles it to an ordinary mov with no fence, exactly as Go\'s p.private after pin. The rest of ' +
+        'each path, in the listings below, is V8\'s own bookkeeping around it (prologue, stack check, the checks of ' +
+        '`this` and of the typed array). The slow path is in the same code object ' +
         `(${sharedGetSlow.length} Atomics builtin call${sharedGetSlow.length === 1 ? '' : 's'} in SharedPool.get's full listing once ` +
-        'getSlow is inlined) but off the success path. Atomics in V8 are always calls into builtins (about 8 ns ' +
-        'each here), never inlined, which is why a fast path must contain none; Go instead inlines LOCK ' +
-        'CMPXCHG into poolDequeue.popTail.\n\nWhere Go differs: Go\'s success path also pins the goroutine to its ' +
-        'P (runtime_procPin, a plain increment of m.locks); a JavaScript thread cannot migrate, so there is nothing to pin.',
+        'getSlow is inlined) but off the success path. Atomics in V8 are always calls into builtins, never ' +
+        'inlined (the steal path\'s listing above calls them), which is why a fast path must contain none' +
+        (goPopTail === undefined ? '.' : `; Go's poolDequeue.popTail holds ${goPopTail[2]} LOCK-prefixed instruction(s) ` +
+          `inline (${goPopTail[3]}), in Go's listing of this run.`) +
+        '\n\nWhere Go differs: Go\'s success path also pins the goroutine to its P (runtime_procPin, which ' +
+        'increments m.locks: src/runtime/proc.go:6153–6159 in Go 1.19); a JavaScript thread cannot migrate, so ' +
+        'there is nothing to pin.',
       tables: [table, stealTable],
       charts: [],
       artifacts,
-      ...(ctx.withGo ? { go: await goListing() } : {}),
+      ...(go === undefined ? {} : { go }),
     };
   },
 };

@@ -2,9 +2,11 @@
  * Exercise 7: Go's poolDequeue, single producer and many stealers, under load: nothing lost,
  * nothing taken twice.
  */
-import { PoolDequeue } from 'syncpool';
-import { byMode, type Exercise, type Result } from '../exercise.js';
+import { DEQUEUE_LIMIT, PoolDequeue } from 'syncpool';
+import { measureMemory } from 'syncpool-bench';
+import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
 import { goSection, goStdTests } from '../lib/go.js';
+import { round } from '../lib/stats.js';
 import { runWorkers, workerScript } from '../lib/workers.js';
 import type { DequeueResult, DequeueTask } from '../workers/dequeue.js';
 
@@ -25,6 +27,50 @@ export function auditSeen(seen: Int32Array): { lost: number; duplicated: number;
     firstBad ??= v;
   }
   return firstBad === undefined ? { lost, duplicated } : { lost, duplicated, firstBad };
+}
+
+/** What the verdict reads: the audit of every value, and the takes by popHead and popTail. */
+export interface DequeueFigures {
+  count: number;
+  lost: number;
+  duplicated: number;
+  firstBad?: number;
+  popHeads: number;
+  popTails: number;
+}
+
+/**
+ * The seed's quantities: items lost and items returned twice, both 0 under load. Its other
+ * condition, a clean race detector run, has no JavaScript counterpart; the verdict line says so.
+ * As in Go's TestPoolDequeue, popHead must also have succeeded, or the owner's side went untested.
+ */
+export function judgeDequeue(f: DequeueFigures): Judgement {
+  const taken = f.popHeads + f.popTails;
+  const holds = f.lost === 0 && f.duplicated === 0 && taken === f.count && f.popHeads > 0;
+  const noRace = 'JavaScript has no race detector, so that half of the criterion is replaced by the exact audit of every value';
+  return {
+    verdict: holds ? 'holds' : 'does not hold',
+    reason: holds
+      ? `All ${f.count} values were taken exactly once (${f.popHeads} by the owner's popHead, ${f.popTails} by the stealers' ` +
+        `popTail): 0 lost and 0 taken twice. ${noRace}.`
+      : `${f.lost} values lost and ${f.duplicated} taken more than once (first at value ${f.firstBad ?? '-'}); ${taken} ` +
+        `takes for ${f.count} values; popHead succeeded ${f.popHeads} times. ${noRace}.`,
+  };
+}
+
+/** Bytes one compareExchange allocates on a BigInt64 and on an Int32 word: why the ring packs 16-bit indexes. */
+async function casBytes(): Promise<{ bigint: number; int32: number }> {
+  const wide = new BigInt64Array(new SharedArrayBuffer(8));
+  const narrow = new Int32Array(new SharedArrayBuffer(4));
+  const opts = { n: 20_000, allocsN: 200 };
+  const values = [0n, 1n] as const;
+  const bigint = await measureMemory((n) => {
+    for (let i = 0; i < n; i++) Atomics.compareExchange(wide, 0, values[i & 1]!, values[(i + 1) & 1]!);
+  }, opts);
+  const int32 = await measureMemory((n) => {
+    for (let i = 0; i < n; i++) Atomics.compareExchange(narrow, 0, i & 1, (i + 1) & 1);
+  }, opts);
+  return { bigint: bigint.bytesPerOp, int32: int32.bytesPerOp };
 }
 
 export const exercise: Exercise = {
@@ -55,14 +101,11 @@ export const exercise: Exercise = {
     const audit = auditSeen(new Int32Array(seen));
     const [own, ...stealers] = results as [DequeueResult, ...DequeueResult[]];
     const taken = own.popHeads + stealers.reduce((n, r) => n + r.popTails, 0);
-    const holds = audit.lost === 0 && audit.duplicated === 0 && taken === count && own.popHeads > 0;
+    const { verdict, reason } = judgeDequeue({ count, ...audit, popHeads: own.popHeads, popTails: taken - own.popHeads });
+    const cas = await casBytes();
     return {
-      verdict: holds ? 'holds' : 'does not hold',
-      reason: holds
-        ? `All ${count} values were taken exactly once (${own.popHeads} by the owner's popHead, ${taken - own.popHeads} ` +
-          `by ${STEALERS} stealers' popTail), with 0 lost and 0 duplicated.`
-        : `${audit.lost} values lost and ${audit.duplicated} taken more than once (first at value ${audit.firstBad ?? '-'}); ` +
-          `${taken} takes for ${count} values; popHead succeeded ${own.popHeads} times.`,
+      verdict,
+      reason,
       explanation:
         'The owner publishes a slot by writing the value with a plain store and then adding 1 to head with one ' +
         'Atomics operation, so a stealer that sees the new head also sees the value. A stealer claims the tail ' +
@@ -71,10 +114,13 @@ export const exercise: Exercise = {
         'hands its slot back only after it has read it, and pushHead treats a slot not yet handed back as ' +
         `full (${own.fullRetries} push retries here, counting a genuinely full ring too), so no value is overwritten ` +
         'mid-read. Stealers polled an empty ring ' +
-        `${stealers.reduce((n, r) => n + r.emptyPolls, 0)} times: on 2 cores the owner is often descheduled.\n\n` +
-        'Where Go differs: Go packs two 32-bit indexes in a 64-bit word; syncpool packs two 16-bit ones in an ' +
-        'Int32, because a BigInt64 CAS allocates 104 bytes, which caps a ring at 2^14 slots. Go checks with ' +
-        '-race; JavaScript has no race detector, and the lab audits every value instead.',
+        `${stealers.reduce((n, r) => n + r.emptyPolls, 0)} times: tail pops that found nothing to take.\n\n` +
+        'Where Go differs: Go packs two 32-bit indexes in a 64-bit word (src/sync/poolqueue.go:20–34 and 51 in ' +
+        'Go 1.19); syncpool packs two 16-bit ones in an Int32, because a compareExchange on a BigInt64Array ' +
+        `allocates (${round(cas.bigint)} bytes per call, measured in this process, against ${round(cas.int32)} on an Int32Array); that caps a ` +
+        `ring at ${DEQUEUE_LIMIT} slots. Go checks with -race, though not its own pool tests (src/sync/pool_test.go:5–7: ` +
+        '`//go:build !race`, since Pool drops items under the race detector); JavaScript has no race detector, and ' +
+        'the lab audits every value instead.',
       tables: [
         {
           title: `Who took what (${count} values, ${Math.round(ms)} ms with worker start-up)`,
@@ -95,9 +141,11 @@ export const exercise: Exercise = {
           return {
             tables: [{ title: 'Go: the standard library\'s own tests, go test -run \'TestPoolDequeue|TestPoolChain\' sync', columns: ['test', 'result', 'seconds'], rows }],
             artifacts: [{ name: 'go/07-pool-dequeue-tests.txt', content: text, show: 'link' }],
-            note: 'TestPoolDequeue is the shape the lab copies (1 producer, popHead every 10th push, the other Ps ' +
-              'popTail, every value seen once). Go itself runs it without -race: pool_test.go is built only with ' +
-              '!race, since the race detector makes Pool drop items.',
+            note: 'TestPoolDequeue and TestPoolChain share testPoolDequeue (src/sync/pool_test.go:175–248 in Go 1.19): ' +
+              'one producer pushes 2e6 values and pops its head after every 10th push, 9 consumer goroutines pop the ' +
+              'tail, every value must be seen exactly once and popHead must have succeeded. The lab copies that shape ' +
+              `with ${STEALERS} stealers. Go runs it without -race: pool_test.go is built only with !race ` +
+              '(src/sync/pool_test.go:7), since the race detector makes Pool drop items.',
           };
         }),
       } : {}),

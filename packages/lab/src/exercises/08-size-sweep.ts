@@ -1,22 +1,24 @@
 /**
  * Exercise 8: the buffer size at which pooling starts to pay.
  */
-import type { Exercise, Result } from '../exercise.js';
+import { measureMemory, sink } from 'syncpool-bench';
+import type { Exercise, Judgement, Result, Table } from '../exercise.js';
 import { figuresOf, runLabBench } from '../lib/bench.js';
-import { lineChart } from '../lib/chart-specs.js';
-import { goBenchFigures, goSection } from '../lib/go.js';
-import { round } from '../lib/stats.js';
+import { lineChart, type Row } from '../lib/chart-specs.js';
+import { GO_COUNT, goBenchFigures, goSection, type GoSection } from '../lib/go.js';
+import { over, round, showSpread, spreadFields, type Spread } from '../lib/stats.js';
 import { SWEEP_SIZES } from '../lib/sweep-sizes.js';
+import { speedWord, trend } from '../lib/words.js';
 
 export interface SizePoint {
   size: number;
-  allocNs: number;
-  poolNs: number;
+  alloc: Spread;
+  pool: Spread;
 }
 
-/** The pool "wins" at a size when it is faster by more than timing noise; otherwise it is no faster. */
+/** The pool "wins" at a size when its median is faster by more than timing noise; otherwise it is no faster. */
 const WIN = 0.95;
-export const poolWins = (p: SizePoint) => p.poolNs < WIN * p.allocNs;
+export const poolWins = (p: SizePoint) => p.pool.median < WIN * p.alloc.median;
 
 /**
  * The crossover: a size below which the pool never wins and from which it always wins. None
@@ -30,6 +32,109 @@ export function findCrossover(points: readonly SizePoint[]): { size?: number; id
   return clean ? { size: points[first]!.size, identified: first > 0 } : { identified: false };
 }
 
+const noise = `within ${Math.round((1 - WIN) * 100)}% counts as no faster`;
+
+/** The seed's quantity: ns/op of allocation and of the pool, by size; it holds when a crossover size exists. */
+export function judgeSizeSweep(points: readonly SizePoint[]): Judgement & { crossover?: number } {
+  const crossover = findCrossover(points);
+  const wins = points.filter(poolWins).map((p) => p.size);
+  const losses = points.filter((p) => !poolWins(p)).map((p) => p.size);
+  const at = (p: SizePoint) => `${p.size} B: ${round(p.pool.median)} ns pooled against ${round(p.alloc.median)} ns allocated`;
+  if (crossover.identified) {
+    const below = points.filter((p) => p.size < crossover.size!);
+    return {
+      crossover: crossover.size!,
+      verdict: 'holds',
+      reason: `The pool's median ns/op wins from ${crossover.size} bytes up and is no faster below (${below.map(at).join('; ')}; ${noise}).`,
+    };
+  }
+  return {
+    verdict: 'does not hold',
+    reason: losses.length === 0
+      ? `No crossover inside the sweep: the pool's median ns/op is faster at every size, down to ${at(points[0]!)}.`
+      : wins.length === 0
+        ? `No crossover inside the sweep: the pool is no faster at any size (${noise}); at ${at(points.at(-1)!)}.`
+        : `No single crossover: the pool wins at ${wins.join(', ')} bytes and is no faster at ${losses.join(', ')} bytes (${noise}).`,
+  };
+}
+
+/** Off-heap bytes of one new Uint8Array(n), measured: where V8 moves the backing store off its heap. */
+async function offHeapBytes(n: number): Promise<number> {
+  const r = await measureMemory((count) => {
+    for (let i = 0; i < count; i++) sink(new Uint8Array(n));
+  }, { n: 20_000, allocsN: 100 });
+  return r.offHeapBytesPerOp;
+}
+
+const sizes = (ps: readonly SizePoint[]) => ps.map((p) => round(p.alloc.median)).join(', ');
+
+function explain(points: readonly SizePoint[], crossover: number | undefined, onHeap: { at64: number; at65: number }, go?: readonly SizePoint[]): string {
+  const at64 = points.find((p) => p.size === 64)!;
+  const from128 = points.filter((p) => p.size >= 128);
+  const upTo64 = points.filter((p) => p.size <= 64);
+  const allocTrend = trend(from128.map((p) => p.alloc.median));
+  const poolMedians = points.map((p) => p.pool.median);
+  const poolTrend = trend(poolMedians);
+  const jump = from128[0]!.alloc.median / at64.alloc.median;
+  const text = [
+    `Allocation: ${sizes(upTo64)} ns for ${upTo64.map((p) => p.size).join(', ')} bytes, then ${sizes(from128)} ns for ` +
+      `${from128.map((p) => p.size).join(', ')} bytes: from 128 bytes up it ${allocTrend} with the size. Between 64 ` +
+      `and 128 bytes it ${jump >= 2 ? 'jumps' : 'changes by'} ${round(jump)}×: a new Uint8Array(64) puts ${round(onHeap.at64)} bytes off the V8 heap ` +
+      `and a new Uint8Array(65) ${round(onHeap.at65)} (measured in this process), so from 65 bytes the backing store ` +
+      'is allocated by the embedder, zeroed and registered with the GC as external memory.',
+    `A pooled get+put costs ${round(Math.min(...poolMedians))}–${round(Math.max(...poolMedians))} ns across the sweep ` +
+      `(it ${poolTrend} with the size): a size-class lookup, ` +
+      'an ownership check and two Pool operations.',
+    crossover !== undefined
+      ? `So the crossover sits where allocation gets dearer than that, at ${crossover} bytes here.`
+      : points.every(poolWins)
+        ? `Here the pool is ${speedWord(points[0]!.pool.median, points[0]!.alloc.median)} even the smallest allocation ` +
+          `(${points[0]!.size} B), so no size in the sweep is too small to pool.`
+        : 'No single size separates the two here (see the table).',
+  ];
+  if (go !== undefined) {
+    const goWins = go.filter(poolWins).map((p) => p.size);
+    const goCross = findCrossover(go);
+    text.push('\n\nGo, in the same run: sync.Pool is ' + (goWins.length === go.length
+      ? `faster than make at every size, from ${go[0]!.size} bytes`
+      : goWins.length === 0
+        ? 'no faster than make at any size'
+        : `faster than make at ${goWins.join(', ')} bytes and no faster at ${go.filter((p) => !poolWins(p)).map((p) => p.size).join(', ')}`) +
+      `${goCross.identified ? ` (crossover ${goCross.size} bytes)` : ''}; make costs ${sizes(go)} ns and a pooled Get+Put ` +
+      `${go.map((p) => round(p.pool.median)).join(', ')} ns over the same sizes. The seed expects a crossover around ` +
+      '256–512 bytes on amd64.');
+  } else {
+    text.push('\n\nThe seed expects Go\'s crossover around 256–512 bytes on amd64; run with --with-go to measure it here.');
+  }
+  return text.join(' ').replace(' \n\n', '\n\n');
+}
+
+function goSweep(mode: Parameters<Exercise['run']>[0]['mode'], found: (points: SizePoint[]) => void): Promise<GoSection> {
+  return goSection(async () => {
+    const go = await goBenchFigures('^BenchmarkSize', '08-size-sweep',
+      { benchtime: mode === 'tiny' ? '2000x' : '100ms', count: GO_COUNT[mode] });
+    const points: SizePoint[] = SWEEP_SIZES.map((size) => ({
+      size, alloc: figuresOf(go.figures, `SizeMake/${size}`).ns, pool: figuresOf(go.figures, `SizePool/${size}`).ns,
+    }));
+    found(points);
+    const cross = findCrossover(points);
+    return {
+      tables: [{
+        title: `Go: make([]byte, n) against sync.Pool of *[]byte, ns/op median (min–max); crossover ${cross.identified ? `${cross.size} bytes` : 'none inside the sweep'}`,
+        columns: ['size (bytes)', 'make', 'sync.Pool Get+Put', 'pool / make (medians)'],
+        rows: points.map((p) => [p.size, showSpread(p.alloc), showSpread(p.pool), round(p.pool.median / p.alloc.median)]),
+      }],
+      artifacts: [go.artifact],
+    };
+  });
+}
+
+const chartRows = (points: readonly SizePoint[], language: string, alloc: string, pool: string): Row[] =>
+  points.flatMap((p) => [
+    { size: p.size, way: alloc, language, ...spreadFields('ns', p.alloc) },
+    { size: p.size, way: pool, language, ...spreadFields('ns', p.pool) },
+  ]);
+
 export const exercise: Exercise = {
   id: 8,
   slug: 'size-sweep',
@@ -38,87 +143,51 @@ export const exercise: Exercise = {
     'from a pool, and plot ns/op for both.',
   criterion: 'Identify a crossover size below which the pool is no faster (or slower).',
   analogue: `\`new Uint8Array(n)\` against \`BytesPool.get(n)\` + \`put\` (one Pool per power-of-two class), with ` +
-    `syncpool-bench, for n = ${SWEEP_SIZES.join(', ')} (the seed's sizes plus 16, 32 and 128, since V8 changes ` +
-    'allocation strategy at 64 bytes). The crossover is a size from which the pool wins at every larger size ' +
-    `(faster by more than ${Math.round((1 - WIN) * 100)}%) and below which it wins at none.`,
+    `syncpool-bench, for n = ${SWEEP_SIZES.join(', ')} (the seed's sizes plus 16, 32 and 128, to look for a ` +
+    'crossover below 64 and to see both sides of 64). ns/op is the median of fresh processes, shown with its ' +
+    'range. The crossover is a size from which the pool wins at every larger size (its median faster by more than ' +
+    `${Math.round((1 - WIN) * 100)}%) and below which it wins at none.`,
   flags: [],
   async run(ctx): Promise<Result> {
-    const { figures, artifact } = await runLabBench('sizes', ctx.mode, (f, label) => ctx.progress(0.9 * f, label));
+    const { figures, artifact } = await runLabBench('sizes', ctx.mode, (f, label) => ctx.progress(0.8 * f, label));
     const points: SizePoint[] = SWEEP_SIZES.map((size) => ({
-      size, allocNs: figuresOf(figures, `SizeAlloc/${size}`).nsPerOp, poolNs: figuresOf(figures, `SizePool/${size}`).nsPerOp,
+      size, alloc: figuresOf(figures, `SizeAlloc/${size}`).ns, pool: figuresOf(figures, `SizePool/${size}`).ns,
     }));
-    const crossover = findCrossover(points);
-    const wins = points.filter(poolWins).map((p) => p.size);
-    const losses = points.filter((p) => !poolWins(p)).map((p) => p.size);
-    const below = points.filter((p) => crossover.size !== undefined && p.size < crossover.size);
-    const at64 = points.find((p) => p.size === 64)!;
-    const at128 = points.find((p) => p.size === 128)!;
-    const pool1k = figuresOf(figures, 'SizePool/1024');
+    const { verdict, reason, crossover } = judgeSizeSweep(points);
+    ctx.progress(0.85, 'where the backing store leaves the heap');
+    const onHeap = { at64: await offHeapBytes(64), at65: await offHeapBytes(65) };
+    let goPoints: SizePoint[] | undefined;
+    const go = ctx.withGo ? await goSweep(ctx.mode, (p) => { goPoints = p; }) : undefined;
+    const table: Table = {
+      title: `ns/op by size (syncpool-bench; ${over(points[0]!.alloc.n, 'process', 'processes')})`,
+      columns: ['size (bytes)', 'new Uint8Array', 'BytesPool get+put', 'pool / alloc (medians)'],
+      rows: points.map((p) => [p.size, showSpread(p.alloc), showSpread(p.pool), round(p.pool.median / p.alloc.median)]),
+    };
+    const data = [
+      ...chartRows(points, 'TypeScript', 'TypeScript: new Uint8Array(n)', 'TypeScript: BytesPool get + put'),
+      ...(goPoints === undefined ? [] : chartRows(goPoints, 'Go', 'Go: make([]byte, n)', 'Go: sync.Pool Get + Put')),
+    ];
     return {
-      verdict: crossover.identified ? 'holds' : 'does not hold',
-      reason: crossover.identified
-        ? `The pool wins from ${crossover.size} bytes up and is no faster below (${below.map((p) => `${p.size} B: ` +
-          `${round(p.poolNs)} ns pooled against ${round(p.allocNs)} ns allocated`).join('; ')}).`
-        : losses.length === 0
-          ? `The pool is faster at every size, down to ${points[0]!.size} bytes: the crossover is below the sweep.`
-          : `No single crossover: the pool wins at ${wins.join(', ')} bytes and is no faster at ${losses.join(', ')} bytes ` +
-            `(within ${Math.round((1 - WIN) * 100)}% counts as no faster).`,
-      explanation:
-        'V8 keeps a typed array of up to 64 bytes, backing store included, on its heap, but even that is not a ' +
-        'bare pointer bump: it makes an ArrayBuffer and a view object, about 200 bytes of heap, ' +
-        `${round(at64.allocNs)} ns at 64 bytes here. From 65 bytes the backing store is allocated off-heap by the ` +
-        'embedder\'s allocator, zeroed, and registered with the GC as external memory: ' +
-        `${round(at128.allocNs)} ns at 128 bytes, growing with the size. A pooled get+put costs about the same at ` +
-        `every size (${round(pool1k.nsPerOp)} ns at 1 KiB, ${round(pool1k.bytesPerOp)} B/op): a size-class lookup, ` +
-        'an ownership check and two Pool operations. ' +
-        (crossover.identified
-          ? `So the crossover sits where allocation gets dearer than that, at ${crossover.size} bytes here.`
-          : losses.length === 0
-            ? 'Here it beats even the on-heap allocation of the smallest size, so no size in the sweep is too ' +
-              'small to pool: the seed\'s criterion does not hold for typed arrays in V8.'
-            : `Up to 64 bytes the two are close (the pool wins at ${wins.filter((n) => n <= 64).join(', ') || 'none'} ` +
-              `bytes, not at ${losses.join(', ')}), so no single size separates them.`) +
-        ` The jump at 65 bytes is where pooling goes from paying ${round(at64.allocNs / at64.poolNs, 2)}× (64 bytes) ` +
-        `to ${round(at128.allocNs / at128.poolNs, 2)}× (128 bytes).` +
-        '\n\nWhere Go differs: the seed expects 256–512 bytes on amd64 for plain []byte; Go allocates small ' +
-        'objects from per-P caches with no header object, so small allocations stay cheaper than a pool round trip.',
-      tables: [{
-        title: 'ns/op by size (syncpool-bench; median of the timing runs)',
-        columns: ['size (bytes)', 'new Uint8Array', 'BytesPool get+put', 'pool / alloc'],
-        rows: points.map((p) => [p.size, round(p.allocNs), round(p.poolNs), round(p.poolNs / p.allocNs)]),
-      }],
+      verdict,
+      reason,
+      explanation: explain(points, crossover, onHeap, goPoints),
+      tables: [table],
       charts: [{
         name: 'crossover',
-        title: crossover.identified ? `Allocation against pool, by size; crossover at ${crossover.size} bytes` : 'Allocation against pool, by size',
+        title: `Allocation against pool, by size, median and range${goPoints === undefined ? '' : '; Go from the same run'}` +
+          `${crossover === undefined ? '' : `; crossover at ${crossover} bytes`}`,
         spec: lineChart({
-          data: points.flatMap((p) => [
-            { size: p.size, ns: round(p.allocNs), way: 'new Uint8Array(n)' },
-            { size: p.size, ns: round(p.poolNs), way: 'BytesPool get + put' },
-          ]),
+          data,
           x: { field: 'size', title: 'buffer size (bytes)', log: true },
           y: { field: 'ns', title: 'ns/op', log: true },
           series: 'way',
-          ...(crossover.identified && crossover.size !== undefined ? { mark: { x: crossover.size, label: `crossover ${crossover.size} B` } } : {}),
+          dash: 'language',
+          spread: 'band',
+          ...(crossover === undefined ? {} : { mark: { x: crossover, label: `crossover ${crossover} B` } }),
         }),
       }],
       artifacts: [artifact],
-      ...(ctx.withGo ? {
-        go: await goSection(async () => {
-          const go = await goBenchFigures('^BenchmarkSize', '08-size-sweep', { benchtime: ctx.mode === 'tiny' ? '2000x' : '100ms' });
-          const goPoints: SizePoint[] = SWEEP_SIZES.map((size) => ({
-            size, allocNs: figuresOf(go.figures, `SizeMake/${size}`).nsPerOp, poolNs: figuresOf(go.figures, `SizePool/${size}`).nsPerOp,
-          }));
-          const goCross = findCrossover(goPoints);
-          return {
-            tables: [{
-              title: `Go: make([]byte, n) against sync.Pool of *[]byte; crossover ${goCross.size === undefined ? 'none' : `${goCross.size} bytes`}`,
-              columns: ['size (bytes)', 'make', 'sync.Pool Get+Put', 'pool / make'],
-              rows: goPoints.map((p) => [p.size, round(p.allocNs), round(p.poolNs), round(p.poolNs / p.allocNs)]),
-            }],
-            artifacts: [go.artifact],
-          };
-        }),
-      } : {}),
+      ...(go === undefined ? {} : { go }),
     };
   },
 };

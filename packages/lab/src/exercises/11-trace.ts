@@ -3,7 +3,7 @@
  * after the producer has exited; every handoff drawn as a flow arrow in a Chrome trace.
  */
 import { SharedPool } from 'syncpool';
-import { byMode, type Exercise, type Result } from '../exercise.js';
+import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
 import { chromeTrace, type Flow, type Slice } from '../lib/chrome-trace.js';
 import { noGoRun } from '../lib/go.js';
 import { round } from '../lib/stats.js';
@@ -43,6 +43,35 @@ export function matchHandoffs(logs: readonly TraceLog[]): { handoffs: Handoff[];
     }
   }
   return { handoffs, broken };
+}
+
+/** What the verdict reads of the matched trace. */
+export interface TraceFigures {
+  handoffs: number;
+  broken: number;
+  /** Handoffs to the consumer, and those whose get came after the producer's thread had exited. */
+  toConsumer: number;
+  afterExit: number;
+  /** One handoff in words, for the learner to find in trace.json. */
+  pair: string;
+}
+
+/**
+ * The seed asks to pinpoint the put that supplied a get, including after the producer is gone:
+ * every stamped get must match its put (0 broken), and some get must come after its producer's
+ * thread exited.
+ */
+export function judgeTrace(f: TraceFigures): Judgement {
+  const holds = f.broken === 0 && f.afterExit > 0;
+  return {
+    verdict: holds ? 'holds' : 'does not hold',
+    reason: holds
+      ? `Every get that read a stamp matches exactly one put (${f.handoffs} handoffs, 0 broken); ${f.afterExit} of the ` +
+        `consumer's ${f.toConsumer} gets took a block after its producer had exited. In words: ${f.pair}.`
+      : [f.broken > 0 ? `${f.broken} gets read a stamp that no put wrote on that block` : '',
+          f.afterExit === 0 ? `none of the consumer's ${f.toConsumer} gets came after its producer had exited` : '']
+        .filter((x) => x !== '').join('; ') + ` (${f.handoffs} handoffs matched); ${f.pair}.`,
+  };
 }
 
 const CONSUMER_MS = 250;
@@ -113,19 +142,17 @@ export const exercise: Exercise = {
       `(local ${consumerLocal}) got block ${named.block} at ${ms(named.getMs)} and read producer ${named.putter}'s ` +
       `stamp 0x${named.stamp.toString(16).padStart(8, '0')} from the block`;
     const totalPuts = producers * puts;
-    const holds = broken === 0 && afterExit.length > 0;
+    const { verdict, reason } = judgeTrace({ handoffs: handoffs.length, broken, toConsumer: toConsumer.length, afterExit: afterExit.length, pair });
     return {
-      verdict: holds ? 'holds' : 'does not hold',
-      reason: holds
-        ? `Every get that read a stamp matches exactly one put (${handoffs.length} handoffs, 0 broken); ` +
-          `${afterExit.length} of the consumer's ${toConsumer.length} gets took a block after its producer had exited. In words: ${pair}.`
-        : `${broken} gets read a stamp no put wrote on that block, and ${afterExit.length} gets came after a producer exited; ${pair}.`,
+      verdict,
+      reason,
       explanation:
         'A producer\'s put lands in its local\'s private slot and ring. The consumer, on its own local, finds ' +
         'its own slot and ring empty and steals the tail of a producer\'s ring (Go\'s getSlow). When a producer ' +
         'detaches, its private block moves to its ring, and the local keeps the ring: the blocks stay stealable ' +
-        'after the thread is gone, which is the property the seed wants to see. The consumer\'s early gets find ' +
-        `only fresh blocks until the first puts land. Of ${totalPuts} puts, ${toConsumer.length} reached the consumer.\n\n` +
+        'after the thread is gone, which is the property the seed wants to see. ' +
+        `${logs[0]!.events.filter((e) => e.op === 'get' && e.stamp === 0).length} of the consumer's gets took a fresh, ` +
+        `unstamped block because no pooled block was there to steal at that moment. Of ${totalPuts} puts, ${toConsumer.length} reached the consumer.\n\n` +
         'Where Go differs: go tool trace shows goroutine and processor events, not values; the seed asks the ' +
         'reader to infer the Put-side event. Here each block carries its put\'s stamp, so the trace\'s arrows are ' +
         'exact. GOMAXPROCS(1) has no analogue: each worker thread is its own local.',

@@ -1,45 +1,58 @@
 /**
- * Exercise 12: how many items to pre-warm. New rate against K, and the elbow.
+ * Exercise 12: how many items to pre-warm. The steady-state New rate against K, judged for an
+ * elbow; the start-up window's elbow as a separate finding.
  */
 import { Pool, gcCycle, setCleanupMode } from 'syncpool';
-import { byMode, type Exercise, type Result } from '../exercise.js';
-import { lineChart } from '../lib/chart-specs.js';
+import { byMode, type Exercise, type Judgement, type Result, type Table } from '../exercise.js';
+import { lineChart, type Row } from '../lib/chart-specs.js';
 import { findElbow, type Elbow } from '../lib/elbow.js';
 import { goProgram, goSection, type GoSection } from '../lib/go.js';
-import { round, seededRandom } from '../lib/stats.js';
+import { over, round, seededRandom, showSpread, spread, spreadFields, type Spread } from '../lib/stats.js';
 
 /** The most items one request holds at once; the workload's peak demand. */
 const PEAK = 16;
-/** Requests between two collections: the lab's "GC every 100 ms", counted in requests. */
-const REQUESTS_PER_CYCLE = 200;
+/**
+ * Requests between two collections: the lab's "GC every 100 ms", counted in requests. Few
+ * enough that the largest burst differs from cycle to cycle, so the steady state is not 0.
+ */
+const REQUESTS_PER_CYCLE = 50;
+/** Cycles before the second collection: the start-up window, which a warm-up can change. */
+const STARTUP_CYCLES = 2;
 /** A minimum bend (in the unit square) for a point to count as an elbow rather than noise. */
 const SHARP_ELBOW = 0.15;
+/** A curve whose range across K is within this fraction of its largest value is flat: no elbow. */
+const FLAT = 0.1;
 
 interface Point {
   k: number;
   startupRate: number;
   steadyRate: number;
+  /** The largest demand of one request in the start-up window. */
+  startupPeak: number;
   wasted: number;
 }
 
 /**
  * A request handler holding d items at once, d drawn from a skewed distribution: usually 1–3,
  * rarely PEAK. Pre-warmed with K items, it serves `cycles` cycles of requests with a forced
- * collection between cycles. The start-up window is the first half of the cycles, steady state
- * the second half.
+ * collection after each. The start-up window is the cycles before the second collection,
+ * steady state every cycle after it.
  */
-async function sweepPoint(k: number, cycles: number): Promise<Point> {
+async function sweepPoint(k: number, cycles: number, seed: number): Promise<Point> {
   let news = 0;
   const pool = new Pool<Uint8Array>({ new: () => { news++; return new Uint8Array(256); } });
   for (let i = 0; i < k; i++) pool.put(new Uint8Array(256));
-  const random = seededRandom(12);
+  const random = seededRandom(seed);
   const held: Uint8Array[] = [];
   const windows = [{ news: 0, gets: 0 }, { news: 0, gets: 0 }];
+  let startupPeak = 0;
   for (let cycle = 0; cycle < cycles; cycle++) {
-    const window = windows[cycle < cycles / 2 ? 0 : 1]!;
+    const startup = cycle < STARTUP_CYCLES;
+    const window = windows[startup ? 0 : 1]!;
     const newsBefore = news;
     for (let r = 0; r < REQUESTS_PER_CYCLE; r++) {
       const demand = 1 + Math.floor(random() ** 6 * PEAK);
+      if (startup) startupPeak = Math.max(startupPeak, demand);
       for (let i = 0; i < demand; i++) held.push(pool.get());
       for (const item of held) item[0] = r; // use the item, as a request would
       window.gets += demand;
@@ -49,59 +62,122 @@ async function sweepPoint(k: number, cycles: number): Promise<Point> {
     await gcCycle();
   }
   const [startup, steady] = windows as [{ news: number; gets: number }, { news: number; gets: number }];
-  return {
-    k,
-    startupRate: startup.news / startup.gets,
-    steadyRate: steady.news / steady.gets,
-    wasted: pool.stats().dropped,
-  };
+  return { k, startupRate: startup.news / startup.gets, steadyRate: steady.news / steady.gets, startupPeak, wasted: pool.stats().dropped };
+}
+
+/** Whether a curve has an elbow: not flat, a point SHARP_ELBOW below the chord, and flat after it. */
+export function elbowOf(ks: readonly number[], rates: readonly number[]): { elbow: Elbow; flat: boolean; flatAfter: boolean; sharp: boolean } {
+  const elbow = findElbow(ks, rates);
+  const min = Math.min(...rates);
+  const max = Math.max(...rates);
+  const flat = max - min <= FLAT * max;
+  const flatAfter = rates.every((rate, i) => ks[i]! < elbow.x || rate - min <= FLAT * (max - min));
+  return { elbow, flat, flatAfter, sharp: !flat && elbow.distance >= SHARP_ELBOW && flatAfter };
 }
 
 /**
- * The verdict rule: an elbow is the farthest point below the chord, provided it is at least
- * SHARP_ELBOW below it and the rate from there on stays within 10% of the rate's range of its
- * minimum (more warm-up buys nothing).
+ * The seed's quantity is the steady-state New rate against K: the criterion holds when that
+ * curve has an elbow. A flat curve has none: K does not change the steady state.
  */
-export function judgeWarmup(ks: readonly number[], rates: readonly number[]): { elbow: Elbow; flatAfter: boolean; holds: boolean } {
-  const elbow = findElbow(ks, rates);
-  const min = Math.min(...rates);
-  const range = Math.max(...rates) - min;
-  const flatAfter = rates.every((rate, i) => ks[i]! < elbow.x || rate - min <= 0.1 * range);
-  return { elbow, flatAfter, holds: elbow.distance >= SHARP_ELBOW && flatAfter };
+export function judgeWarmup(ks: readonly number[], steady: readonly number[]): Judgement & { elbow: Elbow; flat: boolean } {
+  const { elbow, flat, flatAfter, sharp } = elbowOf(ks, steady);
+  const [lo, hi] = [Math.min(...steady), Math.max(...steady)];
+  const range = `${lo === hi ? `${round(lo)} per get at every K` : `${round(lo)}–${round(hi)} per get`} from K = ${ks[0]} to ${ks.at(-1)}`;
+  return {
+    elbow,
+    flat,
+    verdict: sharp ? 'holds' : 'does not hold',
+    reason: sharp
+      ? `The steady-state New rate (after ${STARTUP_CYCLES} collections) falls from ${round(steady[0]!)} per get at ` +
+        `K = ${ks[0]} to ${round(elbow.y)} at the elbow, K = ${elbow.x} (${round(elbow.distance, 2)} below the chord), and ` +
+        `stays within ${FLAT * 100}% of its range of the minimum beyond it.`
+      : flat
+        ? `The steady-state New rate (after ${STARTUP_CYCLES} collections) is flat in K: ${range}` +
+          (hi === 0 ? ' (New never ran after the second collection)' : `, a range within ${FLAT * 100}% of its largest value`) +
+          ', so there is no elbow to identify. A warm-up can only save the New calls ' +
+          `made before the workload's own puts decide what the pool holds: once ${STARTUP_CYCLES} collections have ` +
+          'passed, every pre-warmed item nobody took has been released, and the pool holds what the workload put ' +
+          'back in the last cycle, whatever K was.'
+        : `The steady-state New rate (after ${STARTUP_CYCLES} collections) has no clear elbow: ${range}; the farthest ` +
+          `point below the chord is K = ${elbow.x} at ${round(elbow.distance, 2)}${flatAfter ? '' : ', and the rate keeps falling after it'}.`,
+  };
 }
 
-/** The same sweep in Go (go/cmd/warmup), with runtime.GC() as the cycle. */
-function goWarmup(ks: readonly number[], cycles: number): Promise<GoSection> {
+interface Sweep {
+  ks: number[];
+  startup: Spread[];
+  steady: Spread[];
+}
+
+const medians = (s: readonly Spread[]) => s.map((x) => x.median);
+
+function finding(ks: readonly number[], startup: readonly number[], peaks: readonly number[]): string {
+  const { elbow, sharp, flat } = elbowOf(ks, startup);
+  return flat
+    ? `The start-up window's New rate is flat in K as well (${round(Math.min(...startup))}–${round(Math.max(...startup))}).`
+    : `A separate finding, in the start-up window (the ${STARTUP_CYCLES} cycles before the second collection): the New ` +
+      `rate falls from ${round(startup[0]!)} per get at K = ${ks[0]} to ${round(elbow.y)} at K = ${elbow.x}, ` +
+      `${sharp ? 'a sharp elbow' : 'not a sharp elbow'} (${round(elbow.distance, 2)} below the chord). That is where the ` +
+      'warm-up covers the largest burst the workload reached before the second collection ' +
+      `(${[...new Set(peaks)].join(', ')} items in the seeds run here; the workload's peak is ${PEAK}): below it every burst ` +
+      'larger than the pool calls New; beyond it the extra items are never taken and the second collection releases them.';
+}
+
+interface GoWarmupRun { k: number; seed: number; gomaxprocs: number; startupRate: number; steadyRate: number }
+
+/** The same sweep in Go (go/cmd/warmup), with runtime.GC() after each cycle. */
+function goWarmup(ks: readonly number[], cycles: number, seeds: readonly number[], found: (s: Sweep) => void): Promise<GoSection> {
   return goSection(async () => {
-    const results = await goProgram<{ k: number; gomaxprocs: number; startupRate: number; steadyRate: number }>(
-      'warmup', ks.map((k) => ({ args: ['-k', String(k), '-cycles', String(cycles)] })));
-    const { elbow, holds } = judgeWarmup(ks, results.map((r) => r.startupRate));
+    const results = await goProgram<GoWarmupRun>('warmup', ks.flatMap((k) => seeds.map((seed) =>
+      ({ args: ['-k', String(k), '-cycles', String(cycles), '-startup', String(STARTUP_CYCLES), '-seed', String(seed),
+        '-requests', String(REQUESTS_PER_CYCLE), '-peak', String(PEAK)] }))));
+    const of = (k: number) => results.filter((r) => r.k === k);
+    const sweep: Sweep = {
+      ks: [...ks],
+      startup: ks.map((k) => spread(of(k).map((r) => r.startupRate))),
+      steady: ks.map((k) => spread(of(k).map((r) => r.steadyRate))),
+    };
+    found(sweep);
+    const judged = judgeWarmup(ks, medians(sweep.steady));
+    const start = elbowOf(ks, medians(sweep.startup));
     return {
       tables: [{
-        title: `Go: New rate against K (GOMAXPROCS=${results[0]?.gomaxprocs ?? '?'}); elbow at K = ${elbow.x}${holds ? '' : ' (not sharp)'}`,
+        title: `Go: New rate against K (GOMAXPROCS=${results[0]?.gomaxprocs ?? '?'}), ${over(seeds.length, 'seed')}`,
         columns: ['K', 'start-up New rate', 'steady-state New rate'],
-        rows: results.map((r) => [r.k, round(r.startupRate), round(r.steadyRate)]),
+        rows: ks.map((k, i) => [k, showSpread(sweep.startup[i]!), showSpread(sweep.steady[i]!)]),
       }],
       artifacts: [],
-      note: 'Go draws its own random demand sequence (math/rand), so individual rates differ from the TypeScript ' +
-        'run; the shape is what compares. With several Ps, items put on one P are stolen by the others.',
+      note: `Go's steady state, judged by the same rule: ${judged.verdict} (${judged.verdict === 'holds' ? `elbow at K = ${judged.elbow.x}`
+        : judged.flat ? 'flat in K' : `no sharp elbow: ${round(Math.min(...medians(sweep.steady)))}–${round(Math.max(...medians(sweep.steady)))} per get across K`}); ` +
+        `its start-up window ${start.sharp ? `has a sharp elbow at K = ${start.elbow.x}` : 'has no sharp elbow'}. Go draws its ` +
+        'own random demand sequence (math/rand), so single rates differ from the TypeScript run; with several Ps, ' +
+        'items put on one P are stolen by the others.',
     };
   });
 }
+
+const rows = (sweep: Sweep, language: string): Row[] => sweep.ks.flatMap((k, i) => [
+  { K: k, window: `${language}: start-up window`, language, ...spreadFields('rate', sweep.startup[i]!) },
+  { K: k, window: `${language}: steady state`, language, ...spreadFields('rate', sweep.steady[i]!) },
+]);
 
 export const exercise: Exercise = {
   id: 12,
   slug: 'warmup',
   title: 'Find the optimal pool warm-up',
-  goal: 'Pre-warm a pool with K items made by New, run a workload, and measure how often New still runs; ' +
-    'sweep K.',
-  criterion: 'Plot the New rate against K and identify the elbow, the K beyond which more warm-up buys nothing.',
+  goal: 'Pre-warm a pool with K items made by New, run a workload, and measure the steady-state rate of New ' +
+    'calls; sweep K.',
+  criterion: 'Plot the steady-state New rate against K and identify the elbow, the K beyond which more warm-up buys nothing.',
   analogue: `A Pool of 256-byte buffers serves requests that each hold 1 to ${PEAK} buffers at once (mostly 1–3, ` +
-    `rarely ${PEAK}; a seeded random stream, identical for every K). A forced collection (gcCycle, automatic ` +
-    `cleanups off) runs every ${REQUESTS_PER_CYCLE} requests, the analogue of Go's GC every 100 ms. New rate = ` +
-    'calls of New per get, in the start-up window (the first half of the cycles) and in steady state (the ' +
-    'second half). The elbow is found by the maximum distance below the chord from the first to the last ' +
-    `point, both axes scaled to [0, 1] (the Kneedle knee); a distance under ${SHARP_ELBOW} is not called an elbow.`,
+    `rarely ${PEAK}; a seeded random stream, the same for every K, one stream per seed). A forced collection ` +
+    `(gcCycle, automatic cleanups off) runs after every ${REQUESTS_PER_CYCLE} requests, the analogue of Go's GC ` +
+    'every 100 ms. New rate = calls of New per get, in steady state (every cycle after the second collection) ' +
+    `and, as a separate finding, in the start-up window (the ${STARTUP_CYCLES} cycles before it). The elbow is the ` +
+    'point farthest below the chord from the first to the last point, both axes scaled to [0, 1] (the Kneedle ' +
+    `knee); a distance under ${SHARP_ELBOW}, or a curve whose range is within ${FLAT * 100}% of its largest value, ` +
+    'has no elbow. One isolate is one P: the Pool has one local. No SharedPool variant is run: SharedPool has no ' +
+    'victim cache and no GC drain, so a pooled block stays pooled forever, and once the blocks in circulation ' +
+    'cover the peak demand New never runs again, for every K: its steady state is flat at 0.',
   flags: [],
   async run(ctx): Promise<Result> {
     setCleanupMode('manual');
@@ -110,58 +186,66 @@ export const exercise: Exercise = {
       quick: [0, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 32],
       full: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 24, 28, 32, 48, 64],
     });
-    const cycles = byMode(ctx.mode, { tiny: 6, quick: 20, full: 60 });
-    const points: Point[] = [];
+    const cycles = byMode(ctx.mode, { tiny: 4, quick: 8, full: 20 });
+    const seeds = byMode(ctx.mode, { tiny: [12], quick: [12, 13, 14], full: [12, 13, 14, 15, 16] });
+    const points: Point[][] = [];
     for (const [i, k] of ks.entries()) {
       ctx.progress(i / ks.length, `K = ${k}`);
-      points.push(await sweepPoint(k, cycles));
+      const perSeed: Point[] = [];
+      for (const seed of seeds) perSeed.push(await sweepPoint(k, cycles, seed));
+      points.push(perSeed);
     }
-    const { elbow, flatAfter, holds } = judgeWarmup(points.map((p) => p.k), points.map((p) => p.startupRate));
-    const steady = points.map((p) => p.steadyRate);
-    const steadySpread = Math.max(...steady) - Math.min(...steady);
-    const at = (k: number) => points.find((p) => p.k === k);
-    const wastedPast = points.filter((p) => p.k > elbow.x).map((p) => `${p.wasted} at K = ${p.k}`).slice(-2).join(', ');
+    const sweep: Sweep = {
+      ks,
+      startup: points.map((ps) => spread(ps.map((p) => p.startupRate))),
+      steady: points.map((ps) => spread(ps.map((p) => p.steadyRate))),
+    };
+    const { verdict, reason, elbow } = judgeWarmup(ks, medians(sweep.steady));
+    const startup = elbowOf(ks, medians(sweep.startup));
+    const peaks = points[0]!.map((p) => p.startupPeak);
+    let goSweep: Sweep | undefined;
+    const go = ctx.withGo ? await goWarmup(ks, cycles, seeds, (s) => { goSweep = s; }) : undefined;
+    const table: Table = {
+      title: `New rate (calls of New per get) against the warm-up K, ${over(seeds.length, 'seed')}`,
+      columns: ['K', 'steady-state New rate', 'start-up New rate', 'items released by cleanups'],
+      rows: ks.map((k, i) => [k, showSpread(sweep.steady[i]!), showSpread(sweep.startup[i]!),
+        showSpread(spread(points[i]!.map((p) => p.wasted)))]),
+    };
+    const mark = startup.sharp
+      ? { x: startup.elbow.x, label: `start-up elbow K = ${startup.elbow.x}` }
+      : verdict === 'holds' ? { x: elbow.x, label: `elbow K = ${elbow.x}` } : undefined;
     return {
-      verdict: holds ? 'holds' : 'does not hold',
-      reason: holds
-        ? `The start-up New rate falls from ${round(points[0]!.startupRate)} per get at K = 0 to ` +
-          `${round(elbow.y)} at the elbow, K = ${elbow.x} (distance ${round(elbow.distance, 2)} below the chord), and ` +
-          `stays within 10% of its range of the minimum beyond it.`
-        : `No clear elbow: the farthest point below the chord is K = ${elbow.x} at distance ${round(elbow.distance, 2)}` +
-          `${flatAfter ? '' : ', and the rate keeps falling after it'}.`,
+      verdict,
+      reason: reason + (verdict === 'holds' ? '' : ` ${finding(ks, medians(sweep.startup), peaks)}`),
       explanation:
-        `Below the elbow every request that needs more items than the pool holds calls New, so each extra warm ` +
-        `item saves about one New until K reaches the demand the workload actually reaches (its peak is ${PEAK}; ` +
-        `the elbow sits where the bursts seen early in the run are covered). Beyond it the extra items are never ` +
-        `taken: they sit in the pool until two collections release them (items released by cleanups: ${wastedPast}), ` +
-        'the wasted warm-up the seed\'s hint describes. In steady state K does not matter at all: the steady-state ' +
-        `New rate varies by only ${round(steadySpread)} per get across K (${round(at(0)?.steadyRate ?? 0)} at K = 0), because ` +
-        'after two collections the pool holds exactly what the workload used in the last cycle, whatever it ' +
-        'started with.\n\n' +
-        'Where Go differs: Go\'s hint says to pre-warm one local per P, since a Put goes to the putting P\'s ' +
-        'private slot and shared queue and other Ps must steal it. One isolate has one P, so here the elbow is ' +
-        'set only by the demand the workload reaches between collections.',
-      tables: [{
-        title: 'New rate (calls of New per get) against the warm-up K',
-        columns: ['K', 'start-up New rate', 'steady-state New rate', 'items released by cleanups'],
-        rows: points.map((p) => [p.k, round(p.startupRate), round(p.steadyRate), p.wasted]),
-      }],
+        'Why K cannot matter in steady state: a cleanup moves the primary cache to the victim cache and releases ' +
+        'the previous victim. A pre-warmed item that no request takes before the second collection is released ' +
+        'by it. One that a request takes is put back into the primary cache, where it is indistinguishable from an ' +
+        'item New made. So after two collections the pool holds only what the last cycle\'s requests put back, ' +
+        'and that depends on the workload, not on K. The table\'s last column counts the items the cleanups ' +
+        `released: ${points.at(-1)!.map((p) => p.wasted).join(', ')} at K = ${ks.at(-1)}, against ` +
+        `${points[0]!.map((p) => p.wasted).join(', ')} at K = ${ks[0]}.\n\n` +
+        'Go\'s hint (pre-warm one local per P; beyond that items go to the shared queue and are drained by GC) ' +
+        'describes the same limit: whatever the warm-up puts beyond what the Ps take is gone after the GCs. ' +
+        'One isolate has one P, so here the start-up elbow is set only by the demand the workload reaches before ' +
+        'the second collection.',
+      tables: [table],
       charts: [{
         name: 'new-rate',
-        title: `New rate against warm-up K; elbow at K = ${elbow.x}`,
+        title: `New rate against warm-up K, median and range of ${seeds.length} seed${seeds.length === 1 ? '' : 's'}` +
+          `${goSweep === undefined ? '' : '; Go from the same run'}`,
         spec: lineChart({
-          data: points.flatMap((p) => [
-            { K: p.k, rate: p.startupRate, window: 'start-up window' },
-            { K: p.k, rate: p.steadyRate, window: 'steady state' },
-          ]),
+          data: [...rows(sweep, 'TypeScript'), ...(goSweep === undefined ? [] : rows(goSweep, 'Go'))],
           x: { field: 'K', title: 'pre-warmed items K' },
           y: { field: 'rate', title: 'calls of New per get' },
           series: 'window',
-          mark: { x: elbow.x, label: `elbow K = ${elbow.x}` },
+          dash: 'language',
+          spread: 'band',
+          ...(mark === undefined ? {} : { mark }),
         }),
       }],
       artifacts: [],
-      ...(ctx.withGo ? { go: await goWarmup(ks, cycles) } : {}),
+      ...(go === undefined ? {} : { go }),
     };
   },
 };

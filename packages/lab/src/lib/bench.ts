@@ -7,11 +7,13 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBenchFiles, valueOf } from 'syncpool-bench';
 import type { Artifact, Mode } from '../exercise.js';
-import { median } from './stats.js';
+import { spread, type Spread } from './stats.js';
 
 export interface Figures {
+  /** The median of the timing runs. */
   nsPerOp: number;
-  nsSamples: number[];
+  /** Median and range of the timing runs, one per fresh process. */
+  ns: Spread;
   bytesPerOp: number;
   allocsPerOp: number;
 }
@@ -39,14 +41,16 @@ export async function runLabBench(name: string, mode: Mode, progress: (fraction:
     throw new Error(`benchmarks in ${name}.bench failed:\n${run.failures.map((f) => `${f.name ?? f.file}: ${f.message}`).join('\n')}`);
   }
   const figures = new Map<string, Figures>();
+  const samplesOf = new Map<string, number[]>();
   for (const r of run.results) {
     const key = r.name.replace(/^Benchmark/, '');
     const ns = valueOf(r, 'ns/op') ?? NaN;
-    const previous = figures.get(key);
-    const nsSamples = [...(previous?.nsSamples ?? []), ns];
+    const samples = [...(samplesOf.get(key) ?? []), ns];
+    samplesOf.set(key, samples);
+    const ranged = spread(samples);
     figures.set(key, {
-      nsPerOp: median(nsSamples),
-      nsSamples,
+      nsPerOp: ranged.median,
+      ns: ranged,
       bytesPerOp: valueOf(r, 'B/op') ?? NaN,
       allocsPerOp: valueOf(r, 'allocs/op') ?? NaN,
     });

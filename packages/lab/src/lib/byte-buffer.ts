@@ -4,7 +4,7 @@
  * Exercise scaffolding, not library API.
  */
 
-/** Go's smallBufferSize: the first write allocates at least this much. */
+/** Go's smallBufferSize (src/bytes/buffer.go:16 in Go 1.19): the first write allocates at least this much. */
 const SMALL_BUFFER_SIZE = 64;
 
 const decoder = new TextDecoder();
@@ -78,11 +78,15 @@ export class ByteBuffer {
     return decoder.decode(this.#bytes.subarray(0, this.#length));
   }
 
-  /** Makes room for n more bytes, growing as Go's bytes.Buffer does: to 2 × capacity + n. */
+  /**
+   * Makes room for n more bytes, growing as Go 1.19's bytes.Buffer does (growSlice,
+   * src/bytes/buffer.go:220–243): to twice the capacity, or to what is needed if that is more.
+   * Go also rounds up to its allocator's size class; V8 has none to round to.
+   */
   #reserve(n: number): void {
     const needed = this.#length + n;
     if (needed <= this.#bytes.byteLength) return;
-    const grown = new Uint8Array(Math.max(SMALL_BUFFER_SIZE, 2 * this.#bytes.byteLength + n));
+    const grown = new Uint8Array(Math.max(SMALL_BUFFER_SIZE, 2 * this.#bytes.byteLength, needed));
     grown.set(this.#bytes.subarray(0, this.#length));
     this.#bytes = grown;
   }

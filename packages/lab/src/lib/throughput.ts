@@ -1,10 +1,11 @@
 /**
  * Throughput of get+put pairs on a SharedPool or MutexPool with N workers, each on its own
  * local: total pairs / (last end − first start), in millions of pairs per second. Go's
- * RunParallel reports the same thing inverted (ns/op over all goroutines).
+ * RunParallel reports the same thing inverted (ns/op over all goroutines). 'control' workers
+ * touch no shared memory (workers/throughput.ts).
  */
-import { MutexPool, SharedPool } from 'syncpool';
-import { median } from './stats.js';
+import { MutexPool, SharedPool, type SharedPoolOptions } from 'syncpool';
+import { spread, type Spread } from './stats.js';
 import { runWorkers, workerScript } from './workers.js';
 import type { ThroughputResult, ThroughputTask } from '../workers/throughput.js';
 
@@ -12,33 +13,95 @@ export interface ThroughputConfig {
   kind: ThroughputTask['kind'];
   workers: number;
   pad?: number;
+  /** More create() options for this configuration, e.g. a MutexPool lock setting. */
+  options?: Partial<SharedPoolOptions>;
   opsPerWorker: number;
 }
 
-export async function measureThroughput(config: ThroughputConfig): Promise<number> {
-  const options = { blockSize: 64, blocks: 64, maxLocals: config.workers + 1, ...(config.pad === undefined ? {} : { pad: config.pad }) };
-  const creator = config.kind === 'shared' ? SharedPool.create(options) : MutexPool.create(options);
-  const buffer = creator.buffer;
-  creator.detach();
-  const tasks: ThroughputTask[] = Array.from({ length: config.workers }, () => ({ kind: config.kind, buffer, ops: config.opsPerWorker }));
-  const { results } = await runWorkers<ThroughputResult>(workerScript('throughput'), tasks);
-  if (results.some((r) => r.misses > 0)) throw new Error(`a ${config.kind} worker missed: its own block was not in its local`);
-  const seconds = (Math.max(...results.map((r) => r.endMs)) - Math.min(...results.map((r) => r.startMs))) / 1000;
-  return (config.workers * config.opsPerWorker) / seconds / 1e6;
+/** The memory of one run: the pool's buffer, the workers' V8 heaps, and the process's peak RSS. */
+export interface RunMemory {
+  /** The whole SharedArrayBuffer, and the part of it that is the blocks themselves. */
+  bufferBytes: number;
+  arenaBytes: number;
+  /** The largest V8 heap in use among the workers, after their loops. */
+  workerHeapBytes: number;
+  /** Peak resident set size of the process during the run, above its size just before the pool was made. */
+  peakRssGrowth: number;
+}
+
+export interface Measurement {
+  mops: number;
+  memory: RunMemory;
+}
+
+const BLOCK_SIZE = 64;
+const BLOCKS = 64;
+/** How often the main thread samples the process's RSS while the workers run. */
+const RSS_SAMPLE_MS = 2;
+
+/**
+ * One run. With `sampleRss` the main thread wakes every few milliseconds to read the process's
+ * RSS; without it (exercise 9, where a waking main thread would compete with the workers for
+ * the cores) the peak is read only before and after the run.
+ */
+export async function measureThroughput(config: ThroughputConfig, sampleRss = false): Promise<Measurement> {
+  const rssBefore = process.memoryUsage.rss();
+  let peakRss = rssBefore;
+  const sampler = sampleRss ? setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, RSS_SAMPLE_MS) : undefined;
+  try {
+    let buffer: SharedArrayBuffer | undefined;
+    if (config.kind !== 'control') {
+      const options: SharedPoolOptions = {
+        blockSize: BLOCK_SIZE, blocks: BLOCKS, maxLocals: config.workers + 1,
+        ...(config.pad === undefined ? {} : { pad: config.pad }), ...config.options,
+      };
+      const creator = config.kind === 'shared' ? SharedPool.create(options) : MutexPool.create(options);
+      buffer = creator.buffer;
+      creator.detach();
+    }
+    const tasks: ThroughputTask[] = Array.from({ length: config.workers }, () => ({ kind: config.kind, ops: config.opsPerWorker, ...(buffer === undefined ? {} : { buffer }) }));
+    const { results } = await runWorkers<ThroughputResult>(workerScript('throughput'), tasks);
+    if (results.some((r) => r.misses > 0)) throw new Error(`a ${config.kind} worker missed: its own block was not in its local`);
+    const seconds = (Math.max(...results.map((r) => r.endMs)) - Math.min(...results.map((r) => r.startMs))) / 1000;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    return {
+      mops: (config.workers * config.opsPerWorker) / seconds / 1e6,
+      memory: {
+        bufferBytes: buffer?.byteLength ?? 0,
+        arenaBytes: buffer === undefined ? 0 : BLOCKS * BLOCK_SIZE,
+        workerHeapBytes: Math.max(...results.map((r) => r.heapUsed)),
+        peakRssGrowth: peakRss - rssBefore,
+      },
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+export interface Measured {
+  config: ThroughputConfig;
+  /** M pairs/s: median and range over the rounds. */
+  mops: Spread;
+  /** Per round, in round order, so that ratios can be taken round by round. */
+  samples: number[];
+  memory: RunMemory[];
 }
 
 /**
  * Runs every configuration `rounds` times, interleaved (round 1 of each, then round 2, ...), so
- * that a burst of load from other processes hits all of them alike; returns the medians.
+ * that a burst of load from other processes hits all of them alike.
  */
-export async function medianThroughputs(configs: readonly ThroughputConfig[], rounds: number,
-  progress: (fraction: number, label: string) => void): Promise<{ config: ThroughputConfig; mops: number; samples: number[] }[]> {
-  const samples = configs.map(() => [] as number[]);
+export async function measureThroughputs(configs: readonly ThroughputConfig[], rounds: number,
+  progress: (fraction: number, label: string) => void, sampleRss = false): Promise<Measured[]> {
+  const runs = configs.map(() => [] as Measurement[]);
   for (let r = 0; r < rounds; r++) {
     for (const [i, config] of configs.entries()) {
       progress((r * configs.length + i) / (rounds * configs.length), `${config.kind}, ${config.workers} workers, round ${r + 1}`);
-      samples[i]!.push(await measureThroughput(config));
+      runs[i]!.push(await measureThroughput(config, sampleRss));
     }
   }
-  return configs.map((config, i) => ({ config, mops: median(samples[i]!), samples: samples[i]! }));
+  return configs.map((config, i) => {
+    const samples = runs[i]!.map((m) => m.mops);
+    return { config, mops: spread(samples), samples, memory: runs[i]!.map((m) => m.memory) };
+  });
 }

@@ -72,7 +72,8 @@ export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunIn
       kind: 'para',
       text: `Mode ${info.mode}; ${outcomes.length} exercises in ${info.seconds.toFixed(1)} s` +
         `${failed > 0 ? `; ${failed} failed to run` : ''}. Node ${info.node} on ${info.cores} × ${info.cpu}, ` +
-        `started ${info.startedAt.toISOString()}. Reproduce with \`${info.command}\`.`,
+        `started ${info.startedAt.toISOString()}, load average ${info.load[0].toFixed(2)} at the start and ` +
+        `${info.load[1].toFixed(2)} at the end. Reproduce with \`${info.command}\`.`,
     },
     ...(info.mode === 'tiny' ? [{
       kind: 'para' as const,
@@ -83,8 +84,11 @@ export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunIn
       kind: 'para',
       text: 'Each exercise restates a task from the sync.Pool exercises, runs the nearest honest TypeScript ' +
         'analogue in its own process, and says whether the success criterion holds here, does not hold, or ' +
-        'does not apply to JavaScript, with the reason. Timings come from a shared 2-core class of machine ' +
-        'unless stated: read ratios measured in the same run, not absolute figures.',
+        'does not apply to JavaScript, with the reason and the numbers that decided it. Tables give the median ' +
+        'and, in brackets, the range (min–max) of the repeated runs; charts draw the range as bands or bars. ' +
+        'Timings come from the machine above, at the load above: read ratios measured in the same run rather ' +
+        'than absolute figures. The exercises themselves, restated with their goals and criteria, are in ' +
+        'packages/lab/EXERCISES.md.',
     },
     { kind: 'table', table: summary, summary: true },
     ...outcomes.map((o): Block => ({

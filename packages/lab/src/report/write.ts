@@ -18,6 +18,8 @@ export interface RunInfo {
   node: string;
   cpu: string;
   cores: number;
+  /** The 1-minute load average when the run started and when it ended. */
+  load: [number, number];
 }
 
 /** A chart after rendering: where its file lives (relative to the report) and its SVG. */
