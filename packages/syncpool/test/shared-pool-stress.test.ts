@@ -55,12 +55,12 @@ async function fault(t: TestContext, kind: Kind, gets: number): Promise<void> {
   const survivors = [1, 2].map((worker) => start(worker, gets, -1));
   const survivorResults = survivors.map((w) => firstMessage<StressResult>(w));
   const survivorExits = survivors.map(exited);
-  const deadLocal = await firstMessage<number>(doomed);
+  const dead = await firstMessage<{ localId: number; generation: number }>(doomed);
   // The doomed worker is mid-loop (it never stops by itself), holding up to 8 blocks.
   await doomed.terminate();
   await doomedExit;
   // At once, while the survivors run: a MutexPool worker may have died holding the lock.
-  pool.reclaim(deadLocal);
+  pool.reclaim(dead.localId, dead.generation);
   const results = await Promise.all(survivorResults);
   assert.deepEqual(await Promise.all(survivorExits), [0, 0]);
   const census = pool.census();
@@ -78,7 +78,7 @@ async function fault(t: TestContext, kind: Kind, gets: number): Promise<void> {
     `the other ${blocks - lost.length} are accounted for (${census.pooled.length} pooled, ${census.neverHandedOut} never handed out)`);
   // The pool keeps working: once the survivors' locals are reclaimed too (they exited without
   // detaching, so their private blocks are invisible to other locals), every block left can be had.
-  for (const r of results) pool.reclaim(r.localId);
+  for (const r of results) pool.reclaim(r.localId, r.generation);
   const got = new Set<number>();
   for (let id = pool.get(); id >= 0; id = pool.get()) got.add(id);
   assert.equal(got.size, blocks - lost.length);
