@@ -18,10 +18,11 @@ export interface Kill {
 }
 
 /**
- * Runs `body` with `victim` set to die at its `n`-th Atomics call (1-based), `when` its effect.
- * Returns whether it died; the KILLED throw is swallowed, any other error propagates.
+ * Runs `body` with `victim` set to die at its `n`-th Atomics call (1-based), or at its first call
+ * of the Atomics method named `n`, `when` its effect. Returns whether it died; the KILLED throw
+ * is swallowed, any other error propagates.
  */
-export function killAt(victim: Attachment, n: number, when: 'before' | 'after', body: () => void): Kill {
+export function killAt(victim: Attachment, n: number | string, when: 'before' | 'after', body: () => void): Kill {
   const words = (victim as unknown as { words: Int32Array }).words;
   let calls = 0;
   let died = false;
@@ -34,12 +35,13 @@ export function killAt(victim: Attachment, n: number, when: 'before' | 'after', 
         if (array !== words) return call();
         if (died) throw KILLED;
         calls++;
-        if (calls === n && when === 'before') {
+        const here = typeof n === 'number' ? calls === n : key === n;
+        if (here && when === 'before') {
           died = true;
           throw KILLED;
         }
         const result = call();
-        if (calls === n) {
+        if (here) {
           died = true;
           throw KILLED;
         }
@@ -58,10 +60,3 @@ export function killAt(victim: Attachment, n: number, when: 'before' | 'after', 
   return { calls, died };
 }
 
-/** Every way `victim` can die in `body`: at each of its Atomics calls, before and after the effect, plus not at all. */
-export function* deaths(): Generator<[number, 'before' | 'after']> {
-  for (let n = 1; ; n++) {
-    yield [n, 'before'];
-    yield [n, 'after'];
-  }
-}
