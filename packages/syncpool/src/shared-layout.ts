@@ -2,7 +2,7 @@
 //
 //   offset 0            header: 128 bytes (32 words)
 //                         words 0..9   magic, layout version, kind, blockSize, blocks, maxLocals,
-//                                      pad, debug, lockSpin, waitLimitMs. Written once by create(),
+//                                      pad, lockSpin, waitLimitMs, debug. Written once by create(),
 //                                      read-only after.
 //                         word 16      the arena's bump counter: blocks handed out fresh so far.
 //                                      Alone in its 64-byte line, so the CAS of a fresh get never

@@ -249,7 +249,11 @@ export class SharedPool extends SharedAttachment {
     try {
       this.push(localId, held - 1);
     } catch (error) {
-      this.words[slot] = held;
+      // push throws only before it publishes: the block is still ours to put back. (An Atomics
+      // store, like every repair on a throw path, so that test/support/kill.ts, which makes a
+      // killed thread's every later Atomics call throw, sees a killed thread repair nothing, as
+      // a terminated one runs no catch block.)
+      Atomics.store(this.words, slot, held);
       throw error;
     }
   }
