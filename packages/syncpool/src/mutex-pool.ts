@@ -212,6 +212,7 @@ export class MutexPool extends SharedAttachment {
   }
 
   protected override collectPooled(out: number[]): number {
+    // No rings, so nothing is ever stranded.
     const top = Atomics.load(this.words, this.topWord);
     for (let i = 0; i < top; i++) out.push(this.words[this.stackWord + i]!);
     return Atomics.load(this.words, this.lockWord) === FREE ? 0 : 1;

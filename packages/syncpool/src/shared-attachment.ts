@@ -56,10 +56,15 @@ export interface SharedPoolCensus {
   outstanding: number;
   /**
    * Ring slots not handed back (SharedPool): claimed by a stealer, or left by a producer, that
-   * died mid-operation. Each holds a block that the ring's producer takes back when it reaches
-   * that slot, detaches or is reclaimed. MutexPool: 1 while the lock is held.
+   * died mid-operation (or whose operation is in flight). MutexPool: 1 while the lock is held.
    */
   unreleased: number;
+  /**
+   * The blocks in those slots (SharedPool; empty for MutexPool): neither pooled nor lost. The
+   * ring's producer puts each back when its pushes reach that slot, or when it detaches or is
+   * reclaimed. Counted in `outstanding`.
+   */
+  stranded: number[];
 }
 
 /** Debug mode's id: handout number * BLOCK_ID_SPAN + block index (see handOut). */
@@ -129,8 +134,8 @@ export abstract class SharedAttachment {
    */
   protected abstract release(localId: number): void;
 
-  /** Appends the pooled ids to `out`; returns the census's `unreleased`. */
-  protected abstract collectPooled(out: number[]): number;
+  /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
+  protected abstract collectPooled(out: number[], stranded: number[]): number;
 
   /**
    * The bytes of block `id`: a view of the shared arena, created on the first call for that id
@@ -202,9 +207,10 @@ export abstract class SharedAttachment {
   census(): SharedPoolCensus {
     this.assertAttached('census');
     const pooled: number[] = [];
-    const unreleased = this.collectPooled(pooled);
+    const stranded: number[] = [];
+    const unreleased = this.collectPooled(pooled, stranded);
     const neverHandedOut = this.blocks - Math.min(this.blocks, Atomics.load(this.words, H_BUMP));
-    return { pooled, neverHandedOut, outstanding: this.blocks - neverHandedOut - pooled.length, unreleased };
+    return { pooled, neverHandedOut, outstanding: this.blocks - neverHandedOut - pooled.length, unreleased, stranded };
   }
 
   /**

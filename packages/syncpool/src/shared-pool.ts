@@ -258,17 +258,19 @@ export class SharedPool extends SharedAttachment {
     }
   }
 
-  protected override collectPooled(out: number[]): number {
+  protected override collectPooled(out: number[], stranded: number[]): number {
     for (let id = 0; id < this.layout.maxLocals; id++) {
       const held = this.words[recordWord(this.layout, id) + R_PRIVATE]!;
       if (held !== 0) out.push(held - 1);
     }
-    let unreleased = 0;
     for (const ring of this.rings) {
       out.push(...ring.values());
-      unreleased += ring.unreleased();
+      for (let k = 0; k < ring.capacity; k++) {
+        const word = ring.stranded(k);
+        if (word !== 0) stranded.push(word - 1);
+      }
     }
-    return unreleased;
+    return stranded.length;
   }
 }
 

@@ -110,6 +110,8 @@ export interface FaultStressFigures {
   maxLostPerRound: number;
   /** Puts cut short whose block the pool nevertheless holds (completed, or rescued by reclaim). */
   inPutButPooled: number;
+  /** The most blocks found in stranded slots of a live ring at the end of a round (not lost: its producer takes them back). */
+  stranded: number;
   seconds: number;
 }
 
@@ -130,7 +132,7 @@ export async function faultStress(options: FaultStressOptions): Promise<FaultStr
   const progress = new Int32Array(new SharedArrayBuffer(4 * workers));
   const figures: FaultStressFigures = {
     kind, terminations: 0, rounds: 0, operations: 0, duplicates: 0, gaveUp: 0,
-    lostHeld: 0, lostInPut: 0, lostInGet: 0, maxLostPerRound: 0, inPutButPooled: 0, seconds: 0,
+    lostHeld: 0, lostInPut: 0, lostInGet: 0, maxLostPerRound: 0, inPutButPooled: 0, stranded: 0, seconds: 0,
   };
   const started = Date.now();
   let token = 0;
@@ -204,7 +206,11 @@ function account(main: AnyPool, owner: Int32Array, transit: Int32Array, tokens: 
   const census = main.census();
   const pooled = new Set(census.pooled);
   if (pooled.size !== census.pooled.length) throw new Error(`${figures.kind}: a block is pooled twice: ${census.pooled}`);
-  if (census.unreleased !== 0) throw new Error(`${figures.kind}: ${census.unreleased} ring slots (or the lock) still claimed after every reclaim`);
+  // A stealer that died on a live thread's ring (here: the main thread's) leaves its block in a
+  // stranded slot, which that ring's producer puts back when its pushes reach the slot: not lost.
+  if (census.stranded.length > round) throw new Error(`${figures.kind}: ${census.stranded.length} stranded slots after ${round} deaths`);
+  const stranded = new Set(census.stranded);
+  figures.stranded = Math.max(figures.stranded, stranded.size);
   const handedOut = blocks - census.neverHandedOut;
   const inPut = new Set<number>();
   for (let s = 0; s < round; s++) if (transit[s] !== 0) inPut.add(transit[s]! - 1);
@@ -214,6 +220,10 @@ function account(main: AnyPool, owner: Int32Array, transit: Int32Array, tokens: 
   const back: number[] = [];
   for (let id = 0; id < handedOut; id++) {
     const holder = owner[id]!;
+    if (stranded.has(id)) {
+      if (holder !== 0 || pooled.has(id)) throw new Error(`${figures.kind}: block ${id} is stranded and also pooled or held`);
+      continue;
+    }
     if (pooled.has(id)) {
       if (holder !== 0) throw new Error(`${figures.kind}: block ${id} is pooled but marked held by worker ${holder}: two threads had it`);
       if (inPut.has(id)) figures.inPutButPooled++;
