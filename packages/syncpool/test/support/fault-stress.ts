@@ -26,12 +26,11 @@ import type { MutexPool, SharedPool } from '../../src/index.js';
 const WATCHDOG_MS = 10_000;
 const MAX_HELD = 6;
 
-// Shared control words.
-const STOP = 0;
-const DUPLICATES = 1;
-const GAVE_UP = 2;
-const OPS = 3;
-const CONTROL_WORDS = 4;
+// Shared control words: counts that the workers add to.
+const DUPLICATES = 0;
+const GAVE_UP = 1;
+const OPS = 2;
+const CONTROL_WORDS = 3;
 
 const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
