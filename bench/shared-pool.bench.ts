@@ -12,7 +12,9 @@
 //   Exhausted       a get with nothing pooled and every block handed out: the whole slow path
 //                   (own ring, every other ring, the arena counter), returning -1.
 // Parallel: b.N get+put pairs split over K workers, each on its own local (Go's BenchmarkPool
-// under RunParallel); the time is the wall time of the slowest worker.
+// under RunParallel); the time is the wall time of the slowest worker. MutexPool runs with its
+// default lockSpin (64 re-reads before sleeping), spin-only (lockSpin 2^31 - 1: never sleeps,
+// still gives up after waitLimitMs) and park-only (lockSpin 0: sleeps at once).
 import { Worker } from 'node:worker_threads';
 import { bench, sink } from 'syncpool-bench';
 import { MutexPool, Pool, SharedPool, setCleanupMode } from 'syncpool';
@@ -123,11 +125,11 @@ function waitFor(control: Int32Array, word: number, target: number): void {
 }
 
 const teams = new Map<string, Team>();
-function team(kind: 'SharedPool' | 'MutexPool', workers: number, pad: number): Team {
-  const key = `${kind}/${workers}/${pad}`;
+function team(kind: 'SharedPool' | 'MutexPool', workers: number, pad: number, lockSpin?: number): Team {
+  const key = `${kind}/${workers}/${pad}/${lockSpin}`;
   const existing = teams.get(key);
   if (existing !== undefined) return existing;
-  const pool = (kind === 'SharedPool' ? SharedPool : MutexPool).create({ ...geometry, pad });
+  const pool = (kind === 'SharedPool' ? SharedPool : MutexPool).create({ ...geometry, pad, lockSpin });
   // The workers take locals 0..K-1, adjacent records: with pad 0, locals 0 and 1 share a line.
   pool.detach();
   const control = new Int32Array(new SharedArrayBuffer(16));
@@ -149,11 +151,15 @@ function team(kind: 'SharedPool' | 'MutexPool', workers: number, pad: number): T
   return made;
 }
 
+const SPIN_ONLY = 2 ** 31 - 1;
 bench('SharedPoolParallel', (b) => {
   for (const workers of [1, 2, 4]) {
     for (const kind of ['SharedPool', 'MutexPool'] as const) {
       b.run(`workers=${workers}/${kind}`, (b) => team(kind, workers, 128).run(b.N));
     }
+    if (workers === 1) continue; // one worker never finds the lock held
+    b.run(`workers=${workers}/MutexPool/spin-only`, (b) => team('MutexPool', workers, 128, SPIN_ONLY).run(b.N));
+    b.run(`workers=${workers}/MutexPool/park-only`, (b) => team('MutexPool', workers, 128, 0).run(b.N));
   }
 });
 

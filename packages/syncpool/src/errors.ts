@@ -1,7 +1,9 @@
 /**
  * PoolError reports misuse of a pool that a type check cannot catch: a double put caught by
- * debug mode, a buffer that does not belong in a pool, a SharedPool buffer of another layout.
- * Argument errors use the built-in TypeError and RangeError, as the platform does.
+ * debug mode, a buffer that does not belong in a pool, a SharedPool buffer of another layout, a
+ * detached attachment, a stale reclaim, a wait for another thread that outlasted its limit.
+ * Argument errors use the built-in TypeError (not an integer, of any type) and RangeError (an
+ * integer out of range), as the platform does.
  *
  * Every throw site leaves the pool exactly as it was before the call.
  */

@@ -11,6 +11,6 @@ export { PoolError } from './errors.js';
 export { BytesPool, bytesPool, type BytesPoolOptions, type BytesPoolStats, type Rejection, type Zeroing } from './bytes-pool.js';
 export { SharedPool } from './shared-pool.js';
 export { MutexPool } from './mutex-pool.js';
-export { PoolDequeue, DEQUEUE_LIMIT, DEQUEUE_MAX_VALUE } from './pool-dequeue.js';
+export { PoolDequeue, DEQUEUE_LIMIT, DEQUEUE_MAX_VALUE, type ClaimAnnouncement } from './pool-dequeue.js';
 export { LAYOUT_VERSION, type SharedPoolOptions } from './shared-layout.js';
 export type { SharedPoolStats, SharedPoolCensus } from './shared-attachment.js';

@@ -2,25 +2,50 @@
 // by every thread, behind a lock built on Atomics.wait/notify. Same API and same buffer layout
 // (shared-layout.ts) as SharedPool, so the two can be compared on equal terms.
 //
-// The lock is the three-state futex mutex of Drepper's "Futexes Are Tricky" (mutex2):
-// 0 free, 1 held, 2 held and perhaps waited on. An uncontended lock+unlock is one
-// compareExchange and one sub; a waiter sleeps in Atomics.wait. Atomics.wait is not allowed on
-// a browser's main thread, so there MutexPool works only in workers (Node allows it anywhere).
+// The lock word is a robust futex (as Linux's FUTEX_OWNER_DIED protocol): 0 when free, else the
+// holder's localId + 1, with CONTENDED set once a waiter may sleep on it. The holder's id enters
+// and leaves the word in the same atomic step as the lock itself, so a thread terminated at any
+// instruction leaves either a free lock or a lock naming it, which reclaim() frees. An
+// uncontended lock+unlock is one compareExchange and one exchange.
 //
-// The holder word names the local holding the lock, so that reclaim() can release a lock whose
-// holder was terminated (a "robust" mutex). The stack is consistent at every interrupt point:
-// a pop or push is a slot access plus one store of `top`.
+// A thread that finds the lock held re-reads it `lockSpin` times (Go's sync.Mutex spins 4
+// times, 30 PAUSEs each, and only on a multicore machine with idle Ps: a holder running on
+// another core releases within a short critical section, and sleeping costs a futex syscall
+// pair); then it marks the lock CONTENDED and sleeps in Atomics.wait. It sleeps in slices of
+// at most WAIT_SLICE_MS and re-reads the word after each, so a holder that died between its
+// unlock and its notify delays it by one slice, not for ever; and once waitLimitMs has passed
+// with the lock still held it throws a PoolError naming the holder, which may be dead.
+// Atomics.wait is not allowed on a browser's main thread: MutexPool refuses to attach there.
+//
+// The stack is consistent at every instruction: a pop or push is a slot access plus one store
+// of `top`, made while holding the lock. A thread that dies between the two loses the block it
+// was moving, nothing else.
 
 import { PoolError } from './errors.js';
-import { SharedAttachment, claimLocal, metadataWords } from './shared-attachment.js';
+import { SharedAttachment, metadataWords } from './shared-attachment.js';
 import {
-  KIND_MUTEX, M_HOLDER, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
+  KIND_MUTEX, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
+import { claimLocal, describeLocal } from './shared-local.js';
 
 const FREE = 0;
-const HELD = 1;
-const CONTENDED = 2;
+const CONTENDED = 1 << 30;
+const HOLDER = CONTENDED - 1;
+/** The longest a waiter sleeps before it looks at the lock word again. */
+const WAIT_SLICE_MS = 10;
+/** A spinning waiter reads the clock once per this many re-reads (a power of two). */
+const SPINS_PER_CLOCK = 1024;
+
+/** Throws PoolError when this thread may not call Atomics.wait (a browser's main thread). */
+function requireWait(name: string): void {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+  } catch {
+    throw new PoolError(name, 'Atomics.wait is not allowed on this thread (a browser\'s main thread), and the lock ' +
+      'sleeps in it: use MutexPool from a worker (create it there too), or use SharedPool, which never waits on a lock');
+  }
+}
 
 /**
  * A pool of fixed-size blocks of one SharedArrayBuffer with SharedPool's API, built the
@@ -34,35 +59,39 @@ const CONTENDED = 2;
  * ```
  *
  * get(): the stack's top, else a fresh block, else -1. put(id): onto the stack. stats() counts
- * stack hits as `ringHits`; privateHits and steals stay 0. Errors as in SharedPool.
+ * stack hits as `ringHits`; privateHits and steals stay 0. Errors and reclaim as in SharedPool;
+ * a get or put that finds the lock held for more than waitLimitMs throws PoolError naming the
+ * holder's local. The lockSpin option sets the spinning before sleeping (default 64).
  */
 export class MutexPool extends SharedAttachment {
   private readonly lockWord: number;
-  private readonly holderWord: number;
   private readonly topWord: number;
   private readonly stackWord: number;
 
   /** Allocates a pool and attaches the calling thread. Throws TypeError/RangeError for bad options. */
   static create(options: SharedPoolOptions): MutexPool {
     const layout = layoutFor(KIND_MUTEX, options);
+    requireWait(layout.name);
     return MutexPool.open(allocate(layout), layout);
   }
 
   /** Attaches the calling thread to the pool in `buffer` (errors as SharedPool.attach). */
   static attach(buffer: SharedArrayBuffer): MutexPool {
-    return MutexPool.open(buffer, readLayout(KIND_MUTEX, buffer));
+    const layout = readLayout(KIND_MUTEX, buffer);
+    requireWait(layout.name);
+    return MutexPool.open(buffer, layout);
   }
 
   private static open(buffer: SharedArrayBuffer, layout: Layout): MutexPool {
     const words = metadataWords(buffer, layout);
-    return new MutexPool(buffer, layout, words, claimLocal(words, layout));
+    const { localId, generation } = claimLocal(words, layout);
+    return new MutexPool(buffer, layout, words, localId, generation);
   }
 
-  private constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number) {
-    super(buffer, layout, words, localId);
+  private constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
+    super(buffer, layout, words, localId, generation);
     const region = layout.regionAt >>> 2;
     this.lockWord = region + M_LOCK;
-    this.holderWord = region + M_HOLDER;
     this.topWord = region + M_TOP;
     this.stackWord = region + M_STACK;
   }
@@ -71,7 +100,7 @@ export class MutexPool extends SharedAttachment {
   get(): number {
     this.assertAttached('get');
     const w = this.words;
-    this.lock();
+    this.lock('get');
     const top = w[this.topWord]!;
     let id = -1;
     if (top > 0) {
@@ -85,17 +114,30 @@ export class MutexPool extends SharedAttachment {
       id = this.fresh();
       this.count(id >= 0 ? R_FRESH : R_EXHAUSTED);
     }
-    if (id >= 0 && this.layout.debug) this.markHandedOut(id);
-    return id;
+    return id >= 0 && this.layout.debug ? this.handOut(id) : id;
   }
 
   /** Pushes block `id` onto the shared stack. */
   put(id: number): void {
-    if (this.layout.debug) this.checkReturn(id);
-    else if (!this.isBlockId(id)) throw this.badId('put', id);
-    this.assertAttached('put');
+    let block = id;
+    if (this.layout.debug) {
+      block = this.takeBack(id);
+    } else {
+      this.assertAttached('put');
+      if (!this.isBlockId(id)) throw this.badId('put', id);
+    }
+    try {
+      this.push(block);
+    } catch (error) {
+      if (this.layout.debug) this.giveBack(id);
+      throw error;
+    }
+    this.count(R_PUTS);
+  }
+
+  private push(id: number): void {
     const w = this.words;
-    this.lock();
+    this.lock('put');
     const top = w[this.topWord]!;
     // The stack has a slot per block, so it is full only if a block was put twice.
     const full = top === this.blocks;
@@ -108,46 +150,69 @@ export class MutexPool extends SharedAttachment {
       throw new PoolError(this.layout.name, `put(${id}): the stack is full, so a block was put twice; ` +
         'create the pool with debug: true to catch the first double put');
     }
-    this.count(R_PUTS);
   }
 
-  private lock(): void {
+  private lock(method: string): void {
+    if (Atomics.compareExchange(this.words, this.lockWord, FREE, this.localId + 1) !== FREE) this.lockSlow(method);
+  }
+
+  /**
+   * Spins lockSpin re-reads, then sleeps in slices; gives up after waitLimitMs. The sleeping
+   * loop keeps no counter: each pass decides from what it reads alone (test/model relies on
+   * that to see a pass that read the same as the last one as no progress).
+   */
+  private lockSlow(method: string): void {
     const w = this.words;
     const lock = this.lockWord;
-    const seen = Atomics.compareExchange(w, lock, FREE, HELD);
-    if (seen !== FREE) {
-      this.count(R_WAITS);
-      // Mark the lock contended, so that its unlock wakes us; the exchange may also find it free.
-      // A do-while, because its back edge (where V8 may deliver terminate()) is taken only when
-      // the exchange did not acquire the lock: the holder word is always written before the
-      // next interrupt point.
-      if (seen === CONTENDED || Atomics.exchange(w, lock, CONTENDED) !== FREE) {
-        do Atomics.wait(w, lock, CONTENDED);
-        while (Atomics.exchange(w, lock, CONTENDED) !== FREE);
-      }
+    const me = this.localId + 1;
+    this.count(R_WAITS);
+    const deadline = performance.now() + this.layout.waitLimitMs;
+    for (let spin = 1; spin <= this.layout.lockSpin; spin++) {
+      if (Atomics.load(w, lock) === FREE && Atomics.compareExchange(w, lock, FREE, me) === FREE) return;
+      if ((spin & (SPINS_PER_CLOCK - 1)) === 0 && performance.now() > deadline) throw this.heldTooLong(method);
     }
-    w[this.holderWord] = this.localId + 1;
+    for (;;) {
+      const seen = Atomics.load(w, lock);
+      if (seen === FREE) {
+        // Taken as CONTENDED: other sleepers may remain, and our unlock must wake one.
+        if (Atomics.compareExchange(w, lock, FREE, me | CONTENDED) === FREE) return;
+        continue;
+      }
+      if ((seen & CONTENDED) === 0 && Atomics.compareExchange(w, lock, seen, seen | CONTENDED) !== seen) continue;
+      const now = performance.now();
+      if (now > deadline) throw this.heldTooLong(method);
+      Atomics.wait(w, lock, seen | CONTENDED, Math.min(WAIT_SLICE_MS, deadline - now));
+    }
   }
 
   private unlock(): void {
-    const w = this.words;
-    w[this.holderWord] = 0;
-    if (Atomics.sub(w, this.lockWord, 1) !== HELD) {
-      // It was CONTENDED: free it and wake one waiter, which takes it as CONTENDED.
-      Atomics.store(w, this.lockWord, FREE);
-      Atomics.notify(w, this.lockWord, 1);
-    }
+    // One step frees the lock and forgets the holder; a waiter that slept through a missed
+    // notify wakes at its next slice.
+    if ((Atomics.exchange(this.words, this.lockWord, FREE) & CONTENDED) !== 0) Atomics.notify(this.words, this.lockWord, 1);
+  }
+
+  private heldTooLong(method: string): PoolError {
+    const holder = (Atomics.load(this.words, this.lockWord) & HOLDER) - 1;
+    const who = holder < 0 ? 'other threads' : describeLocal(this.words, this.layout, holder);
+    return new PoolError(this.layout.name, `${method}: waited ${this.layout.waitLimitMs} ms for the lock, held by ${who}; ` +
+      'if that thread died, reclaim(localId, generation) it from another thread. Nothing was taken or put');
   }
 
   /** A terminated thread may have died holding the lock: free it and wake every waiter. */
   protected override release(localId: number): void {
-    if (Atomics.load(this.words, this.holderWord) !== localId + 1) return;
-    this.words[this.holderWord] = 0;
-    Atomics.store(this.words, this.lockWord, FREE);
-    Atomics.notify(this.words, this.lockWord);
+    const w = this.words;
+    for (let seen = Atomics.load(w, this.lockWord); (seen & HOLDER) === localId + 1;) {
+      const found = Atomics.compareExchange(w, this.lockWord, seen, FREE);
+      if (found === seen) {
+        Atomics.notify(w, this.lockWord);
+        return;
+      }
+      seen = found;
+    }
   }
 
   protected override collectPooled(out: number[]): number {
+    // No rings, so nothing is ever stranded.
     const top = Atomics.load(this.words, this.topWord);
     for (let i = 0; i < top; i++) out.push(this.words[this.stackWord + i]!);
     return Atomics.load(this.words, this.lockWord) === FREE ? 0 : 1;

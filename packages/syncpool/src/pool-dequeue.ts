@@ -13,7 +13,7 @@
 // must never coincide with wrapping around the counter).
 //
 // Why Int32 and not Go's 64-bit word: Atomics on a BigInt64Array allocate (compareExchange costs
-// 104 B/op on Node 20, see shared/design/v8-facts.md), and Int32 Atomics allocate nothing.
+// 104 B/op on Node 20, measured with syncpool-bench), and Int32 Atomics allocate nothing.
 //
 // A slot holds value + 1, so 0 marks a free slot and a zero-filled buffer is a valid empty ring.
 // Go marks a free slot with a nil interface the same way.
@@ -38,12 +38,22 @@
 //       and came back to the same value claims whatever the slot holds now, which was
 //       published by (1) like any other value.
 //
-// Termination (worker.terminate()): V8 stops a thread only at interrupt checks, which are at
-// function entries and loop back edges (returns and builtin calls such as Atomics have none).
-// The windows from the claiming CAS in claim() to the release in popTail or popHead, and from
-// the slot write to the publishing add in pushHead, contain neither, so a terminated thread
-// never leaves a slot claimed but unreleased. `unreleased()` counts such
-// slots so that a test can check this instead of trusting it.
+// Termination (worker.terminate()): V8 acts on a termination request at its interrupt checks,
+// and the Atomics builtins are among them: a probe that marked every step found all of 120
+// terminations landing inside an Atomics call, before its effect. So a thread can stop between
+// any two atomic steps of the code below, and it runs no finally block. Left alone, two windows
+// would strand a slot: a popTail that dies between its claiming CAS and its release store keeps
+// the slot "in use" for ever, so pushHead refuses it on every later lap (rule 3); a pushHead that
+// dies between its slot write and its publishing add leaves a written, unpublished slot at head.
+// A popHead that dies between its CAS and its clearing store leaves the same. All three are
+// slots outside tail..head that are not free; `stranded(k)` finds them and `retake(k, word)`
+// lets the producer take one back once it knows that no live thread will release it. To tell,
+// a stealer can announce each claim before its CAS (the `announce` constructor argument): the
+// announcement stays up until the slot is handed back, so a stranded slot whose claim no live
+// thread announces has a dead claimant (SharedPool's push and reclaim, shared-local.ts).
+//   (5) retake is a compareExchange from the word the producer saw to 0. A live claimant's
+//       release stores 0, and only the producer writes non-zero words into its slots, so the
+//       CAS can neither take a slot that was handed back nor succeed on a reused one (no ABA).
 
 const COUNTER_MASK = 0xffff;
 const HEAD_ONE = 1 << 16;
@@ -52,6 +62,14 @@ const HEAD_ONE = 1 << 16;
 export const DEQUEUE_LIMIT = 1 << 14;
 /** The largest value a PoolDequeue holds: slots store value + 1 in an Int32 and 0 means free. */
 export const DEQUEUE_MAX_VALUE = 0x7ffffffe;
+
+/** Where a stealer announces its claims: its own word, and the tag naming this ring in it. */
+export interface ClaimAnnouncement {
+  /** The announcing thread's word in `memory`. popTail stores `tag | tail` there before its CAS and 0 after its release. */
+  readonly word: number;
+  /** Names this ring; non-zero in bits that a 16-bit counter leaves free (bits 16..30). */
+  readonly tag: number;
+}
 
 function pack(head: number, tail: number): number {
   return ((head & COUNTER_MASK) << 16) | (tail & COUNTER_MASK);
@@ -78,6 +96,8 @@ export class PoolDequeue {
   private readonly headTail: number;
   private readonly slots: number;
   private readonly mask: number;
+  private readonly claimWord: number;
+  private readonly claimTag: number;
 
   /** Bytes needed by `new PoolDequeue(sab)` with `capacity` slots: one headTail word plus the slots. */
   static byteLength(capacity: number): number {
@@ -91,18 +111,24 @@ export class PoolDequeue {
    *   `memory` after the headTail word.
    * @param headTailIndex the word holding the packed counters. Default 0.
    * @param slotsIndex the first slot word. Default: the word after headTail.
+   * @param announce where this thread's popTail announces its claims (see "Termination" in
+   *   pool-dequeue.ts). Default: no announcement.
    *
    * The words must be zero (an empty ring) or hold a ring left by another PoolDequeue with the
    * same capacity. The constructor writes nothing, so every thread can construct its own.
    */
-  constructor(memory: Int32Array | SharedArrayBuffer, capacity?: number, headTailIndex = 0, slotsIndex = headTailIndex + 1) {
+  constructor(
+    memory: Int32Array | SharedArrayBuffer, capacity?: number, headTailIndex = 0, slotsIndex = headTailIndex + 1,
+    announce?: ClaimAnnouncement,
+  ) {
     let words: Int32Array;
     if (memory instanceof Int32Array) words = memory;
     else if (memory instanceof SharedArrayBuffer) words = new Int32Array(memory, 0, memory.byteLength >>> 2);
     else throw new TypeError('PoolDequeue: memory must be an Int32Array or a SharedArrayBuffer');
     const slotCount = capacity ?? words.length - slotsIndex;
     checkCapacity(slotCount);
-    if (!Number.isInteger(headTailIndex) || headTailIndex < 0 || headTailIndex >= words.length) {
+    const isWord = (index: number) => Number.isInteger(index) && index >= 0 && index < words.length;
+    if (!isWord(headTailIndex)) {
       throw new RangeError(`PoolDequeue: headTailIndex ${headTailIndex} is not a word of memory (0..${words.length - 1})`);
     }
     if (!Number.isInteger(slotsIndex) || slotsIndex < 0 || slotsIndex + slotCount > words.length) {
@@ -110,14 +136,20 @@ export class PoolDequeue {
         `PoolDequeue: ${slotCount} slots from word ${slotsIndex} do not fit in ${words.length} words; pass a larger memory or fewer slots`,
       );
     }
-    if (headTailIndex >= slotsIndex && headTailIndex < slotsIndex + slotCount) {
-      throw new RangeError('PoolDequeue: headTailIndex lies inside the slots; place it before or after them');
+    const inSlots = (index: number) => index >= slotsIndex && index < slotsIndex + slotCount;
+    if (inSlots(headTailIndex)) throw new RangeError('PoolDequeue: headTailIndex lies inside the slots; place it before or after them');
+    if (announce !== undefined && (!isWord(announce.word) || inSlots(announce.word) || announce.word === headTailIndex ||
+        !Number.isInteger(announce.tag) || announce.tag <= COUNTER_MASK || announce.tag > 0x7fffffff || (announce.tag & COUNTER_MASK) !== 0)) {
+      throw new RangeError('PoolDequeue: announce.word must be a word of memory outside the ring, and announce.tag a ' +
+        'positive Int32 with its low 16 bits clear');
     }
     this.words = words;
     this.capacity = slotCount;
     this.headTail = headTailIndex;
     this.slots = slotsIndex;
     this.mask = slotCount - 1;
+    this.claimWord = announce?.word ?? -1;
+    this.claimTag = announce?.tag ?? 0;
   }
 
   /**
@@ -126,7 +158,7 @@ export class PoolDequeue {
    */
   pushHead(value: number): boolean {
     if (!isValue(value)) {
-      throw new RangeError(`PoolDequeue.pushHead: ${String(value)} is not an integer from 0 to ${DEQUEUE_MAX_VALUE}`);
+      throw new RangeError(`PoolDequeue.pushHead: ${typeof value === 'number' ? value : typeof value} is not an integer from 0 to ${DEQUEUE_MAX_VALUE}`);
     }
     const w = this.words;
     const ptrs = Atomics.load(w, this.headTail);
@@ -162,21 +194,32 @@ export class PoolDequeue {
     const value = this.words[slot]! - 1;
     // Rule (3): the read above is done; from this store on, pushHead may reuse the slot.
     Atomics.store(this.words, slot, 0);
+    // The claim is over: nobody needs to wait for this thread any more.
+    if (this.claimWord >= 0) Atomics.store(this.words, this.claimWord, 0);
     return value;
   }
 
   /**
    * Rule (2): claims the slot of the newest (atHead) or the oldest value with one CAS on
    * headTail, which confirms head and tail together; retries when another thread moved either
-   * meanwhile (the ring may then be empty). Returns the slot's word index, or -1 when empty.
+   * meanwhile (the ring may then be empty). A tail claim is announced before its CAS, when this
+   * PoolDequeue announces. Returns the slot's word index, or -1 when empty.
    */
   private claim(atHead: boolean): number {
     const w = this.words;
-    for (;;) {
+    const announce = !atHead && this.claimWord >= 0;
+    for (let announced = false; ;) {
       const ptrs = Atomics.load(w, this.headTail);
       const head = ptrs >>> 16;
       const tail = ptrs & COUNTER_MASK;
-      if (head === tail) return -1;
+      if (head === tail) {
+        if (announced) Atomics.store(w, this.claimWord, 0);
+        return -1;
+      }
+      if (announce) {
+        Atomics.store(w, this.claimWord, this.claimTag | tail);
+        announced = true;
+      }
       const taken = atHead ? head - 1 : tail;
       const next = atHead ? pack(taken, tail) : pack(head, tail + 1);
       if (Atomics.compareExchange(w, this.headTail, ptrs, next) === ptrs) return this.slots + (taken & this.mask);
@@ -200,18 +243,42 @@ export class PoolDequeue {
   }
 
   /**
-   * Slots outside tail..head that are not free: claimed by a pop that has not handed them back.
-   * Zero whenever no pop is in flight; a non-zero count with every thread stopped means a thread
-   * died between a claim and its release (see "Termination" above).
+   * Producer only. The word in the k-th slot from the head (k = 0: the slot the next push
+   * fills) when that slot lies outside tail..head and is not free: stranded by a claim not yet
+   * handed back, or by a producer that died mid-push or mid-popHead. 0 when it is free or k is
+   * past the free slots.
    */
-  unreleased(): number {
+  stranded(k: number): number {
     const ptrs = Atomics.load(this.words, this.headTail);
     const head = ptrs >>> 16;
-    const free = this.capacity - ((head - ptrs) & COUNTER_MASK);
+    if (k >= this.capacity - ((head - ptrs) & COUNTER_MASK)) return 0;
+    return Atomics.load(this.words, this.slots + ((head + k) & this.mask));
+  }
+
+  /** The tail counter whose claim, one lap back, occupies the k-th slot from the head. */
+  strandedClaim(k: number): number {
+    return ((Atomics.load(this.words, this.headTail) >>> 16) + k - this.capacity) & COUNTER_MASK;
+  }
+
+  /**
+   * Producer only, and only once no live thread will hand the slot back (its claim is no
+   * longer announced): takes the value out of the k-th slot from the head if the slot still
+   * holds `word` (rule 5), leaving it free. Returns the value, or -1 when the slot changed.
+   */
+  retake(k: number, word: number): number {
+    const slot = this.slots + (((Atomics.load(this.words, this.headTail) >>> 16) + k) & this.mask);
+    return Atomics.compareExchange(this.words, slot, word, 0) === word ? word - 1 : -1;
+  }
+
+  /**
+   * Slots outside tail..head that are not free: claimed by a pop that has not handed them back,
+   * or written by a push that did not publish. Zero whenever no operation is in flight; a
+   * non-zero count with every thread stopped means a thread died mid-operation (see
+   * "Termination" above).
+   */
+  unreleased(): number {
     let count = 0;
-    for (let k = 0; k < free; k++) {
-      if (Atomics.load(this.words, this.slots + ((head + k) & this.mask)) !== 0) count++;
-    }
+    for (let k = 0; k < this.capacity; k++) if (this.stranded(k) !== 0) count++;
     return count;
   }
 }

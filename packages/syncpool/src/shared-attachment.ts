@@ -1,18 +1,31 @@
 // What SharedPool and MutexPool have in common: one thread's attachment to a local of a pool
-// that lives in a SharedArrayBuffer. Claiming and giving back locals, the block views, the
-// arena's bump allocator, stats, census and debug mode's handed-out flags.
+// that lives in a SharedArrayBuffer. Giving locals back (detach, reclaim), the block views, the
+// arena's bump allocator, stats, census, debug mode's handout words, and the error contract.
 //
-// A local is Go's P. A thread claims one with a CAS on its record's state word (attach), and
-// gives it back with a store (detach), or another thread gives it back for a thread that died
-// (reclaim). Between the two, that thread is the only writer of the record's private slot and
-// counters and the only producer of its ring, so those need no atomics. The state word's CAS and
-// store also order everything one owner did before everything the next owner does.
+// A local is Go's P. A thread claims one with a CAS on its record's state word (attach, see
+// shared-local.ts), and gives it back with a store (detach), or another thread gives it back for
+// a thread that died (reclaim). Between the two, that thread is the only writer of the record's
+// private slot and counters and the only producer of its ring, so those need no atomics. The
+// state word's CAS and store also order everything one owner did before everything the next
+// owner does. A dead thread's plain stores are visible to its reclaimer: the worker's 'exit'
+// event comes after the thread has stopped, and reclaim starts with a CAS.
+//
+// Errors (every one leaves the pool as it was):
+//   TypeError   an argument that is not an integer, of any type (messages never quote the
+//               engine: a BigInt or a Symbol gets the same library message as a string)
+//   RangeError  an integer out of range
+//   PoolError   a state that forbids the call: a detached attachment (every method), a local
+//               that is not attached at that generation, a double put caught by debug mode, a
+//               wait on another thread's local that passed waitLimitMs (its thread may be dead)
 
 import { PoolError } from './errors.js';
+import { DEQUEUE_LIMIT } from './pool-dequeue.js';
 import {
-  H_BUMP, LOCAL_ATTACHED, LOCAL_FREE, LOCAL_RECLAIMING, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS,
-  R_STATE, R_STEALS, R_WAITS, type Layout,
+  H_BUMP, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
+import {
+  ATTACHED, FREE, GENERATION_LIMIT, beginReclaim, recordWord, stateIndex, stateWord, unfinishedReclaims,
+} from './shared-local.js';
 
 /** Counters summed over every local of the pool, since it was created. Each wraps at 2^32. */
 export interface SharedPoolStats {
@@ -39,31 +52,43 @@ export interface SharedPoolCensus {
   pooled: number[];
   /** Blocks of the arena never handed out. */
   neverHandedOut: number;
-  /** blocks - neverHandedOut - pooled.length: blocks held by threads, alive or dead. */
+  /** blocks - neverHandedOut - pooled.length: blocks held by threads, alive or dead, or stranded (below). */
   outstanding: number;
-  /** Ring slots claimed and not handed back (SharedPool), or 1 while the MutexPool lock is held. */
+  /**
+   * Ring slots not handed back (SharedPool): claimed by a stealer, or left by a producer, that
+   * died mid-operation (or whose operation is in flight). MutexPool: 1 while the lock is held.
+   */
   unreleased: number;
+  /**
+   * The blocks in those slots (SharedPool; empty for MutexPool): neither pooled nor lost. The
+   * ring's producer puts each back when its pushes reach that slot, or when it detaches or is
+   * reclaimed. Counted in `outstanding`.
+   */
+  stranded: number[];
 }
+
+/** Debug mode's id: handout number * BLOCK_ID_SPAN + block index (see handOut). */
+const BLOCK_ID_SPAN = DEQUEUE_LIMIT;
+const HANDOUT_LIMIT = 1 << 30;
 
 function unsigned(word: number): number {
   return word >>> 0;
 }
 
-/** Claims the first free local, or throws PoolError when every local is attached. */
-export function claimLocal(words: Int32Array, layout: Layout): number {
-  for (let id = 0; id < layout.maxLocals; id++) {
-    if (Atomics.compareExchange(words, recordWord(layout, id) + R_STATE, LOCAL_FREE, LOCAL_ATTACHED) === LOCAL_FREE) return id;
+/** A value as a message shows it, without calling anything that can throw (a Symbol's template conversion does). */
+function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'number': return String(value);
+    case 'bigint': return `the BigInt ${String(value)}n`;
+    case 'string': return `the string ${JSON.stringify(value)}`;
+    case 'symbol': return 'a Symbol';
+    case 'undefined': return 'undefined';
+    case 'object': return value === null ? 'null' : 'an object';
+    default: return `a ${typeof value}`;
   }
-  throw new PoolError(layout.name, `attach: all ${layout.maxLocals} locals are attached; create the pool with a larger maxLocals, ` +
-    'detach() a thread that is done, or reclaim() the local of a thread that exited');
 }
 
-/** The word index of a local's record. */
-export function recordWord(layout: Layout, localId: number): number {
-  return (layout.recordsAt + localId * layout.recordStride) >>> 2;
-}
-
-/** The metadata words of a pool: header, records, rings or stack, debug flags (not the arena). */
+/** The metadata words of a pool: header, records, rings or stack, debug words (not the arena). */
 export function metadataWords(buffer: SharedArrayBuffer, layout: Layout): Int32Array {
   return new Int32Array(buffer, 0, layout.arenaAt >>> 2);
 }
@@ -73,7 +98,13 @@ export abstract class SharedAttachment {
   readonly buffer: SharedArrayBuffer;
   /** The local this attachment claimed, 0 to maxLocals - 1 (Go's P id). */
   readonly localId: number;
-  /** The number of blocks in the arena; ids run from 0 to blocks - 1. */
+  /**
+   * This attachment's generation of its local: reclaim(localId, generation) needs both, so that
+   * a stale id cannot reclaim a local that another thread attached since. Post both to whoever
+   * will reclaim this thread if it dies.
+   */
+  readonly generation: number;
+  /** The number of blocks in the arena; block indexes run from 0 to blocks - 1. */
   readonly blocks: number;
   /** Bytes per block. */
   readonly blockSize: number;
@@ -84,66 +115,78 @@ export abstract class SharedAttachment {
   protected attached = true;
   private readonly views: (Uint8Array | undefined)[];
 
-  protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number) {
+  protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     this.buffer = buffer;
     this.layout = layout;
     this.words = words;
     this.localId = localId;
+    this.generation = generation;
     this.blocks = layout.blocks;
     this.blockSize = layout.blockSize;
     this.record = recordWord(layout, localId);
     this.views = new Array<Uint8Array | undefined>(layout.blocks).fill(undefined);
   }
 
-  /** Gives back a local: of a thread that exited without detaching. Subclasses add their own clean-up. */
+  /**
+   * Gives back what local `localId` holds for its thread, which is this one (detach) or a dead
+   * one (reclaim): subclasses move its private block where others find it and free what it
+   * locked. Must leave the pool consistent if it throws.
+   */
   protected abstract release(localId: number): void;
 
-  /** Appends the pooled ids to `out`; returns the census's `unreleased`. */
-  protected abstract collectPooled(out: number[]): number;
+  /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
+  protected abstract collectPooled(out: number[], stranded: number[]): number;
 
   /**
    * The bytes of block `id`: a view of the shared arena, created on the first call for that id
-   * in this attachment and returned again by every later call (no allocation).
+   * in this attachment and returned again by every later call (no allocation). In debug mode
+   * `id` must be handed out now (PoolError for a use after put).
    */
   bytes(id: number): Uint8Array {
-    if (!this.isBlockId(id)) throw this.badId('bytes', id);
-    return this.views[id] ?? this.makeView(id);
+    const block = this.layout.debug ? this.outstandingBlock('bytes', id) : id;
+    if (this.attached && this.isBlockId(block)) return this.views[block] ?? this.makeView(block);
+    this.assertAttached('bytes');
+    throw this.badId('bytes', id);
   }
 
   /**
    * Gives this thread's local back: what it still holds privately moves where other threads
    * can take it (seed Task 11: a put stays observable after its thread is gone). The attachment
-   * is unusable afterwards; attach(buffer) again to get a new one.
+   * is unusable afterwards (every method throws PoolError); attach(buffer) again for a new one.
    */
   detach(): void {
     this.assertAttached('detach');
     this.release(this.localId);
     this.attached = false;
-    Atomics.store(this.words, this.record + R_STATE, LOCAL_FREE);
+    Atomics.store(this.words, stateIndex(this.layout, this.localId), stateWord(this.generation, FREE));
   }
 
   /**
-   * Recovers the local of a thread that ended without detach(), private block included. Call it
-   * from another attached thread, after the worker's 'exit' event: reclaiming the local of a
-   * running thread corrupts the pool. Blocks the dead thread held outside the pool are lost; the
-   * census counts them in `outstanding`.
+   * Recovers the local of a thread that ended without detach(): its private block moves to its
+   * ring (SharedPool), a lock it held is freed (MutexPool), an operation it was in the middle of
+   * is completed or rolled back, and a reclaim it was running is finished. `generation` is the
+   * one its attachment had: a stale pair (that local was given back and attached again since)
+   * throws PoolError and changes nothing.
+   *
+   * Call it from another attached thread after the worker's 'exit' event: reclaiming the local
+   * of a running thread corrupts the pool. Blocks the dead thread held are lost (at most one
+   * more, if it died inside get or put); census() counts them in `outstanding`. If reclaim
+   * throws, the local is as it was, and reclaim can be called again; if the thread running it
+   * dies, reclaiming that thread's local finishes this one too.
    */
-  reclaim(localId: number): void {
+  reclaim(localId: number, generation: number): void {
     this.assertAttached('reclaim');
-    if (typeof localId !== 'number' || !Number.isInteger(localId) || localId < 0 || localId >= this.layout.maxLocals) {
-      throw new RangeError(`${this.layout.name}.reclaim: localId ${String(localId)} is not a local of this pool (0 to ${this.layout.maxLocals - 1})`);
-    }
+    const max = this.layout.maxLocals - 1;
+    this.checkInteger('reclaim', 'localId', localId, 0, max, `locals run from 0 to ${max}`);
+    this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_LIMIT - 1,
+      'pass the generation of the dead thread\'s attachment (attachment.generation)');
     if (localId === this.localId) throw new PoolError(this.layout.name, 'reclaim: that is this attachment\'s own local; call detach()');
-    const state = recordWord(this.layout, localId) + R_STATE;
-    if (Atomics.compareExchange(this.words, state, LOCAL_ATTACHED, LOCAL_RECLAIMING) !== LOCAL_ATTACHED) {
-      throw new PoolError(this.layout.name, `reclaim: local ${localId} is not attached (it detached, or was reclaimed already)`);
-    }
-    this.release(localId);
-    Atomics.store(this.words, state, LOCAL_FREE);
+    this.reclaimLocal(localId, generation);
   }
 
   /** Counters summed over every local (see SharedPoolStats). Approximate while other threads run. */
   stats(): SharedPoolStats {
+    this.assertAttached('stats');
     const totals = { puts: 0, privateHits: 0, ringHits: 0, steals: 0, fresh: 0, exhausted: 0, waits: 0 };
     for (let id = 0; id < this.layout.maxLocals; id++) {
       const r = recordWord(this.layout, id);
@@ -162,10 +205,46 @@ export abstract class SharedAttachment {
 
   /** Where every block is (see SharedPoolCensus). Exact only while no thread uses the pool. */
   census(): SharedPoolCensus {
+    this.assertAttached('census');
     const pooled: number[] = [];
-    const unreleased = this.collectPooled(pooled);
+    const stranded: number[] = [];
+    const unreleased = this.collectPooled(pooled, stranded);
     const neverHandedOut = this.blocks - Math.min(this.blocks, Atomics.load(this.words, H_BUMP));
-    return { pooled, neverHandedOut, outstanding: this.blocks - neverHandedOut - pooled.length, unreleased };
+    return { pooled, neverHandedOut, outstanding: this.blocks - neverHandedOut - pooled.length, unreleased, stranded };
+  }
+
+  /**
+   * reclaim()'s work: RECLAIMING by this thread, the subclass's release, the reclaims that the
+   * dead thread had started (it was a reclaimer that died), then FREE. The local is restored to
+   * ATTACHED if its own part throws.
+   */
+  private reclaimLocal(localId: number, generation: number): void {
+    const w = this.words;
+    const state = stateIndex(this.layout, localId);
+    beginReclaim(w, this.layout, localId, generation, this.localId);
+    try {
+      // A steal it was in the middle of no longer holds anybody up (see shared-local.ts).
+      Atomics.store(w, recordWord(this.layout, localId) + R_CLAIM, 0);
+      this.release(localId);
+    } catch (error) {
+      Atomics.store(w, state, stateWord(generation, ATTACHED));
+      throw error;
+    }
+    // While localId is RECLAIMING it is not attached, so beginReclaim may take these over.
+    let failure: unknown;
+    for (const [other, otherGeneration] of unfinishedReclaims(w, this.layout, localId)) {
+      try {
+        this.reclaimLocal(other, otherGeneration);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    Atomics.store(w, state, stateWord(generation, FREE));
+    if (failure !== undefined) {
+      throw new PoolError(this.layout.name, `reclaim: local ${localId} is reclaimed, but its thread had started reclaiming ` +
+        `another local and finishing that failed (${failure instanceof Error ? failure.message : String(failure)}); ` +
+        'that local is attached again: reclaim it when the cause is gone');
+    }
   }
 
   /** A never-used block from the arena (Go's New), or -1 when the arena is used up. */
@@ -188,13 +267,23 @@ export abstract class SharedAttachment {
   }
 
   protected isBlockId(id: number): boolean {
-    return id >>> 0 === id && id < this.blocks;
+    return typeof id === 'number' && id >>> 0 === id && id < this.blocks;
   }
 
+  /** The error for an id that is not a block index: TypeError for a non-integer, RangeError otherwise. */
   protected badId(method: string, id: unknown): Error {
-    const what = `${this.layout.name}.${method}: ${typeof id === 'number' ? id : typeof id} is not a block id`;
-    if (typeof id !== 'number') return new TypeError(`${what}; pass the number that get() returned`);
-    return new RangeError(`${what}; ids are integers from 0 to ${this.blocks - 1}, as returned by get()`);
+    const hint = this.layout.debug ? 'pass the id that get() returned, unchanged' : `block ids are integers from 0 to ${this.blocks - 1}, as returned by get()`;
+    return Number.isInteger(id)
+      ? new RangeError(`${this.layout.name}.${method}: ${describe(id)} is not a block id; ${hint}`)
+      : new TypeError(`${this.layout.name}.${method}: ${describe(id)} is not a block id; ${hint}`);
+  }
+
+  /** TypeError unless `value` is an integer, RangeError unless it is in min..max. */
+  protected checkInteger(method: string, what: string, value: unknown, min: number, max: number, hint: string): void {
+    if (!Number.isInteger(value)) throw new TypeError(`${this.layout.name}.${method}: ${what} ${describe(value)} is not an integer; ${hint}`);
+    if ((value as number) < min || (value as number) > max) {
+      throw new RangeError(`${this.layout.name}.${method}: ${what} ${describe(value)} is out of range; ${hint}`);
+    }
   }
 
   protected assertAttached(method: string): void {
@@ -203,18 +292,57 @@ export abstract class SharedAttachment {
     }
   }
 
-  /** Debug mode, on get: block `id` is now handed out. */
-  protected markHandedOut(id: number): void {
-    Atomics.store(this.words, (this.layout.statesAt >>> 2) + id, 1);
+  // Debug mode. Each block has a handout word: handout number << 1 | 1 while handed out, << 1
+  // | 0 while pooled. get() bumps the number and returns it with the block index (id = handout *
+  // 16384 + index), and put(id) takes the block back only if that handout is still out, with one
+  // compareExchange. So a put of a block that is in the pool, of an id from an earlier handout
+  // (the block was put and handed out again since), or of an id never returned by get() throws,
+  // whichever thread makes it, and two threads putting one id at once cannot both succeed.
+
+  /** Debug mode, on get: the id for handing block `block` out now. */
+  protected handOut(block: number): number {
+    const index = (this.layout.statesAt >>> 2) + block;
+    const previous = Atomics.load(this.words, index) >>> 1;
+    const handout = previous + 1 < HANDOUT_LIMIT ? previous + 1 : 1;
+    // Only this thread holds the block now: no other thread moves its word from "pooled".
+    Atomics.store(this.words, index, (handout << 1) | 1);
+    return handout * BLOCK_ID_SPAN + block;
   }
 
-  /** Debug mode, before a put changes anything: checks that block `id` is handed out and marks it returned. */
-  protected checkReturn(id: number): void {
-    if (!this.isBlockId(id)) throw this.badId('put', id);
-    this.assertAttached('put');
-    if (Atomics.compareExchange(this.words, (this.layout.statesAt >>> 2) + id, 1, 0) !== 1) {
-      throw new PoolError(this.layout.name, `put: block ${id} is not handed out (put twice, or never returned by get()); the put was ignored`);
+  /** Debug mode, before a put changes anything: marks the handout of `id` returned, and gives its block index. */
+  protected takeBack(id: number): number {
+    const { index, handout } = this.handoutOf('put', id);
+    if (Atomics.compareExchange(this.words, index, (handout << 1) | 1, handout << 1) !== ((handout << 1) | 1)) {
+      throw this.notHandedOut('put', id, 'put twice, or an id from before the block was put and handed out again, or never returned by get(); the put was ignored');
     }
+    return id % BLOCK_ID_SPAN;
+  }
+
+  /** Debug mode: undoes takeBack(id) when the put that followed it threw. */
+  protected giveBack(id: number): void {
+    const { index, handout } = this.handoutOf('put', id);
+    Atomics.store(this.words, index, (handout << 1) | 1);
+  }
+
+  private outstandingBlock(method: string, id: number): number {
+    const { index, handout } = this.handoutOf(method, id);
+    if (this.attached && Atomics.load(this.words, index) !== ((handout << 1) | 1)) {
+      throw this.notHandedOut(method, id, 'a use after put');
+    }
+    return id % BLOCK_ID_SPAN;
+  }
+
+  private handoutOf(method: string, id: number): { index: number; handout: number } {
+    this.assertAttached(method);
+    if (!Number.isInteger(id) || id < 0 || id >= HANDOUT_LIMIT * BLOCK_ID_SPAN || id % BLOCK_ID_SPAN >= this.blocks) {
+      throw this.badId(method, id);
+    }
+    return { index: (this.layout.statesAt >>> 2) + (id % BLOCK_ID_SPAN), handout: Math.floor(id / BLOCK_ID_SPAN) };
+  }
+
+  private notHandedOut(method: string, id: number, cause: string): PoolError {
+    return new PoolError(this.layout.name, `${method}: block ${id % BLOCK_ID_SPAN} is not handed out under id ${id} ` +
+      `(handout ${Math.floor(id / BLOCK_ID_SPAN)}): ${cause}`);
   }
 
   private makeView(id: number): Uint8Array {

@@ -1,23 +1,28 @@
 // The SharedArrayBuffer layout of SharedPool and MutexPool, and the validation of its geometry.
 //
 //   offset 0            header: 128 bytes (32 words)
-//                         words 0..7   magic, layout version, kind, blockSize, blocks, maxLocals,
-//                                      pad, debug. Written once by create(), read-only after.
+//                         words 0..9   magic, layout version, kind, blockSize, blocks, maxLocals,
+//                                      pad, lockSpin, waitLimitMs, debug. Written once by create(),
+//                                      read-only after.
 //                         word 16      the arena's bump counter: blocks handed out fresh so far.
 //                                      Alone in its 64-byte line, so the CAS of a fresh get never
 //                                      invalidates the read-only geometry that every attach reads.
-//   recordsAt           maxLocals records, `recordStride` bytes apart (RECORD_* words below)
+//   recordsAt           maxLocals records, `recordStride` bytes apart (R_* words below)
 //   regionAt            SharedPool: maxLocals rings of `ringCapacity` slots (a power of two >= 16,
 //                                   so each ring starts on a 64-byte line)
-//                       MutexPool:  one 64-byte line (lock, holder, top), then `blocks` stack slots
-//   statesAt            debug mode's handed-out flag per block (one word each)
+//                       MutexPool:  one 64-byte line (lock, top), then `blocks` stack slots
+//   statesAt            debug mode's handout word per block (one word each)
 //   arenaAt             the blocks, `blockStride` bytes apart: blockSize rounded up to 64
 //
 // Every offset is a multiple of 64, so blocks and rings start on cache lines.
 //
 // A record is padded to `pad` bytes (default 128, Go's poolLocal pad) so that two threads
 // working on their own locals never write the same cache line. pad 0 packs the records at their
-// natural 40 bytes, which puts two locals in one line: only for the false-sharing experiment.
+// natural 44 bytes, which puts two locals in one line: only for the false-sharing experiment.
+//
+// attach() validates every header word against the same ranges as create()'s options, and the
+// size they imply against the buffer's byteLength, before it writes anything: a damaged or
+// foreign buffer is refused with a PoolError, never with an engine error or a hang.
 
 import { PoolError } from './errors.js';
 import { DEQUEUE_LIMIT } from './pool-dequeue.js';
@@ -32,8 +37,23 @@ export interface SharedPoolOptions {
   maxLocals: number;
   /** Bytes per local record: 0 (packed, for the false-sharing experiment) or a multiple of 64 up to 4096. Default 128. */
   pad?: number;
-  /** Check on every put that the block is currently handed out (costs two Atomics per get+put). Default false. */
+  /**
+   * Check every put against the handout it returns (see README, "debug mode"): get() then
+   * returns ids that carry a handout number. Costs two Atomics per get+put. Default false.
+   */
   debug?: boolean;
+  /**
+   * MutexPool only: how many times a thread that finds the lock held re-reads it before it
+   * sleeps in Atomics.wait (Go's sync.Mutex spins 4 times). 0 parks at once; a very large value
+   * spins only. Every wait, spinning or parked, ends after waitLimitMs. Default 64.
+   */
+  lockSpin?: number;
+  /**
+   * The longest a get or put waits for another thread (a MutexPool lock holder, or a stealer
+   * still reading the ring slot that a SharedPool put needs) before it gives up with a PoolError
+   * naming that thread's local, which may have died. 1 to 2^31 - 1 milliseconds. Default 1000.
+   */
+  waitLimitMs?: number;
 }
 
 /** Which class owns a buffer; stored in the header so that the other class refuses to attach. */
@@ -43,63 +63,48 @@ export type PoolKind = typeof KIND_SHARED | typeof KIND_MUTEX;
 const KIND_NAMES = { [KIND_SHARED]: 'SharedPool', [KIND_MUTEX]: 'MutexPool' } as const;
 
 /** Bump this whenever any offset below changes: attach() refuses buffers of another version. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 const MAGIC = 0x4c4f4f50; // "POOL" in little-endian ASCII
 
 // Header words.
 const H_MAGIC = 0;
 const H_VERSION = 1;
 const H_KIND = 2;
-const H_BLOCK_SIZE = 3;
-const H_BLOCKS = 4;
-const H_MAX_LOCALS = 5;
-const H_PAD = 6;
-const H_DEBUG = 7;
+const H_GEOMETRY = 3; // blockSize, blocks, maxLocals, pad, debug, lockSpin, waitLimitMs: GEOMETRY order
 /** Word index of the arena's bump counter. */
 export const H_BUMP = 16;
 const HEADER_BYTES = 128;
 
-// Record words. STATE is claimed by attach with a CAS; PRIVATE and the counters are written only
-// by the attached thread (plain stores); HEAD_TAIL is the ring's packed counters, which stealers
-// CAS. Counters are Int32 and read back as unsigned, so they wrap at 2^32.
+// Record words. STATE is changed only with Atomics (shared-local.ts); CLAIM is the announcement
+// of a steal in flight, stored with Atomics by its thread and read by others (pool-dequeue.ts);
+// PRIVATE and the counters are written only by the attached thread (plain stores); HEAD_TAIL is
+// the ring's packed counters, which stealers CAS. Counters are Int32 and read back as unsigned,
+// so they wrap at 2^32.
 export const R_STATE = 0;
 export const R_PRIVATE = 1;
 export const R_HEAD_TAIL = 2;
-export const R_PUTS = 3;
-export const R_PRIVATE_HITS = 4;
-export const R_RING_HITS = 5;
-export const R_STEALS = 6;
-export const R_FRESH = 7;
-export const R_EXHAUSTED = 8;
-export const R_WAITS = 9;
-const RECORD_BYTES = 40;
-
-/** R_STATE values. */
-export const LOCAL_FREE = 0;
-export const LOCAL_ATTACHED = 1;
-export const LOCAL_RECLAIMING = 2;
+export const R_CLAIM = 3;
+export const R_PUTS = 4;
+export const R_PRIVATE_HITS = 5;
+export const R_RING_HITS = 6;
+export const R_STEALS = 7;
+export const R_FRESH = 8;
+export const R_EXHAUSTED = 9;
+export const R_WAITS = 10;
+const RECORD_BYTES = 44;
 
 // MutexPool's lock line, relative to regionAt in words; the stack follows the line.
 export const M_LOCK = 0;
-export const M_HOLDER = 1;
-export const M_TOP = 2;
+export const M_TOP = 1;
 export const M_STACK = 16;
 
 const LINE = 64;
-const MAX_BLOCK_SIZE = 0x7fffffff;
-const MAX_LOCALS = 1024;
-const MAX_PAD = 4096;
-const DEFAULT_PAD = 128;
+const INT32_MAX = 0x7fffffff;
 
 /** Where everything is, in bytes from the start of the buffer, plus the geometry it came from. */
-export interface Layout {
+export interface Layout extends Geometry {
   readonly kind: PoolKind;
   readonly name: string;
-  readonly blockSize: number;
-  readonly blocks: number;
-  readonly maxLocals: number;
-  readonly pad: number;
-  readonly debug: boolean;
   readonly recordsAt: number;
   readonly recordStride: number;
   readonly regionAt: number;
@@ -111,54 +116,101 @@ export interface Layout {
   readonly byteLength: number;
 }
 
+/** The numbers create() takes and the header stores. */
+export interface Geometry {
+  readonly blockSize: number;
+  readonly blocks: number;
+  readonly maxLocals: number;
+  readonly pad: number;
+  readonly debug: boolean;
+  readonly lockSpin: number;
+  readonly waitLimitMs: number;
+}
+
+interface Field {
+  readonly key: Exclude<keyof Geometry, 'debug'>;
+  readonly min: number;
+  readonly max: number;
+  readonly fallback?: number;
+  readonly hint: string;
+}
+
+// Every numeric geometry word, in header order after blockSize. One table for create()'s options
+// and attach()'s header words, so both accept exactly the same values.
+const FIELDS: readonly Field[] = [
+  { key: 'blockSize', min: 1, max: INT32_MAX, hint: ' (it is stored in a 32-bit header word)' },
+  { key: 'blocks', min: 1, max: DEQUEUE_LIMIT, hint: ' (every ring must hold every block, and a ring holds at most 2^14): use larger blocks or several pools' },
+  { key: 'maxLocals', min: 1, max: 1024, hint: ' (one per thread that attaches at once)' },
+  { key: 'pad', min: 0, max: 4096, fallback: 128, hint: ': use 0 (packed) or a multiple of 64 (128 is Go\'s)' },
+  { key: 'lockSpin', min: 0, max: INT32_MAX, fallback: 64, hint: ' (re-reads of a held lock before sleeping; 0 sleeps at once)' },
+  { key: 'waitLimitMs', min: 1, max: INT32_MAX, fallback: 1000, hint: ' (milliseconds a get or put may wait for another thread)' },
+];
+const H_DEBUG = H_GEOMETRY + FIELDS.length;
+
+function inRange(field: Field, value: number): boolean {
+  return Number.isInteger(value) && value >= field.min && value <= field.max && (field.key !== 'pad' || value % LINE === 0);
+}
+
 function alignLine(bytes: number): number {
   return Math.ceil(bytes / LINE) * LINE;
 }
 
-function integerOption(name: string, key: string, value: unknown, min: number, max: number, hint: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name}.create: ${key} must be a number, got ${typeof value}`);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name}.create: ${key} is ${value}; it must be an integer from ${min} to ${max}${hint}`);
-  }
-  return value;
-}
-
-function computeLayout(kind: PoolKind, blockSize: number, blocks: number, maxLocals: number, pad: number, debug: boolean): Layout {
+/**
+ * Where everything goes for `geometry`. Rings get at least `minRing` slots: 16 puts every ring
+ * on its own cache lines; the model checker (test/model) passes 2 to reach ring wrap-around in
+ * few operations.
+ */
+export function computeLayout(kind: PoolKind, geometry: Geometry, minRing = 16): Layout {
+  const { blocks, maxLocals, pad, blockSize } = geometry;
   const recordStride = pad === 0 ? RECORD_BYTES : pad;
   const recordsAt = HEADER_BYTES;
   const regionAt = alignLine(recordsAt + maxLocals * recordStride);
   // A ring as large as the arena can never be full: it would have to hold more distinct blocks
   // than exist. So a put never fails for lack of room (the alternative, Go's chain of doubling
   // rings, needs allocation, which a fixed SharedArrayBuffer cannot do without a second arena).
-  const ringCapacity = kind === KIND_SHARED ? Math.max(16, 2 ** Math.ceil(Math.log2(blocks))) : 0;
-  // At least 16 slots, so that every ring is a whole number of 64-byte lines.
+  const ringCapacity = kind === KIND_SHARED ? Math.max(minRing, 2 ** Math.ceil(Math.log2(blocks))) : 0;
   const regionBytes = kind === KIND_SHARED ? maxLocals * 4 * ringCapacity : 4 * M_STACK + 4 * blocks;
   const statesAt = alignLine(regionAt + regionBytes);
   const arenaAt = alignLine(statesAt + 4 * blocks);
   const blockStride = alignLine(blockSize);
-  const name = KIND_NAMES[kind];
   return {
-    kind, name, blockSize, blocks, maxLocals, pad, debug, recordsAt, recordStride, regionAt, ringCapacity,
+    ...geometry, kind, name: KIND_NAMES[kind], recordsAt, recordStride, regionAt, ringCapacity,
     statesAt, arenaAt, blockStride, byteLength: arenaAt + blocks * blockStride,
   };
+}
+
+/**
+ * Throws PoolError unless shared memory exists here. A browser page has SharedArrayBuffer only
+ * when it is cross-origin isolated; without it neither pool can work.
+ */
+export function requireSharedMemory(name: string): void {
+  if (typeof SharedArrayBuffer === 'undefined') {
+    throw new PoolError(name, 'SharedArrayBuffer is not available here: serve the page cross-origin isolated ' +
+      '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp), or use Pool, ' +
+      'which pools within one thread and needs no shared memory');
+  }
 }
 
 /** Validates create()'s options (TypeError for wrong types, RangeError for impossible values). */
 export function layoutFor(kind: PoolKind, options: SharedPoolOptions): Layout {
   const name = KIND_NAMES[kind];
+  requireSharedMemory(name);
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${name}.create: pass an options object { blockSize, blocks, maxLocals, pad?, debug? }`);
+    throw new TypeError(`${name}.create: pass an options object { blockSize, blocks, maxLocals, pad?, debug?, lockSpin?, waitLimitMs? }`);
   }
-  const blockSize = integerOption(name, 'blockSize', options.blockSize, 1, MAX_BLOCK_SIZE, ' (it is stored in a 32-bit header word)');
-  const blocks = integerOption(name, 'blocks', options.blocks, 1, DEQUEUE_LIMIT,
-    ' (every ring must hold every block, and a ring holds at most 2^14): use larger blocks or several pools');
-  const maxLocals = integerOption(name, 'maxLocals', options.maxLocals, 1, MAX_LOCALS, ' (one per thread that attaches at once)');
-  const pad = integerOption(name, 'pad', options.pad ?? DEFAULT_PAD, 0, MAX_PAD, '');
-  if (pad % LINE !== 0) throw new RangeError(`${name}.create: pad is ${pad}; use 0 (packed) or a multiple of ${LINE} (128 is Go's)`);
+  const values: Record<string, number> = {};
+  for (const field of FIELDS) {
+    const value: unknown = options[field.key] ?? field.fallback;
+    if (typeof value !== 'number') throw new TypeError(`${name}.create: ${field.key} must be a number, got ${typeof value}`);
+    if (!inRange(field, value)) {
+      throw new RangeError(`${name}.create: ${field.key} is ${value}; it must be an integer from ${field.min} to ${field.max}${field.hint}`);
+    }
+    values[field.key] = value;
+  }
   if (options.debug !== undefined && typeof options.debug !== 'boolean') {
     throw new TypeError(`${name}.create: debug must be a boolean, got ${typeof options.debug}`);
   }
-  return computeLayout(kind, blockSize, blocks, maxLocals, pad, options.debug ?? false);
+  return computeLayout(kind, { ...(values as unknown as Geometry), debug: options.debug ?? false });
 }
 
 /** Allocates the buffer for `layout` and writes its header. */
@@ -177,21 +229,23 @@ export function allocate(layout: Layout): SharedArrayBuffer {
   header[H_MAGIC] = MAGIC;
   header[H_VERSION] = LAYOUT_VERSION;
   header[H_KIND] = layout.kind;
-  header[H_BLOCK_SIZE] = layout.blockSize;
-  header[H_BLOCKS] = layout.blocks;
-  header[H_MAX_LOCALS] = layout.maxLocals;
-  header[H_PAD] = layout.pad;
+  FIELDS.forEach((field, i) => { header[H_GEOMETRY + i] = layout[field.key]; });
   header[H_DEBUG] = layout.debug ? 1 : 0;
   return buffer;
 }
 
-/** Reads and checks the header of a buffer passed to attach(): PoolError unless it is a pool of `kind` and this version. */
+/**
+ * Reads and checks the header of a buffer passed to attach(): TypeError unless it is a
+ * SharedArrayBuffer, PoolError unless it is a pool of `kind`, of this layout version, whose every
+ * geometry word is in range and whose size matches. Reads only.
+ */
 export function readLayout(kind: PoolKind, buffer: unknown): Layout {
   const name = KIND_NAMES[kind];
+  requireSharedMemory(name);
   if (!(buffer instanceof SharedArrayBuffer)) {
     throw new TypeError(`${name}.attach: pass the SharedArrayBuffer of pool.buffer, got ${buffer === null ? 'null' : typeof buffer}`);
   }
-  const notOurs = `${name}.attach: this SharedArrayBuffer is not a ${name} buffer (pass pool.buffer of a ${name}.create() pool)`;
+  const notOurs = `attach: this SharedArrayBuffer is not a ${name} buffer (pass pool.buffer of a ${name}.create() pool)`;
   if (buffer.byteLength < HEADER_BYTES) throw new PoolError(name, notOurs);
   const header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
   if (header[H_MAGIC] !== MAGIC) throw new PoolError(name, notOurs);
@@ -204,9 +258,18 @@ export function readLayout(kind: PoolKind, buffer: unknown): Layout {
     const other = found === KIND_SHARED || found === KIND_MUTEX ? KIND_NAMES[found] : `kind ${found}`;
     throw new PoolError(name, `attach: the buffer belongs to a ${other}; attach it with ${other}.attach`);
   }
-  const layout = computeLayout(kind, header[H_BLOCK_SIZE]!, header[H_BLOCKS]!, header[H_MAX_LOCALS]!, header[H_PAD]!, header[H_DEBUG] === 1);
+  const damaged = (what: string) => new PoolError(name, `attach: ${what}; the buffer is damaged (its header was overwritten)`);
+  const values: Record<string, number> = {};
+  FIELDS.forEach((field, i) => {
+    const value = header[H_GEOMETRY + i]!;
+    if (!inRange(field, value)) throw damaged(`the header's ${field.key} is ${value}, outside ${field.min}..${field.max}`);
+    values[field.key] = value;
+  });
+  const debug = header[H_DEBUG]!;
+  if (debug !== 0 && debug !== 1) throw damaged(`the header's debug word is ${debug}, not 0 or 1`);
+  const layout = computeLayout(kind, { ...(values as unknown as Geometry), debug: debug === 1 });
   if (layout.byteLength !== buffer.byteLength) {
-    throw new PoolError(name, `attach: the header describes ${layout.byteLength} bytes but the buffer has ${buffer.byteLength}; it is damaged`);
+    throw damaged(`the header describes ${layout.byteLength} bytes but the buffer has ${buffer.byteLength}`);
   }
   return layout;
 }

@@ -15,19 +15,25 @@
 //
 // Each local's ring holds as many slots as the arena has blocks (rounded up to a power of two),
 // so it can never be full: it would have to hold more distinct blocks than exist. The one way
-// pushHead can fail is the "slot still being read" rule (see pool-dequeue.ts): a stealer
-// claimed the slot one lap ago and has not handed it back. That stealer is between two
-// consecutive statements with no interrupt point in between, so it finishes as soon as the OS
-// runs it again; put waits for it (counted in stats().waits). Go instead chains a new ring twice
-// the size, which needs an allocator this fixed buffer does not have.
+// pushHead can fail is the "slot still being read" rule (see pool-dequeue.ts): a stealer claimed
+// the slot one lap ago and has not handed it back. A live stealer does so within a few
+// statements, so put waits for it (counted in stats().waits). But the stealer may have died
+// between its claim and its release (worker.terminate() can stop a thread inside any Atomics
+// call), or the slot may hold what a producer that died mid-push or mid-popHead left. Every
+// stealer announces its claim in its record until it has handed the slot back (shared-local.ts),
+// so the producer takes a stranded slot's block back as soon as no attached local announces its
+// claim, and a put that has waited waitLimitMs for an attached one gives up with a PoolError
+// naming it: if its thread died, reclaim it, and the next put goes through. Go instead chains a
+// new ring twice the size, which needs an allocator this fixed buffer does not have.
 
 import { PoolDequeue } from './pool-dequeue.js';
 import { PoolError } from './errors.js';
-import { SharedAttachment, claimLocal, metadataWords, recordWord } from './shared-attachment.js';
+import { SharedAttachment, metadataWords } from './shared-attachment.js';
 import {
-  KIND_SHARED, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
+  KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
+import { CLAIM_ACTIVE, claimHolders, claimLocal, describeLocal, recordWord } from './shared-local.js';
 
 /**
  * Go's sync.Pool across threads: a pool of fixed-size blocks of one SharedArrayBuffer, with a
@@ -38,6 +44,7 @@ import {
  * worker.postMessage(pool.buffer);
  * // in the worker:
  * const local = SharedPool.attach(buffer);
+ * parentPort.postMessage({ localId: local.localId, generation: local.generation }); // to reclaim it if it dies
  * const id = local.get();              // a block id, or -1 when all blocks are out
  * local.bytes(id).set(data);           // fill it; pass `id` to another thread, which may put it
  * local.put(id);
@@ -48,20 +55,26 @@ import {
  *   block, -1 (Go's Get order). put(id): private slot if empty, else own ring head.
  * - A private hit (get or put) uses no Atomics and allocates nothing
  *   (test/shared-pool-fastpath.test.ts reads it from TurboFan's code).
- * - A put never fails and never loses a block: every ring has room for the whole arena.
+ * - A put never fails for lack of room and never loses a block: every ring has room for the
+ *   whole arena. It waits only for a stealer still reading the slot it needs, at most
+ *   waitLimitMs (PoolError naming the stealer's local, the pool and the block unchanged).
  * - An attachment belongs to the thread that attached; do not share it between threads. Call
  *   detach() when the thread is done, so that its private block becomes stealable; for a
- *   thread that ended without it (worker.terminate(), an uncaught error), call reclaim(localId)
- *   from another attached thread after the worker's 'exit' event. Blocks the dead thread held
- *   are lost; census() counts them.
+ *   thread that ended without it (worker.terminate(), an uncaught error), call
+ *   reclaim(localId, generation) from another attached thread after the worker's 'exit' event.
+ *   A thread may die at any instruction: no other thread then waits for ever, and only the
+ *   blocks it held (plus the one its interrupted get or put was moving) are lost; census()
+ *   counts them. test/shared-pool-model.test.ts checks this over every interleaving of small
+ *   cases.
  * - stats() sums counters over all locals; census() lists where every block is (exact only
  *   while no thread uses the pool).
  * - Limits: blocks <= 16384 (2^14, the ring limit), maxLocals <= 1024, blockSize < 2^31. pad
  *   (default 128, Go's) spaces the per-thread records; pad 0 packs them, for the false-sharing
  *   experiment of seed Task 9.
- * - Bad ids throw TypeError or RangeError. Whether `id` is currently handed out is checked only
- *   with `debug: true` (PoolError), because the check needs an Atomics compareExchange per put.
- * - Every throw leaves the pool unchanged.
+ * - Errors: TypeError for an id or argument that is not an integer, RangeError for one out of
+ *   range, PoolError for a state that forbids the call (detached attachment, stale reclaim,
+ *   double put in debug mode, a wait past waitLimitMs). Every throw leaves the pool unchanged.
+ *   Without debug: true a double put is not detected (it would cost an Atomics per put).
  *
  * Differences from Go, where JavaScript forces them: items are block ids of one fixed arena
  * rather than arbitrary values; the arena plays New (get returns -1 once it is used up); there
@@ -73,7 +86,7 @@ export class SharedPool extends SharedAttachment {
   private readonly putsCounter: number;
   private readonly privateHitsCounter: number;
   private readonly ring: PoolDequeue;
-  /** Every local's ring, indexed by localId: stealing visits them all. */
+  /** Every local's ring, indexed by localId: stealing visits them all. Each announces this thread's claims. */
   private readonly rings: readonly PoolDequeue[];
 
   /** Allocates a pool and attaches the calling thread to local 0. Throws TypeError/RangeError for bad options. */
@@ -85,7 +98,7 @@ export class SharedPool extends SharedAttachment {
   /**
    * Attaches the calling thread to a free local of the pool in `buffer`. Throws TypeError if
    * `buffer` is not a SharedArrayBuffer, PoolError if it is not a SharedPool of this layout
-   * version or if every local is attached.
+   * version with a sound header, or if every local is attached. Writes nothing unless it attaches.
    */
   static attach(buffer: SharedArrayBuffer): SharedPool {
     return SharedPool.open(buffer, readLayout(KIND_SHARED, buffer));
@@ -93,18 +106,20 @@ export class SharedPool extends SharedAttachment {
 
   private static open(buffer: SharedArrayBuffer, layout: Layout): SharedPool {
     const words = metadataWords(buffer, layout);
-    const localId = claimLocal(words, layout);
-    return layout.debug ? new DebugSharedPool(buffer, layout, words, localId) : new SharedPool(buffer, layout, words, localId);
+    const { localId, generation } = claimLocal(words, layout);
+    const Class = layout.debug ? DebugSharedPool : SharedPool;
+    return new Class(buffer, layout, words, localId, generation);
   }
 
-  protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number) {
-    super(buffer, layout, words, localId);
+  protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
+    super(buffer, layout, words, localId, generation);
     this.privateSlot = this.record + R_PRIVATE;
     this.putsCounter = this.record + R_PUTS;
     this.privateHitsCounter = this.record + R_PRIVATE_HITS;
     const rings: PoolDequeue[] = [];
     for (let id = 0; id < layout.maxLocals; id++) {
-      rings.push(new PoolDequeue(words, layout.ringCapacity, recordWord(layout, id) + R_HEAD_TAIL, (layout.regionAt >>> 2) + id * layout.ringCapacity));
+      rings.push(new PoolDequeue(words, layout.ringCapacity, recordWord(layout, id) + R_HEAD_TAIL,
+        (layout.regionAt >>> 2) + id * layout.ringCapacity, { word: this.record + R_CLAIM, tag: CLAIM_ACTIVE | (id << 16) }));
     }
     this.rings = rings;
     this.ring = rings[localId]!;
@@ -162,57 +177,117 @@ export class SharedPool extends SharedAttachment {
   }
 
   private putSlow(id: number): void {
-    if (!this.isBlockId(id)) throw this.badId('put', id);
     this.assertAttached('put');
-    this.push(this.ring, id);
+    if (!this.isBlockId(id)) throw this.badId('put', id);
+    this.push(this.localId, id);
     this.count(R_PUTS);
   }
 
-  /** pushHead that waits out a stealer still reading the head slot (see the file comment). */
-  private push(ring: PoolDequeue, id: number): void {
-    for (let waited = false; !ring.pushHead(id); waited = true) {
+  /** Pushes `id` onto the head of ring `ringId`, of which this thread is the producer now. */
+  private push(ringId: number, id: number): void {
+    if (!this.rings[ringId]!.pushHead(id)) this.pushSlow(ringId, id);
+  }
+
+  /**
+   * The head slot is stranded (see the file comment): take its block back if no attached local
+   * announces its claim, else wait for the claimant, at most waitLimitMs. No iteration counter:
+   * each pass decides from what it reads alone (test/model relies on that to see a pass that
+   * read the same as the last one as no progress).
+   */
+  private pushSlow(ringId: number, id: number): void {
+    const ring = this.rings[ringId]!;
+    this.count(R_WAITS);
+    const deadline = performance.now() + this.layout.waitLimitMs;
+    while (!ring.pushHead(id)) {
       if (ring.length === ring.capacity) {
         // Full is impossible with distinct blocks, so some block was put twice.
         throw new PoolError(this.layout.name, `put(${id}): the ring is full, so a block was put twice; ` +
           'create the pool with debug: true to catch the first double put');
       }
-      if (!waited) this.count(R_WAITS);
+      if (this.rescue(ringId) === 0 && performance.now() > deadline) {
+        const holders = claimHolders(this.words, this.layout, ringId, ring.strandedClaim(0), this.localId);
+        const named = holders.map((local) => describeLocal(this.words, this.layout, local)).join(', ');
+        throw new PoolError(this.layout.name, `put(${id}): waited ${this.layout.waitLimitMs} ms for ${named || 'a stealer'} to hand ` +
+          `back a slot of ring ${ringId}; if that thread died, reclaim(localId, generation) it and put again. The block was not put`);
+      }
     }
   }
 
-  /** Moves the private block of `localId` onto its ring, acting as that ring's (only) producer. */
+  /**
+   * As the producer of ring `ringId`: puts back the blocks of its stranded slots whose claims no
+   * attached local announces, starting at the head, until none is left or the head slot's is
+   * announced. Returns how many it put back.
+   */
+  private rescue(ringId: number): number {
+    const ring = this.rings[ringId]!;
+    const held = (k: number) => claimHolders(this.words, this.layout, ringId, ring.strandedClaim(k), this.localId).length > 0;
+    let rescued = 0;
+    for (let k = 0; k < ring.capacity; k++) {
+      const word = ring.stranded(k);
+      if (word === 0) continue;
+      if (held(k)) {
+        if (k === 0) return rescued; // nothing can be pushed before the head slot comes back
+        continue;
+      }
+      const id = ring.retake(k, word);
+      // The head slot is free now (k = 0) or was (k > 0), so this push cannot fail.
+      if (id >= 0 && !ring.pushHead(id)) throw new Error(`SharedPool: ring ${ringId} refused a block it had room for`);
+      if (id >= 0) rescued++;
+      k = -1; // head moved (or the slot changed): look again from the head
+    }
+    return rescued;
+  }
+
+  /** Moves the private block of `localId` onto its ring, acting as that ring's producer, after putting back its stranded slots. */
   protected override release(localId: number): void {
+    this.rescue(localId);
     const slot = recordWord(this.layout, localId) + R_PRIVATE;
     const held = this.words[slot]!;
     if (held === 0) return;
-    this.push(this.rings[localId]!, held - 1);
+    // Clear first: should this thread die before the push, the block is lost, never pooled twice.
     this.words[slot] = 0;
+    try {
+      this.push(localId, held - 1);
+    } catch (error) {
+      // push throws only before it publishes: the block is still ours to put back. (An Atomics
+      // store, like every repair on a throw path, so that test/support/kill.ts, which makes a
+      // killed thread's every later Atomics call throw, sees a killed thread repair nothing, as
+      // a terminated one runs no catch block.)
+      Atomics.store(this.words, slot, held);
+      throw error;
+    }
   }
 
-  protected override collectPooled(out: number[]): number {
+  protected override collectPooled(out: number[], stranded: number[]): number {
     for (let id = 0; id < this.layout.maxLocals; id++) {
       const held = this.words[recordWord(this.layout, id) + R_PRIVATE]!;
       if (held !== 0) out.push(held - 1);
     }
-    let unreleased = 0;
     for (const ring of this.rings) {
       out.push(...ring.values());
-      unreleased += ring.unreleased();
+      for (let k = 0; k < ring.capacity; k++) {
+        const word = ring.stranded(k);
+        if (word !== 0) stranded.push(word - 1);
+      }
     }
-    return unreleased;
+    return stranded.length;
   }
 }
 
-/** SharedPool with debug: true. Each get marks its block handed out; each put checks and clears the mark. */
+/** SharedPool with debug: true: each get hands its block out under a new id, each put takes that handout back (shared-attachment.ts). */
 class DebugSharedPool extends SharedPool {
   override get(): number {
-    const id = super.get();
-    if (id >= 0) this.markHandedOut(id);
-    return id;
+    const block = super.get();
+    return block < 0 ? block : this.handOut(block);
   }
 
   override put(id: number): void {
-    this.checkReturn(id);
-    super.put(id);
+    const block = this.takeBack(id);
+    try {
+      super.put(block);
+    } catch (error) {
+      this.giveBack(id);
+      throw error;
+    }
   }
 }

@@ -9,8 +9,8 @@ import { exited, firstMessage, startWorker } from './workers/spawn.js';
 const geometry = { blockSize: 100, blocks: 32, maxLocals: 3 };
 
 /** The lock, reached past `private` as a thread inside get() or put() would hold it. */
-function lockOf(pool: MutexPool): { lock(): void; unlock(): void } {
-  return pool as unknown as { lock(): void; unlock(): void };
+function lockOf(pool: MutexPool): { lock(method: string): void; unlock(): void } {
+  return pool as unknown as { lock(method: string): void; unlock(): void };
 }
 
 test('MutexPool: one LIFO stack shared by every local; reclaim frees a lock held by a dead thread', () => {
@@ -21,9 +21,9 @@ test('MutexPool: one LIFO stack shared by every local; reclaim frees a lock held
   assert.equal(b.get(), 2, 'another local takes the top of the same stack');
   assert.equal(b.get(), 1);
   // Take the lock as b, as a worker terminated inside get() would leave it.
-  lockOf(b).lock();
+  lockOf(b).lock('get');
   assert.equal(a.census().unreleased, 1, 'the lock is held');
-  a.reclaim(b.localId);
+  a.reclaim(b.localId, b.generation);
   assert.equal(a.census().unreleased, 0, 'reclaim released it');
   assert.equal(a.get(), 0, 'and the pool works');
   assert.deepEqual(a.stats(), { gets: 6, puts: 3, privateHits: 0, ringHits: 3, steals: 0, fresh: 3, exhausted: 0, waits: 0 });
@@ -33,7 +33,7 @@ test('MutexPool: a get in another thread sleeps in Atomics.wait while the lock i
   const pool = MutexPool.create(geometry);
   const id = pool.get();
   pool.put(id);
-  lockOf(pool).lock();
+  lockOf(pool).lock('get');
   const worker = startWorker('mutex-get', pool.buffer);
   const got = firstMessage<number>(worker);
   const exit = exited(worker);

@@ -55,14 +55,17 @@ async function fault(t: TestContext, kind: Kind, gets: number): Promise<void> {
   const survivors = [1, 2].map((worker) => start(worker, gets, -1));
   const survivorResults = survivors.map((w) => firstMessage<StressResult>(w));
   const survivorExits = survivors.map(exited);
-  const deadLocal = await firstMessage<number>(doomed);
+  const dead = await firstMessage<{ localId: number; generation: number }>(doomed);
   // The doomed worker is mid-loop (it never stops by itself), holding up to 8 blocks.
   await doomed.terminate();
   await doomedExit;
   // At once, while the survivors run: a MutexPool worker may have died holding the lock.
-  pool.reclaim(deadLocal);
+  pool.reclaim(dead.localId, dead.generation);
   const results = await Promise.all(survivorResults);
   assert.deepEqual(await Promise.all(survivorExits), [0, 0]);
+  // The survivors exited without detaching: reclaiming them makes their private blocks visible
+  // and puts back a block that the dead worker may have left stranded in their rings.
+  for (const r of results) pool.reclaim(r.localId, r.generation);
   const census = pool.census();
   // Blocks outside the pool now are exactly those lost with the dead worker: stamped by it
   // (worker 0 -> stamp 1), or unstamped if it died between its get and its stamp.
@@ -76,9 +79,7 @@ async function fault(t: TestContext, kind: Kind, gets: number): Promise<void> {
   assertAccounted(census, blocks, lost.length);
   t.diagnostic(`${kind}: the terminated worker took ${lost.length} block(s) with it: [${lost.join(', ')}]; ` +
     `the other ${blocks - lost.length} are accounted for (${census.pooled.length} pooled, ${census.neverHandedOut} never handed out)`);
-  // The pool keeps working: once the survivors' locals are reclaimed too (they exited without
-  // detaching, so their private blocks are invisible to other locals), every block left can be had.
-  for (const r of results) pool.reclaim(r.localId);
+  // The pool keeps working: every block left can be had.
   const got = new Set<number>();
   for (let id = pool.get(); id >= 0; id = pool.get()) got.add(id);
   assert.equal(got.size, blocks - lost.length);

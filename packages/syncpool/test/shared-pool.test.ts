@@ -75,7 +75,7 @@ test('reclaim recovers the local of a thread that never detached, private block 
   dead.put(p);
   dead.put(r);
   // `dead` stands for a worker that exited: its private block (p) is invisible until reclaim.
-  a.reclaim(dead.localId);
+  a.reclaim(dead.localId, dead.generation);
   assert.deepEqual(a.census().pooled.sort(), [p, r]);
   assert.equal(a.get(), r, 'stolen from the tail: r was pushed first');
   assert.equal(a.get(), p, 'the private block, moved onto the ring by reclaim');
@@ -106,8 +106,10 @@ for (const Pool of [SharedPool, MutexPool]) {
     assert.throws(() => a.put(id), PoolError, 'double put');
     assert.throws(() => a.put(5), PoolError, 'never handed out');
     assert.deepEqual([a.census(), a.stats()], before);
-    assert.equal(a.get(), id, 'the pool still works');
-    a.put(id);
+    const again = a.get();
+    assert.equal(again % 16384, id % 16384, 'the pool still works: the same block, under a new handout');
+    assert.notEqual(again, id);
+    a.put(again);
   });
 }
 

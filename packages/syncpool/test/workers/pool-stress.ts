@@ -15,12 +15,13 @@ export interface StressData {
   gets: number;
   /** The most blocks held at once. */
   maxHeld: number;
-  /** Post the local id after this many gets (the fault test terminates the worker then). */
+  /** Post { localId, generation } after this many gets (the fault test terminates the worker then). */
   signalAfter: number;
 }
 
 export interface StressResult {
   localId: number;
+  generation: number;
   gets: number;
   exhausted: number;
 }
@@ -58,7 +59,7 @@ function take(): void {
   words[at] = me;
   held.push(id);
   heldSequence.push(sequence);
-  if (++gets === data.signalAfter) parentPort!.postMessage(pool.localId);
+  if (++gets === data.signalAfter) parentPort!.postMessage({ localId: pool.localId, generation: pool.generation });
 }
 
 function giveBack(index: number): void {
@@ -83,4 +84,4 @@ while (gets < data.gets) {
   else giveBack(Math.floor(random() * held.length));
 }
 while (held.length > 0) giveBack(held.length - 1);
-parentPort!.postMessage({ localId: pool.localId, gets, exhausted } satisfies StressResult);
+parentPort!.postMessage({ localId: pool.localId, generation: pool.generation, gets, exhausted } satisfies StressResult);

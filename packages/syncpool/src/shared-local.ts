@@ -1,0 +1,142 @@
+// A local's life cycle (Go's P, here claimed by a thread) and the words other threads read to
+// tell a live thread from a dead one: the state word and the claim word of each record.
+//
+// State word (R_STATE), changed only with Atomics:
+//
+//   bits 12..31  generation: 1 to 2^20 - 1, bumped by every attach (0: never attached)
+//   bits  2..11  while RECLAIMING: the local of the thread running the reclaim
+//   bits  0..1   FREE, ATTACHED or RECLAIMING
+//
+//   FREE(g) --attach--> ATTACHED(g+1) --detach--> FREE(g+1)
+//                          |    ^
+//                 reclaim  v    | the reclaim threw (state restored)
+//                       RECLAIMING(g+1, by r) --done--> FREE(g+1)
+//
+// A thread can be stopped by worker.terminate() before any Atomics operation takes effect, and
+// between statements at function entries and loop back edges; it runs no finally block. So a
+// local can be left ATTACHED by a dead thread (reclaim() repairs it), or RECLAIMING by a dead
+// reclaimer: then whoever reclaims the reclaimer's local finishes that reclaim too, and a
+// reclaim(localId, generation) of it by any thread takes it over once the reclaimer's local is
+// no longer attached. The generation makes reclaim(localId, generation) refuse a stale id: the
+// dead thread's local may have been reclaimed and attached by a live thread since.
+//
+// Claim word (R_CLAIM): a stealer stores CLAIM_ACTIVE | ring << 16 | tail counter here before
+// its claiming CAS on that ring, and 0 after it has handed the slot back (pool-dequeue.ts). A
+// claimed slot that its ring's producer finds unreleased belongs to a live thread only if some
+// ATTACHED local still announces that claim; otherwise its claimant died (and was reclaimed), and
+// the producer may take the slot back (claimHolders below, SharedPool's push).
+
+import { PoolError } from './errors.js';
+import { R_CLAIM, R_STATE, type Layout } from './shared-layout.js';
+
+export const FREE = 0;
+export const ATTACHED = 1;
+export const RECLAIMING = 2;
+const PHASE_MASK = 3;
+const RECLAIMER_SHIFT = 2;
+const RECLAIMER_MASK = 0x3ff;
+const GENERATION_SHIFT = 12;
+/** Generations run from 1 to 2^20 - 1 and then start at 1 again. */
+export const GENERATION_LIMIT = 1 << 20;
+
+/** The bit that makes an announcement non-zero even for ring 0, counter 0. */
+export const CLAIM_ACTIVE = 1 << 30;
+
+export function stateWord(generation: number, phase: number, reclaimer = 0): number {
+  return (generation << GENERATION_SHIFT) | (reclaimer << RECLAIMER_SHIFT) | phase;
+}
+export const phaseOf = (state: number): number => state & PHASE_MASK;
+export const generationOf = (state: number): number => state >>> GENERATION_SHIFT;
+export const reclaimerOf = (state: number): number => (state >>> RECLAIMER_SHIFT) & RECLAIMER_MASK;
+
+/** The word index of a local's record. */
+export function recordWord(layout: Layout, localId: number): number {
+  return (layout.recordsAt + localId * layout.recordStride) >>> 2;
+}
+
+export function stateIndex(layout: Layout, localId: number): number {
+  return recordWord(layout, localId) + R_STATE;
+}
+
+/** Claims the first free local: its id and its new generation. PoolError when every local is taken. */
+export function claimLocal(words: Int32Array, layout: Layout): { localId: number; generation: number } {
+  for (let id = 0; id < layout.maxLocals; id++) {
+    const index = stateIndex(layout, id);
+    for (let state = Atomics.load(words, index); phaseOf(state) === FREE;) {
+      const generation = generationOf(state) + 1 < GENERATION_LIMIT ? generationOf(state) + 1 : 1;
+      const seen = Atomics.compareExchange(words, index, state, stateWord(generation, ATTACHED));
+      if (seen === state) return { localId: id, generation };
+      state = seen;
+    }
+  }
+  throw new PoolError(layout.name, `attach: all ${layout.maxLocals} locals are attached; create the pool with a larger maxLocals, ` +
+    'detach() a thread that is done, or reclaim() the local of a thread that exited');
+}
+
+/** The generation of `localId` if it is attached now, else -1. */
+export function attachedGeneration(words: Int32Array, layout: Layout, localId: number): number {
+  const state = Atomics.load(words, stateIndex(layout, localId));
+  return phaseOf(state) === ATTACHED ? generationOf(state) : -1;
+}
+
+/**
+ * The locals, other than `self`, that are attached and announce a claim of tail counter
+ * `counter` on ring `ring`: the threads that may still hand that slot back. Empty means that its
+ * claimant is gone (see the file comment).
+ */
+export function claimHolders(words: Int32Array, layout: Layout, ring: number, counter: number, self: number): number[] {
+  const announced = CLAIM_ACTIVE | (ring << 16) | counter;
+  const holders: number[] = [];
+  for (let id = 0; id < layout.maxLocals; id++) {
+    if (id === self) continue;
+    if (Atomics.load(words, recordWord(layout, id) + R_CLAIM) !== announced) continue;
+    if (attachedGeneration(words, layout, id) >= 0) holders.push(id);
+  }
+  return holders;
+}
+
+/** "local 3 (generation 7)", the way a message names a thread's local so that it can be reclaimed. */
+export function describeLocal(words: Int32Array, layout: Layout, localId: number): string {
+  const generation = attachedGeneration(words, layout, localId);
+  return generation < 0 ? `local ${localId}` : `local ${localId} (generation ${generation})`;
+}
+
+/**
+ * Takes local `localId` at `generation` into RECLAIMING by `self`: from ATTACHED, or from
+ * RECLAIMING by a reclaimer whose local is no longer attached (it died mid-way). Throws
+ * PoolError, changing nothing, when the local is not at that generation, is free, or is being
+ * reclaimed by an attached thread.
+ */
+export function beginReclaim(words: Int32Array, layout: Layout, localId: number, generation: number, self: number): void {
+  const index = stateIndex(layout, localId);
+  const mine = stateWord(generation, RECLAIMING, self);
+  for (let state = Atomics.load(words, index); ;) {
+    const phase = phaseOf(state);
+    const current = generationOf(state);
+    if (current !== generation || phase === FREE) {
+      throw new PoolError(layout.name, `reclaim: local ${localId} is ${phase === FREE ? 'free' : 'attached'} at generation ${current}, ` +
+        `not attached at generation ${generation}: that thread detached or was reclaimed already` +
+        (phase === FREE ? '' : ', and another thread attached since'));
+    }
+    if (phase === RECLAIMING) {
+      const reclaimer = reclaimerOf(state);
+      if (reclaimer !== self && attachedGeneration(words, layout, reclaimer) >= 0) {
+        throw new PoolError(layout.name, `reclaim: ${describeLocal(words, layout, reclaimer)} is reclaiming local ${localId} now; ` +
+          `if its thread died, reclaim that local, which finishes local ${localId} too`);
+      }
+    }
+    const seen = Atomics.compareExchange(words, index, state, mine);
+    if (seen === state) return;
+    state = seen;
+  }
+}
+
+/** The locals whose reclaim `reclaimer` started and did not finish (it died), with their generations. */
+export function unfinishedReclaims(words: Int32Array, layout: Layout, reclaimer: number): [number, number][] {
+  const found: [number, number][] = [];
+  for (let id = 0; id < layout.maxLocals; id++) {
+    const state = Atomics.load(words, stateIndex(layout, id));
+    if (phaseOf(state) === RECLAIMING && reclaimerOf(state) === reclaimer) found.push([id, generationOf(state)]);
+  }
+  return found;
+}

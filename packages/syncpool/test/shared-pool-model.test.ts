@@ -1,0 +1,205 @@
+// Issue 9's exhaustive check: the real SharedPool (and the PoolDequeue rings under it) and
+// MutexPool, driven step by step by test/model/checker.ts over every interleaving of three
+// threads, each of which may be killed at any step, with a reclaimer running after the death.
+// The same checker, run on the old step order (test/model/old-protocol.ts), finds the hangs that
+// issue 9 reports. Each test prints the states it explored.
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import { MutexPool } from '../src/mutex-pool.js';
+import {
+  H_BUMP, KIND_MUTEX, KIND_SHARED, M_STACK, M_TOP, R_HEAD_TAIL, R_PRIVATE, R_PUTS, R_WAITS, computeLayout, type Layout, type PoolKind,
+} from '../src/shared-layout.js';
+import { ATTACHED, recordWord, stateIndex, stateWord } from '../src/shared-local.js';
+import { SharedPool } from '../src/shared-pool.js';
+import { explore, modelWords, runFree, withModel, type Model, type Op, type Result, type Subject } from './model/checker.js';
+import { OLD_ATTACHED, OldMutexPool, OldSharedPool } from './model/old-protocol.js';
+
+interface Scenario {
+  kind: PoolKind;
+  protocol: 'new' | 'old';
+  blocks: number;
+  /** Slots per ring (SharedPool), if fewer than the arena's blocks: as small as 2, so that rings wrap within a few puts. */
+  ring?: number;
+  lockSpin?: number;
+  threads: { script: Op[]; mortal: boolean }[];
+  /** Run before exploring, by the threads in turn: what each thread does to reach the start state. */
+  setup: (subjects: Subject[]) => number[][];
+  maxDeaths: number;
+}
+
+const get: Op = { op: 'get' };
+const put: Op = { op: 'put' };
+const reclaim = (target: number): Op => ({ op: 'reclaim', target });
+
+function build(s: Scenario): Model {
+  const maxLocals = s.threads.length;
+  const sized = computeLayout(s.kind, {
+    blockSize: 64, blocks: s.blocks, maxLocals, pad: 0, debug: false, lockSpin: s.lockSpin ?? 0, waitLimitMs: 1000,
+  }, 2);
+  // A ring smaller than the arena, as real rings never are, wraps around within a few puts.
+  const layout: Layout = s.ring === undefined ? sized : { ...sized, ringCapacity: s.ring };
+  const memory = new Int32Array(layout.arenaAt >>> 2);
+  const words = modelWords(memory.length);
+  const buffer = new SharedArrayBuffer(64);
+  type Construct = new (...args: unknown[]) => Subject;
+  const subjects = s.threads.map((_, localId) => {
+    memory[stateIndex(layout, localId)] = s.protocol === 'new' ? stateWord(1, ATTACHED) : OLD_ATTACHED;
+    if (s.protocol === 'old') return s.kind === KIND_SHARED ? new OldSharedPool(words, layout, localId) : new OldMutexPool(words, layout, localId);
+    const Class = (s.kind === KIND_SHARED ? SharedPool : MutexPool) as unknown as Construct;
+    return new Class(buffer, layout, words, localId, 1);
+  });
+  let holds: number[][] = [];
+  withModel(words, () => runFree(memory, () => {
+    holds = s.setup(subjects);
+  }));
+  const ownWords = new Set<number>();
+  const ignoredWords = new Set<number>();
+  for (let id = 0; id < maxLocals; id++) {
+    const record = recordWord(layout, id);
+    ownWords.add(record + R_PRIVATE);
+    for (let c = R_PUTS; c <= R_WAITS; c++) {
+      ownWords.add(record + c);
+      ignoredWords.add(record + c);
+    }
+  }
+  // Constant words: the header (but for the bump counter) and debug mode's words (debug is off).
+  for (let i = 0; i < layout.recordsAt >>> 2; i++) if (i !== H_BUMP) ignoredWords.add(i);
+  for (let i = layout.statesAt >>> 2; i < memory.length; i++) ignoredWords.add(i);
+  const region = layout.regionAt >>> 2;
+  if (s.kind === KIND_MUTEX) for (let i = region + M_TOP; i < region + M_STACK + s.blocks; i++) if (i !== region) ownWords.add(i);
+  const rings = (mem: Int32Array, each: (value: number, inRing: boolean) => void) => {
+    for (let id = 0; id < maxLocals; id++) {
+      const ptrs = mem[recordWord(layout, id) + R_HEAD_TAIL]!;
+      const head = ptrs >>> 16;
+      const tail = ptrs & 0xffff;
+      const slots = region + id * layout.ringCapacity;
+      for (let k = 0; k < layout.ringCapacity; k++) {
+        const counter = (tail + k) & 0xffff;
+        const word = mem[slots + (counter & (layout.ringCapacity - 1))]!;
+        const inRing = k < ((head - tail) & 0xffff);
+        if (inRing || word !== 0) each(word - 1, inRing);
+      }
+    }
+  };
+  return {
+    memory, blocks: s.blocks, ownWords, ignoredWords, smallRings: layout.ringCapacity < s.blocks,
+    threads: s.threads.map((t, n) => ({ ...t, subject: subjects[n]!, holds: holds[n] ?? [] })),
+    pooled(mem) {
+      const out: number[] = [];
+      if (s.kind === KIND_MUTEX) {
+        for (let i = 0; i < mem[region + M_TOP]!; i++) out.push(mem[region + M_STACK + i]!);
+        return out;
+      }
+      for (let id = 0; id < maxLocals; id++) {
+        const held = mem[recordWord(layout, id) + R_PRIVATE]!;
+        if (held !== 0) out.push(held - 1);
+      }
+      rings(mem, (value, inRing) => inRing && out.push(value));
+      return out;
+    },
+    stranded(mem) {
+      const out: number[] = [];
+      if (s.kind === KIND_SHARED) rings(mem, (value, inRing) => !inRing && out.push(value));
+      return out;
+    },
+  };
+}
+
+function check(t: TestContext, name: string, s: Scenario): Result {
+  const start = performance.now();
+  const result = explore(build(s), { maxDeaths: s.maxDeaths, maxStates: 3_000_000 });
+  t.diagnostic(`${name}: ${result.states} states, ${result.transitions} transitions, ${result.finals} final states, ` +
+    `up to ${result.deaths} death(s), at most ${result.maxLost} block(s) lost, ${Math.round(performance.now() - start)} ms` +
+    (result.violation === undefined ? '' : `; found: ${result.violation.split('\n')[0]}`));
+  return result;
+}
+
+// The owner (T0) puts until its ring of 2 slots wraps onto the slot that T1 steals: the issue's
+// "owner spins for ever in push()" when T1 dies between its claim and its release.
+const stealerDiesAtWrap = (protocol: 'new' | 'old'): Scenario => ({
+  kind: KIND_SHARED, protocol, blocks: 4, ring: 2, maxDeaths: 1,
+  threads: [
+    { script: [put, put, get], mortal: false },
+    { script: [get, put], mortal: true },
+    { script: [reclaim(1), get], mortal: false },
+  ],
+  setup: ([owner]) => {
+    const ids = [owner!.get(), owner!.get(), owner!.get(), owner!.get()];
+    owner!.put(ids[0]!); // private
+    owner!.put(ids[1]!); // ring counter 0: what T1 steals
+    return [[ids[3]!, ids[2]!]];
+  },
+});
+
+test('model: SharedPool, a stealer killed at any step while its victim\'s ring wraps: no hang, no duplicate, loss bounded', (t) => {
+  const result = check(t, 'stealer dies at wrap', stealerDiesAtWrap('new'));
+  assert.equal(result.violation, undefined, result.violation);
+  assert.ok(result.states > 1000 && result.deaths === 1);
+});
+
+test('model: SharedPool, the owner killed at any step of put and get, reclaimed while a stealer runs', (t) => {
+  const result = check(t, 'owner dies', {
+    kind: KIND_SHARED, protocol: 'new', blocks: 3, ring: 4, maxDeaths: 1,
+    threads: [
+      { script: [put, get, get], mortal: true },
+      { script: [get, put], mortal: false },
+      { script: [reclaim(0), get, get], mortal: false },
+    ],
+    setup: ([owner]) => {
+      const ids = [owner!.get(), owner!.get(), owner!.get()];
+      owner!.put(ids[0]!);
+      owner!.put(ids[1]!);
+      return [[ids[2]!]];
+    },
+  });
+  assert.equal(result.violation, undefined, result.violation);
+  assert.ok(result.states > 1000);
+});
+
+test('model: SharedPool, a reclaimer killed at any step is finished by the reclaim of the reclaimer', (t) => {
+  const result = check(t, 'reclaimer dies', {
+    kind: KIND_SHARED, protocol: 'new', blocks: 2, ring: 2, maxDeaths: 2,
+    threads: [
+      { script: [put], mortal: true },
+      { script: [reclaim(0)], mortal: true },
+      { script: [reclaim(1), get, get], mortal: false },
+    ],
+    setup: ([owner]) => {
+      const ids = [owner!.get(), owner!.get()];
+      owner!.put(ids[0]!);
+      return [[ids[1]!]];
+    },
+  });
+  assert.equal(result.violation, undefined, result.violation);
+  assert.equal(result.deaths, 2);
+});
+
+const mutexScenario = (protocol: 'new' | 'old', lockSpin: number): Scenario => ({
+  kind: KIND_MUTEX, protocol, blocks: 2, lockSpin, maxDeaths: 1,
+  threads: [
+    { script: [put, get], mortal: true },
+    { script: [get], mortal: false },
+    { script: [reclaim(0), get], mortal: false },
+  ],
+  setup: ([a]) => [[a!.get()]],
+});
+
+test('model: MutexPool, a thread killed at any step of get or put, park-only and spinning locks', (t) => {
+  for (const lockSpin of [0, 1]) {
+    const result = check(t, `MutexPool lockSpin ${lockSpin}`, mutexScenario('new', lockSpin));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 1000);
+  }
+});
+
+test('model: the old step order hangs: the owner spins for ever on the slot of a stealer that died after its claim', (t) => {
+  const result = check(t, 'old SharedPool', stealerDiesAtWrap('old'));
+  assert.match(result.violation ?? '', /^hang/, 'the checker must find the hang in the old protocol');
+  assert.match(result.violation ?? '', /T1 dies/, 'after T1 died');
+});
+
+test('model: the old step order hangs: MutexPool stays locked after its holder died in unlock', (t) => {
+  const result = check(t, 'old MutexPool', mutexScenario('old', 0));
+  assert.match(result.violation ?? '', /^hang/, 'the checker must find the hang in the old protocol');
+  assert.match(result.violation ?? '', /T0 dies/);
+});
