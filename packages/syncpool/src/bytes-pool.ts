@@ -8,6 +8,7 @@
 
 import { PoolError } from './errors.js';
 import { Pool, describe, type PoolStats } from './pool.js';
+import { debugFromEnvironment } from './runtime.js';
 
 /** When reused memory is cleared. The default, false, never clears it: see the README's warning. */
 export type Zeroing = 'on-get' | 'on-put' | false;
@@ -54,10 +55,6 @@ interface BufferConstructorLike {
 }
 const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
 
-// Pool's default for the debug option, read the same way (pool.ts does not export its own).
-const debugFromEnvironment =
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SYNCPOOL_DEBUG === '1';
-
 const DEBUG_FILL = 0xa5;
 const DEBUG_FILL_WORD = (DEBUG_FILL * 0x01010101) | 0;
 
@@ -98,7 +95,7 @@ export class BytesPool {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`BytesPool: options must be an object, got ${describe(options)}`);
     }
-    const { minSize = 64, maxSize = 1024 * 1024, zero = false, debug = debugFromEnvironment, name = 'BytesPool' } = options;
+    const { minSize = 64, maxSize = 1024 * 1024, zero = false, debug = debugFromEnvironment(), name = 'BytesPool' } = options;
     checkPowerOfTwo('minSize', minSize);
     checkPowerOfTwo('maxSize', maxSize);
     if (minSize > maxSize) throw new RangeError(`BytesPool: minSize (${minSize}) must not exceed maxSize (${maxSize})`);

@@ -39,6 +39,13 @@ export function environmentVariable(name: string): string | undefined {
   return host.process?.env?.[name];
 }
 
+let debugByDefault: boolean | undefined;
+
+/** Whether pools are in debug mode unless told otherwise: SYNCPOOL_DEBUG=1, read once, on first use. */
+export function debugFromEnvironment(): boolean {
+  return (debugByDefault ??= environmentVariable('SYNCPOOL_DEBUG') === '1');
+}
+
 /**
  * A function that runs a full (mark-compact) garbage collection in this runtime, or a PoolError
  * that says what the runtime needs to allow one.
