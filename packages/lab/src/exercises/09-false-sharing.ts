@@ -70,7 +70,7 @@ export const exercise: Exercise = {
     'throughput with several threads against the padded layout.',
   criterion: 'The padded layout is measurably faster (the seed expects 1.5–3× on 8 or more cores).',
   analogue: 'SharedPool takes the padding as an option, so no patched copy is needed: `pad: 128` (the default, ' +
-    'Go\'s) against `pad: 0`, which packs the per-local records (private slot, head/tail word, counters) ' +
+    'Go\'s) against `pad: 0`, which packs the per-local records (private slot, head/tail word, steal-claim word, counters) ' +
     'next to each other so that two locals share a 64-byte line. Each worker, attached to its own local, ' +
     'runs get+put pairs on one block: every pair writes its private slot and two counters. Throughput is timed ' +
     `from the first worker's start to the last one's end; medians and ranges over fresh pools and threads, rounds ` +
