@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import {
-  esbuildForBrowser, repoRoot, runScenario, runtimes, scenarioDir, scenarioInChromium, serveBundles, tsc, type Runtime, type ScenarioResult,
+  esbuildForBrowser, repoRoot, runScenario, runtimes, scenarioDir, scenarioInChromium, serveBundles, tsc, workerSourceModule, type Runtime, type ScenarioResult,
 } from './runtimes/harness.js';
 
 const run = promisify(execFile);
@@ -193,17 +193,15 @@ export const n: number = new Pool({ new: () => 1 }).get();
   describe('the scenario, as the cross-runtime test runs it, from this project', () => {
     let reference: ScenarioResult;
     before(() => {
-      for (const file of ['main.mjs', 'scenario.mjs', 'scenario-worker.mjs', 'page.mjs']) copyFileSync(join(scenarioDir, file), join(app, file));
+      for (const file of ['main.mjs', 'main-blob-worker.mjs', 'scenario.mjs', 'scenario-worker.mjs', 'page.mjs']) copyFileSync(join(scenarioDir, file), join(app, file));
       reference = runScenario(runtimes.node(), 'main.mjs', app);
     });
 
-    test('deno run with no permission flag: the same results as Node, all but the workers', (t) => {
+    test('deno run with no permission flag: the same results as Node, the workers started from a Blob of their bundle', async (t) => {
       const deno = runtimes.deno();
       t.diagnostic(deno.version);
-      const { sharedPool: _, ...core } = reference.core;
-      const result = runScenario(deno, 'main.mjs', app);
-      assert.deepEqual(result.core, core);
-      assert.match(String(result.platform.workers), /--allow-read/);
+      await workerSourceModule(app);
+      assert.deepEqual(runScenario(deno, 'main-blob-worker.mjs', app).core, reference.core);
     });
 
     test('deno run --allow-read (for the workers) and bun: the same results as Node', () => {

@@ -13,7 +13,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { rollup } from 'rollup';
 import webpack from 'webpack';
 import {
-  esbuildForBrowser, repoRoot, runScenario, runtimes, scenarioDir, scenarioInChromium, serveBundles,
+  esbuildForBrowser, repoRoot, runScenario, runtimes, scenarioDir, scenarioInChromium, serveBundles, workerSourceModule,
   type Runtime, type ScenarioResult,
 } from './runtimes/harness.js';
 
@@ -57,13 +57,13 @@ for (const [what, runtime] of [
   });
 }
 
-test('Deno with no permission at all: everything but the workers, and it says why', (t) => {
+test('Deno with no permission at all: the same results as Node, the workers started from a Blob of their bundle', async (t) => {
   const deno = runtimes.deno();
   t.diagnostic(deno.version);
-  const result = runScenario(deno, main, repoRoot);
-  const { sharedPool: _, ...rest } = reference.core;
-  assert.deepEqual(result.core, rest);
-  assert.deepEqual(result.platform, { ...onNodes, workers: 'Deno starts a worker only with read permission for its modules (deno run --allow-read)' });
+  await workerSourceModule(scenarioDir);
+  const result = runScenario(deno, join(scenarioDir, 'main-blob-worker.mjs'), repoRoot);
+  assert.deepEqual(result.core, reference.core);
+  assert.deepEqual(result.platform, onNodes);
 });
 
 test('SYNCPOOL_DEBUG=1 is read where the runtime lets the library read it, and never asked for', () => {
@@ -121,9 +121,9 @@ describe('headless Chromium', () => {
     const { sharedPool: _, ...core } = reference.core;
     assert.deepEqual(pages.plain!.core, core);
     assert.deepEqual(platform, { ...inBrowser, sharedArrayBufferView: 'no SharedArrayBuffer', crossOriginIsolated: false });
-    // TODO(lead, after merging the branch that makes SharedPool explain a missing
-    // SharedArrayBuffer): tighten to { threw: 'PoolError' } and a message matching /cross-origin/i.
-    assert.equal(typeof (sharedPoolCreate as { threw?: unknown }).threw, 'string', 'SharedPool.create must throw without cross-origin isolation');
+    const { threw, message } = sharedPoolCreate as { threw: string; message: string };
+    assert.equal(threw, 'PoolError', 'SharedPool.create must throw PoolError without cross-origin isolation');
+    assert.match(message, /cross-origin isolated/i);
   });
 
   test('a browser as it comes (gc not exposed): cleanups follow its own GCs, gcCycle says what it needs', () => {

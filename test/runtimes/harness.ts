@@ -2,7 +2,7 @@
 // in it, bundling it for a browser, serving it from loopback and reading it back from Chromium.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,26 @@ export async function esbuildForBrowser(from: string, outdir: string): Promise<s
   });
   assert.deepEqual(result.warnings.map((w) => w.text), [], 'esbuild warned');
   return Object.keys(result.metafile.inputs);
+}
+
+/**
+ * Bundles scenario-worker.mjs (found in `from`) into one string of JavaScript and writes it, as
+ * the default export of `from`/.generated/worker-source.mjs, for main-blob-worker.mjs: a runtime
+ * that may read no file at run time starts the worker from a Blob of that string.
+ */
+export async function workerSourceModule(from: string): Promise<void> {
+  const result = await esbuild.build({
+    entryPoints: [join(from, 'scenario-worker.mjs')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    absWorkingDir: from,
+    logLevel: 'silent',
+  });
+  assert.deepEqual(result.warnings.map((w) => w.text), [], 'esbuild warned');
+  mkdirSync(join(from, '.generated'), { recursive: true });
+  writeFileSync(join(from, '.generated', 'worker-source.mjs'), `export default ${JSON.stringify(result.outputFiles[0]!.text)};\n`);
 }
 
 const INDEX_HTML = '<!doctype html><meta charset="utf-8"><title>syncpool</title><link rel="icon" href="data:,"><script type="module" src="page.js"></script>';

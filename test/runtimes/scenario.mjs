@@ -6,11 +6,10 @@
 import { BytesPool, Pool, PoolError, SharedPool, gcCycle, poolCleanup, setCleanupMode } from 'syncpool';
 
 /**
- * @param {URL} workerUrl scenario-worker.mjs, or its bundle
- * @param {string} [noWorkers] why this run cannot start workers, if it cannot
+ * @param {URL | string} workerUrl scenario-worker.mjs, its bundle, or a Blob URL of its bundle
  * @returns {Promise<{ core: Record<string, unknown>, platform: Record<string, unknown> }>}
  */
-export async function run(workerUrl, noWorkers) {
+export async function run(workerUrl) {
   const core = { getOrder: getOrder() };
   const platform = {};
   // Where the runtime cannot force a collection (a browser started without gc exposed), gcCycle
@@ -24,10 +23,6 @@ export async function run(workerUrl, noWorkers) {
     getBuffer: outcome(() => new BytesPool().getBuffer(100).constructor.name),
     sharedArrayBufferView: typeof SharedArrayBuffer === 'function' ? verdict(new Uint8Array(new SharedArrayBuffer(128))) : 'no SharedArrayBuffer',
   });
-  if (noWorkers !== undefined) {
-    platform.workers = noWorkers;
-    return { core, platform };
-  }
   const shared = await sharedPoolAcrossWorkers(workerUrl);
   if (shared.created) core.sharedPool = shared.result;
   else platform.sharedPoolCreate = shared.result;
