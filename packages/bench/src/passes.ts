@@ -12,23 +12,23 @@ import { finishCompiles, fullGC, isTurboFanned, optimizeNow } from './v8flags.js
 //   list:   runs every benchmark once with N = 1 (Go's run1) to find the measurable ones (the
 //           leaves: those that call no b.run) and checks that each reads b.N; measures nothing;
 //   timing: ns/op of one leaf, with nothing observing the GC (GCProfiler costs ≈ 39 µs per GC);
-//   memory: bytes of one leaf with v8.GCProfiler chaining, at the N its timing pass settled on,
-//           then its allocation count with the sampling heap profiler, over a small N.
+//   memory: bytes of one leaf with v8.GCProfiler chaining, at the N its timing pass settled on;
+//   allocs: allocation counts of one leaf with the sampling heap profiler, over a small N.
 // A measuring pass walks the file as Go does, run1 of each benchmark on the way to its leaf
 // (which runs its setup and b.run calls), but runs no other leaf: what an earlier benchmark
 // leaves behind in a process (type feedback in shared code, optimized code, heap layout) can
 // change what a later one measures, so each leaf has the process to itself.
 
-export type PassKind = 'list' | 'timing' | 'memory';
+export type PassKind = 'list' | 'timing' | 'memory' | 'allocs';
 
 export interface PassConfig {
   kind: PassKind;
   benchtime: Benchtime;
   /** list pass: the -bench pattern. */
   pattern: string;
-  /** timing and memory passes: the full name of the one leaf to measure. */
+  /** timing, memory and allocs passes: the full name of the one leaf to measure. */
   target?: string;
-  /** memory pass: the N the first timing pass used. */
+  /** memory and allocs passes: the N the first timing pass used. */
   n?: number;
 }
 
@@ -43,8 +43,6 @@ export interface PassRecord {
   minorGCs?: number;
   majorGCs?: number;
   allocations?: number;
-  /** memory pass: the ops the allocation count is over. */
-  allocsN?: number;
   /** timing pass: ns/op of an empty `for (i < b.N)` loop in this process. */
   floorNs?: number;
   /** timing pass: the fastest re-timed ns/op, when within FLOOR_FACTOR of the empty loop. */
@@ -63,7 +61,7 @@ export interface PassOutput {
 /** Cap on allocation samples per benchmark: each costs 2–7 µs with the profiler at interval 1. */
 const ALLOCATION_BUDGET = 20_000;
 const MAX_ALLOCS_N = 1000;
-/** Cap on stopTimer()s in one measured run of the memory pass: each costs ≈ 30 µs with a GCProfiler. */
+/** Cap on stopTimer()s in one memory or allocs run: each costs ≈ 30 µs with a GCProfiler. */
 const MAX_TOGGLES = 2000;
 /** The empty-loop floor: the fastest of FLOOR_RUNS runs of FLOOR_NS each, whatever --benchtime says. */
 const FLOOR_NS = 10e6;
@@ -164,9 +162,8 @@ export class Pass {
       else {
         // run1's stopTimer() count sizes the runs: each toggle of a meter is costly.
         const n = Math.min(this.config.n ?? 1, toggleCap(b.toggles));
-        const record = yield* this.bytes(name, fn, n);
-        yield* this.allocs(record, fn, n, async);
-        this.output.records.push(record);
+        if (this.config.kind === 'memory') yield* this.memory(name, fn, n);
+        else yield* this.allocs(name, fn, n, async);
       }
     } catch (err) {
       return this.fail(name, describe(err));
@@ -191,20 +188,18 @@ export class Pass {
     if (fastest < FLOOR_FACTOR * this.floorNs) record.nearFloorNs = fastest;
   }
 
-  private *bytes(name: string, fn: BenchFunction, n: number): Steps<PassRecord> {
+  private *memory(name: string, fn: BenchFunction, n: number): Steps<void> {
     const meter = new ByteMeter();
     const spare = new B(name, new ByteMeter(), this.runSub);
     yield* warmUp(spare, fn, n, ByteMeter.code);
     const b = yield* measured(name, meter, this.runSub, fn, n, spare);
-    return {
+    this.output.records.push({
       name, n: b.N, heapBytes: meter.heapBytes, offHeapBytes: meter.offHeapBytes,
       minorGCs: meter.minorGCs, majorGCs: meter.majorGCs,
-    };
+    });
   }
 
-  /** Counts `record`'s allocations into it. */
-  private *allocs(record: PassRecord, fn: BenchFunction, n: number, async: boolean): Steps<void> {
-    const name = record.name;
+  private *allocs(name: string, fn: BenchFunction, n: number, async: boolean): Steps<void> {
     const meter = new AllocMeter();
     const spare = new B(name, new AllocMeter(false), this.runSub);
     yield* warmUp(spare, fn, n, AllocMeter.code);
@@ -221,8 +216,8 @@ export class Pass {
     // only the per-op allocations, which is what Go's total / N tends to at the large N of
     // its single run.
     const small = Math.floor(large / 2);
-    record.allocations = (yield* count(large)) - (yield* count(small));
-    record.allocsN = large - small;
+    const allocations = (yield* count(large)) - (yield* count(small));
+    this.output.records.push({ name, n: large - small, allocations });
   }
 
   private *floor(): Steps<number> {
@@ -288,6 +283,14 @@ const B_CODE = [B.prototype.startTimer, B.prototype.stopTimer, B.prototype.reset
  * code did not expect), the measured call would start in the interpreter and OSR into the loop
  * after an iteration, allocating what the optimized loop does not: so it is recompiled first,
  * through a call on `spare` (a B whose meter is of the same class but not the measuring one).
+ *
+ * The GC also collects the maps of objects no longer alive, and V8 holds maps weakly in type
+ * feedback and optimized code: both forget them, and the code is thrown away. A benchmark that
+ * makes such an object on its first iteration only (an array stack's first pop, after the
+ * previous run's items died) then deoptimizes there and runs on in the interpreter, for most
+ * of the small N of an allocation count (`region` given: at most 1000). So before a count, one
+ * call after the GC collects that feedback again, then a synchronous compile and one call of
+ * the new code; the count is a difference of two runs, so their garbage does not weigh.
  */
 function* measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunction, n: number,
   spare: B, region?: (f: BenchFunction, b: B) => unknown): Steps<B> {
@@ -297,6 +300,11 @@ function* measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunct
   }
   const b = new B(name, meter, runSub);
   settle();
+  if (region !== undefined) {
+    yield spare.runN(fn, 1);
+    optimizeNow(fn);
+    yield spare.runN(fn, 1);
+  }
   finishCompiles();
   yield b.runN(fn, n, region);
   return b;

@@ -39,18 +39,16 @@ export interface RunResult {
   warnings: string[];
 }
 
-// Flags of the memory pass, and why. None changes what optimized code allocates, or how many
-// bytes. Concurrent ArrayBuffer sweeping subtracts freed backing stores between GCs (off-heap
-// bytes would read 3–6 % low); allocation folding merges objects allocated together into one
-// allocation event (allocs/op would read low). The others remove the JIT's own heap activity
-// from the measured run: Sparkplug batch compiles land in code space, flushed bytecode is
-// recompiled into old space, and lazily allocated feedback vectors are heap allocations under
-// the benchmark's stack.
+// Flags of the memory and allocs passes, and why. None changes what optimized code allocates;
+// they remove the JIT's own heap activity from the measured run: Sparkplug batch compiles
+// land in code space, flushed bytecode is recompiled into old space, and lazily allocated
+// feedback vectors are heap allocations under the benchmark's stack.
+const QUIET_JIT = ['--no-sparkplug', '--no-flush-bytecode', '--no-lazy-feedback-allocation'];
 export const PASS_FLAGS: Record<PassKind, string[]> = {
   list: [],
   timing: [],
-  memory: [flagArg(CONCURRENT_AB_SWEEPING, false), flagArg(ALLOCATION_FOLDING, false),
-    '--no-sparkplug', '--no-flush-bytecode', '--no-lazy-feedback-allocation'],
+  memory: [flagArg(CONCURRENT_AB_SWEEPING, false), ...QUIET_JIT],
+  allocs: [flagArg(ALLOCATION_FOLDING, false), ...QUIET_JIT],
 };
 
 const BENCH_FILE = /\.bench\.(ts|mts|js|mjs)$/;
@@ -121,7 +119,7 @@ function configLines(pkg: string, benchtime: string): string[] {
     `v8: ${process.versions.v8}`,
     `benchtime: ${benchtime}`,
   ];
-  for (const kind of ['timing', 'memory'] as const) {
+  for (const kind of ['timing', 'memory', 'allocs'] as const) {
     lines.push(`${kind}-flags: ${PASS_FLAGS[kind].join(' ') || '(none)'}`);
   }
   const nodeOptions = process.env['NODE_OPTIONS'];
@@ -130,11 +128,11 @@ function configLines(pkg: string, benchtime: string): string[] {
 }
 
 /**
- * One result line's values from a timing record and the memory record of its name.
+ * One result line's values from a timing record and the memory and allocs records of its name.
  * As in Go, a metric the benchmark reported under a built-in unit (ns/op, MB/s, B/op,
  * allocs/op) replaces the measured one.
  */
-function merge(t: PassRecord, mem: PassRecord | undefined): LineValues {
+function merge(t: PassRecord, mem: PassRecord | undefined, alloc: PassRecord | undefined): LineValues {
   const reported = new Map(t.extra ?? []);
   const builtin = (unit: string, measured: number): number => {
     const v = reported.get(unit);
@@ -149,7 +147,7 @@ function merge(t: PassRecord, mem: PassRecord | undefined): LineValues {
     nsPerOp: builtin('ns/op', (t.ns ?? 0) / t.n),
     mbPerSec: builtin('MB/s', bytes > 0 && seconds > 0 ? (bytes * t.n) / 1e6 / seconds : 0),
     bytesPerOp: builtin('B/op', ((mem?.heapBytes ?? 0) + (mem?.offHeapBytes ?? 0)) / memN),
-    allocsPerOp: builtin('allocs/op', (mem?.allocations ?? 0) / (mem?.allocsN ?? 1)),
+    allocsPerOp: builtin('allocs/op', (alloc?.allocations ?? 0) / (alloc?.n ?? 1)),
     extra: [],
   };
   values.extra = [
@@ -185,6 +183,7 @@ interface FileRun {
   leaves: string[];
   timings: Map<string, PassRecord[]>;
   memory: Map<string, PassRecord>;
+  allocs: Map<string, PassRecord>;
   /** The first failure of each benchmark, in any pass. */
   failed: Map<string, string>;
   /** The list pass could not load the file. */
@@ -194,10 +193,10 @@ interface FileRun {
 /**
  * The list pass, then every benchmark in processes of its own: the timing passes in rounds
  * that alternate the benchmarks (so that a change in the machine's load falls on all of them),
- * then each one's memory pass at the N of its first timing pass.
+ * then each one's memory and allocs passes at the N of its first timing pass.
  */
 async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRun> {
-  const run: FileRun = { leaves: [], timings: new Map(), memory: new Map(), failed: new Map() };
+  const run: FileRun = { leaves: [], timings: new Map(), memory: new Map(), allocs: new Map(), failed: new Map() };
   let step = 0;
   let steps = 1;
   const pass = async (config: PassConfig): Promise<PassOutput | string> => {
@@ -211,7 +210,7 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   const list = await pass({ ...base, kind: 'list' });
   if (typeof list === 'string') return { ...run, loadError: list };
   run.leaves = list.leaves;
-  steps = 1 + run.leaves.length * (s.count + 1);
+  steps = 1 + run.leaves.length * (s.count + 2);
   const measure = async (kind: PassKind, target: string, n?: number): Promise<PassRecord | undefined> => {
     const config: PassConfig = { ...base, kind, target };
     if (n !== undefined) config.n = n;
@@ -237,8 +236,10 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   for (const leaf of run.leaves) {
     const n = run.timings.get(leaf)?.[0]?.n;
     if (run.failed.has(leaf) || n === undefined) continue;
-    const record = await measure('memory', leaf, n);
-    if (record !== undefined) run.memory.set(leaf, record);
+    for (const kind of ['memory', 'allocs'] as const) {
+      const record = await measure(kind, leaf, n);
+      if (record !== undefined) run[kind].set(leaf, record);
+    }
   }
   return run;
 }
@@ -256,7 +257,7 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
   for (const name of measured) {
     const full = withProcs(name, s.procs);
     for (const t of run.timings.get(name) ?? []) {
-      const values = merge(t, run.memory.get(name));
+      const values = merge(t, run.memory.get(name), run.allocs.get(name));
       lines.push(resultLine(full, maxLen, values));
       out.results.push({ file: pkg, name, procs: s.procs, iterations: values.n, values: toValues(values), config: configRecord });
       if (t.nearFloorNs !== undefined && !out.warnings.some((w) => w.startsWith(`${full}:`))) {
@@ -277,7 +278,7 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
 
 /**
  * Runs the benchmarks of `files` (files or directories), each benchmark in fresh processes of
- * its own: `count` timing passes, then one memory pass (B/op, allocs/op) at the N the first
+ * its own: `count` timing passes, then one memory pass and one allocs pass at the N the first
  * timing pass settled on. Resolves with Go-format text and the same data as records. Throws BenchError for
  * bad arguments (a missing file, an invalid --bench or --benchtime, a TypeScript file without
  * tsx installed); a file that fails to load
