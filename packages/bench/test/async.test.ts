@@ -1,8 +1,8 @@
-// Async benchmarks, in a plain JavaScript file that must load without tsx: the built package
-// (npm test builds first) installed into a scratch project that has no tsx.
+// Async benchmarks, in plain JavaScript files (.mjs and .js) that must load without tsx: the
+// built package (npm test builds first) installed into a scratch project that has no tsx.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,22 +36,24 @@ function installWithoutTsx(): string {
     symlinkSync(dir, join(root, 'node_modules', dep));
   }
   assert.throws(() => createRequire(join(installed, 'dist', 'cli.js')).resolve('tsx'), 'tsx must not be reachable from the scratch install');
-  cpSync(fixture('async.bench.mjs'), join(root, 'async.bench.mjs'));
+  writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
+  for (const name of ['async.bench.mjs', 'plain.bench.js']) cpSync(fixture(name), join(root, name));
   cpSync(fixture('typescript-only.bench.ts'), join(root, 'typescript-only.bench.ts'));
   return root;
 }
 
-test('async benchmarks in a .mjs file, run with no tsx installed, are measured like synchronous ones', () => {
+test('async benchmarks in a .mjs file and a .js file, run with no tsx installed, are measured like synchronous ones', () => {
   const root = installWithoutTsx();
   const cli = join(root, 'node_modules', 'syncpool-bench', 'dist', 'cli.js');
   const json = join(root, 'results.json');
-  const js = spawnSync(process.execPath, [cli, 'async.bench.mjs', '--benchtime', '20ms', '--bench', '^Benchmark(Await|AwaitObject|Rejects)$|^BenchmarkParent$/^async$',
+  const js = spawnSync(process.execPath, [cli, 'async.bench.mjs', 'plain.bench.js', '--benchtime', '20ms',
+    '--bench', '^Benchmark(Await|AwaitObject|Rejects|Plain)$|^BenchmarkParent$/^async$',
     '--json', json], { cwd: root, encoding: 'utf8' });
   // A rejecting async benchmark fails the run as a throwing one does, and the others still run.
   assert.equal(js.status, 1, js.stderr);
   assert.match(js.stdout, /^--- FAIL: BenchmarkRejects-\d+\n {4}RangeError: deliberate async failure/m);
   const { results } = JSON.parse(readFileSync(json, 'utf8')) as { results: BenchResult[] };
-  assert.deepEqual(results.map((r) => r.name), ['BenchmarkAwait', 'BenchmarkAwaitObject', 'BenchmarkParent/async']);
+  assert.deepEqual(results.map((r) => r.name), ['BenchmarkAwait', 'BenchmarkAwaitObject', 'BenchmarkParent/async', 'BenchmarkPlain']);
   for (const r of results) {
     // b.N grew from 1 until the benchtime had passed, and every unit was measured.
     assert.ok(r.iterations > 100, `${r.name}: N = ${r.iterations}`);
