@@ -22,8 +22,11 @@ test('a benchmark measures the same whichever benchmark its file runs first', as
   for (const name of ['BenchmarkVictim', 'BenchmarkPoison']) {
     const [first, second] = files.map((file) => run.results.filter((r) => r.file.endsWith(file.slice(file.lastIndexOf('/')))));
     assert.ok(first !== undefined && second !== undefined);
-    // Allocations are counted exactly (over a fixed N), so the orders must agree exactly.
-    assert.deepEqual(values(first, name, 'allocs/op'), values(second, name, 'allocs/op'), `${name} allocs/op depends on the order`);
+    // Allocations are counted, not timed: the orders must agree to within a quarter of an
+    // allocation per op (what an order changes is whole allocations; a count has read 6 % low
+    // once in a cold process).
+    const [allocsA, allocsB] = [values(first, name, 'allocs/op'), values(second, name, 'allocs/op')];
+    assert.ok(allocsA.every((v, i) => Math.abs(v - (allocsB[i] ?? NaN)) < 0.25), `${name} allocs/op depends on the order: ${allocsA} | ${allocsB}`);
     // Timings: the orders' medians must agree within the run-to-run spread (the ratio of the
     // slowest to the fastest run of either order), and never less than 2×, the noise of a
     // shared 2-core machine between fresh processes. Sharing a process made Victim 11–19× slower
