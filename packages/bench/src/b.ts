@@ -29,8 +29,14 @@ export class Stopwatch implements Meter {
   }
 }
 
-/** Runs a sub-benchmark on behalf of B.run; supplied by the pass that runs the parent. */
-export type SubRunner = (parent: B, name: string, fn: (b: B) => void) => boolean;
+import type { BenchFunction } from './registry.js';
+import { isThenable } from './steps.js';
+
+/**
+ * Runs a sub-benchmark on behalf of B.run; supplied by the pass that runs the parent. Returns
+ * whether it succeeded, as a Promise when the sub-benchmark is async.
+ */
+export type SubRunner = (parent: B, name: string, fn: BenchFunction) => boolean | Promise<boolean>;
 
 /**
  * The benchmark's view of a run, shaped like Go's testing.B. N is a plain data property:
@@ -49,6 +55,8 @@ export class B {
   hasSub = false;
   /** @internal how often the benchmark itself stopped a running timer */
   toggles = 0;
+  /** @internal async sub-benchmarks still running: the parent's run ends when they do */
+  pending: Promise<boolean>[] = [];
   private timerOn = false;
 
   /** @internal */
@@ -94,27 +102,47 @@ export class B {
 
   /**
    * Runs fn as the sub-benchmark `${name}/${sub}` and reports whether it succeeded. A benchmark
-   * that calls run() is not measured itself; it is called once with N = 1, as in Go.
+   * that calls run() is not measured itself; it is called once with N = 1, as in Go. A
+   * synchronous fn has run when run() returns, as in Go; for an async fn run() returns a
+   * Promise, and the parent's run ends when it settles whether or not the parent awaits it.
    */
-  run(sub: string, fn: (b: B) => void): boolean {
+  run(sub: string, fn: (b: B) => Promise<void>): Promise<boolean>;
+  run(sub: string, fn: (b: B) => void): boolean;
+  run(sub: string, fn: BenchFunction): boolean | Promise<boolean> {
     if (typeof sub !== 'string') throw new TypeError(`${this.name}: run(name, fn) needs a string name`);
     if (typeof fn !== 'function') throw new TypeError(`${this.name}: run('${sub}', fn) needs a function (b) => void`);
     this.hasSub = true;
-    return this.runSub(this, sub, fn);
+    const ran = this.runSub(this, sub, fn);
+    if (isThenable(ran)) this.pending.push(ran);
+    return ran;
   }
 
   /**
-   * @internal one call of the benchmark function with N = n, timed as Go's runN. `call`
+   * @internal one call of the benchmark function with N = n, timed as Go's runN; when fn
+   * returns a Promise, the timer stops when it settles, and runN returns a Promise too. `call`
    * makes the call (the allocs pass wraps it in its region frame).
    */
-  runN(fn: (b: B) => void, n: number, call: (fn: (b: B) => void, b: B) => void = (f, b) => f(b)): void {
+  runN(fn: BenchFunction, n: number, call: (fn: BenchFunction, b: B) => unknown = (f, b) => f(b)): void | Promise<void> {
     this.N = n;
     this.resetTimer();
     this.timerOn = true;
     this.meter.start();
-    call(fn, this);
+    let result: unknown;
+    try {
+      result = call(fn, this);
+    } catch (err) {
+      this.endRun();
+      throw err;
+    }
+    if (!isThenable(result)) return this.endRun();
+    return Promise.resolve(result).then(() => this.endRun(), (err: unknown) => {
+      this.endRun();
+      throw err;
+    });
+  }
+
+  private endRun(): void {
     if (this.timerOn) this.meter.stop();
     this.timerOn = false;
   }
 }
-

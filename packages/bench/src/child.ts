@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     process.send(message, () => process.disconnect());
     return;
   }
-  message = { output: new Pass(config).runAll(registered()) };
+  message = { output: await new Pass(config).runAll(registered()) };
   process.send(message, () => process.disconnect());
 }
 

@@ -7,6 +7,7 @@ import { parseGoBenchReport, type BenchResult } from './benchfmt.js';
 import { compareResults } from './compare.js';
 import { BenchError } from './errors.js';
 import { runBenchFiles, type ProgressEvent } from './runner.js';
+import { summarize } from './summary.js';
 
 function positiveInteger(text: string): number {
   const n = Number(text);
@@ -88,6 +89,15 @@ program.command('compare')
   .option('--alpha <p>', 'significance level; changes with a larger p-value print as ~', probability, 0.05)
   .action((oldFile: string, newFile: string, opts: { alpha: number }) => {
     process.stdout.write(compareResults(loadResults(oldFile), loadResults(newFile), { alpha: opts.alpha, oldLabel: oldFile, newLabel: newFile }));
+  });
+
+program.command('summary')
+  .description('tabulates contenders: one column per group (a name without its last level), one row per last level, ' +
+    'each cell the median and min–max of its runs, then each group ranked fastest first')
+  .argument('<files...>', 'results (Go benchmark text or --json output)')
+  .option('--unit <unit>', 'the unit to tabulate; lower is better', 'ns/op')
+  .action((files: string[], opts: { unit: string }) => {
+    process.stdout.write(summarize(files.flatMap(loadResults), { unit: opts.unit }));
   });
 
 program.exitOverride((err) => {

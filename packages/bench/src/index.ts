@@ -6,6 +6,8 @@ export { BenchError } from './errors.js';
 export { runBenchFiles, findBenchFiles } from './runner.js';
 export { compareResults } from './compare.js';
 export type { CompareOptions } from './compare.js';
+export { summarize } from './summary.js';
+export type { SummaryOptions } from './summary.js';
 export type { RunOptions, RunResult, ProgressEvent, BenchFailure } from './runner.js';
 export { parseGoBench, parseGoBenchReport, fullName, valueOf } from './benchfmt.js';
 export type { BenchResult, BenchValue, BenchSyntaxError } from './benchfmt.js';

@@ -4,24 +4,32 @@ import { predictN, type Benchtime } from './benchtime.js';
 import { ByteMeter } from './bytemeter.js';
 import { Matcher, NameRegistry } from './names.js';
 import type { BenchFunction, Registered } from './registry.js';
+import { renewSinks } from './sink.js';
+import { drive, isThenable, type Steps } from './steps.js';
 import { finishCompiles, fullGC, isTurboFanned, optimizeNow } from './v8flags.js';
 
-// The three measurement passes, each run in its own process over one benchmark file:
-//   timing: ns/op, with nothing observing the GC (GCProfiler costs ≈ 39 µs per GC);
-//   memory: bytes with v8.GCProfiler chaining, at the N the timing pass settled on;
-//   allocs: allocation counts with the sampling heap profiler, over a small N, and the check
-//           that the benchmark reads b.N.
-// Every pass walks the benchmarks as Go does: run1 (N = 1) first, which also runs any
-// sub-benchmarks; a benchmark that called b.run is a parent and is not measured itself.
+// The passes, each run in its own process over one benchmark file:
+//   list:   runs every benchmark once with N = 1 (Go's run1) to find the measurable ones (the
+//           leaves: those that call no b.run) and checks that each reads b.N; measures nothing;
+//   timing: ns/op of one leaf, with nothing observing the GC (GCProfiler costs ≈ 39 µs per GC);
+//   memory: bytes of one leaf with v8.GCProfiler chaining, at the N its timing pass settled on;
+//   allocs: allocation counts of one leaf with the sampling heap profiler, over a small N.
+// A measuring pass walks the file as Go does, run1 of each benchmark on the way to its leaf
+// (which runs its setup and b.run calls), but runs no other leaf: what an earlier benchmark
+// leaves behind in a process (type feedback in shared code, optimized code, heap layout) can
+// change what a later one measures, so each leaf has the process to itself.
 
-export type PassKind = 'timing' | 'memory' | 'allocs';
+export type PassKind = 'list' | 'timing' | 'memory' | 'allocs';
 
 export interface PassConfig {
   kind: PassKind;
   benchtime: Benchtime;
+  /** list pass: the -bench pattern. */
   pattern: string;
-  /** memory and allocs passes: the N the timing pass used, by full name; others are skipped. */
-  plan?: Record<string, number>;
+  /** timing, memory and allocs passes: the full name of the one leaf to measure. */
+  target?: string;
+  /** memory and allocs passes: the N the first timing pass used. */
+  n?: number;
 }
 
 export interface PassRecord {
@@ -35,6 +43,8 @@ export interface PassRecord {
   minorGCs?: number;
   majorGCs?: number;
   allocations?: number;
+  /** timing pass: ns/op of an empty `for (i < b.N)` loop in this process. */
+  floorNs?: number;
   /** timing pass: the fastest re-timed ns/op, when within FLOOR_FACTOR of the empty loop. */
   nearFloorNs?: number;
 }
@@ -44,8 +54,8 @@ export interface PassFailure { name: string; message: string }
 export interface PassOutput {
   records: PassRecord[];
   failures: PassFailure[];
-  /** timing pass: ns/op of an empty `for (i < b.N)` loop in this process. */
-  floorNs?: number;
+  /** list pass: the benchmarks to measure, in the order they ran. */
+  leaves: string[];
 }
 
 /** Cap on allocation samples per benchmark: each costs 2–7 µs with the profiler at interval 1. */
@@ -65,29 +75,51 @@ function describe(err: unknown): string {
   return `thrown value: ${String(err)}`;
 }
 
+/**
+ * Go's runN calls runtime.GC() before every run; here also a fresh holder for sink(), so that
+ * what the run stores into it pays the same write barrier whatever its age (see sink.ts).
+ */
+function settle(): void {
+  fullGC();
+  renewSinks();
+}
+
 export class Pass {
-  readonly output: PassOutput = { records: [], failures: [] };
+  readonly output: PassOutput = { records: [], failures: [], leaves: [] };
   private readonly names = new NameRegistry();
   private readonly matcher: Matcher;
+  private floorNs = 0;
 
   constructor(private readonly config: PassConfig) {
     this.matcher = new Matcher(config.pattern);
   }
 
-  runAll(benchmarks: Registered[]): PassOutput {
-    if (this.config.kind === 'timing') this.output.floorNs = this.floor();
+  /** Runs the pass; a Promise when a benchmark it ran is async. */
+  runAll(benchmarks: Registered[]): PassOutput | Promise<PassOutput> {
+    return drive(this.steps(benchmarks));
+  }
+
+  private *steps(benchmarks: Registered[]): Steps<PassOutput> {
+    if (this.config.kind === 'timing') this.floorNs = yield* this.floor();
     for (const { name, fn } of benchmarks) {
       const full = `Benchmark${name}`;
-      const { ok, partial } = this.matcher.match(full);
-      if (ok) this.runOne(full, fn, partial);
+      const { ok, partial } = this.select(full);
+      if (ok) yield* this.runOne(full, fn, partial);
     }
     return this.output;
   }
 
-  private readonly runSub = (parent: B, sub: string, fn: BenchFunction): boolean => {
+  /** ok: run `name`; partial: only for its sub-benchmarks, it is not measured itself. */
+  private select(name: string): { ok: boolean; partial: boolean } {
+    const target = this.config.target;
+    if (target === undefined) return this.matcher.match(name);
+    return name === target ? { ok: true, partial: false } : { ok: target.startsWith(`${name}/`), partial: true };
+  }
+
+  private readonly runSub: SubRunner = (parent, sub, fn) => {
     const full = this.names.unique(parent.name, sub);
-    const { ok, partial } = this.matcher.match(full);
-    return ok ? this.runOne(full, fn, partial) : true;
+    const { ok, partial } = this.select(full);
+    return ok ? drive(this.runOne(full, fn, partial)) : true;
   };
 
   private fail(name: string, message: string): false {
@@ -95,38 +127,43 @@ export class Pass {
     return false;
   }
 
-  /** One benchmark: run1, then this pass's measurement. Reports whether it succeeded. */
-  private runOne(name: string, fn: BenchFunction, partial: boolean): boolean {
+  /** One benchmark: run1, then this pass's work. Returns whether it succeeded. */
+  private *runOne(name: string, fn: BenchFunction, partial: boolean): Steps<boolean> {
     const watch = new Stopwatch();
     const b = new B(name, watch, this.runSub);
     let reads = 0;
-    if (this.config.kind === 'allocs') {
-      // Only here, in its own process: an accessor N would make `b.N` polymorphic in the
-      // timed loop of the other passes.
+    if (this.config.kind === 'list') {
+      // Only here, in a process that measures nothing: an accessor N makes `b.N` polymorphic.
       let n = 1;
       Object.defineProperty(b, 'N', { get: () => { reads++; return n; }, set: (v: number) => { n = v; } });
     }
+    let async: boolean;
     try {
-      fullGC();
-      b.runN(fn, 1);
+      settle();
+      const ran = b.runN(fn, 1);
+      async = isThenable(ran);
+      yield ran;
+      if (b.pending.length > 0) yield Promise.all(b.pending);
     } catch (err) {
       return this.fail(name, describe(err));
     }
     // A partial match (-bench X/Y matching BenchmarkX) only runs X's sub-benchmarks.
     if (b.hasSub || partial) return true;
-    if (this.config.kind === 'allocs' && reads === 0) {
-      return this.fail(name, 'b.N was never read: a benchmark must loop `for (let i = 0; i < b.N; i++) { ... }` ' +
-        'around the work it measures, or its ns/op, B/op and allocs/op mean nothing');
+    if (this.config.kind === 'list') {
+      if (reads === 0) {
+        return this.fail(name, 'b.N was never read: a benchmark must loop `for (let i = 0; i < b.N; i++) { ... }` ' +
+          'around the work it measures, or its ns/op, B/op and allocs/op mean nothing');
+      }
+      this.output.leaves.push(name);
+      return true;
     }
     try {
-      if (this.config.kind === 'timing') this.time(b, fn, watch);
+      if (this.config.kind === 'timing') yield* this.time(b, fn, watch);
       else {
-        const n = this.config.plan?.[name];
-        if (n === undefined) return true; // failed in the timing pass, already reported
         // run1's stopTimer() count sizes the runs: each toggle of a meter is costly.
-        const cap = toggleCap(b.toggles);
-        if (this.config.kind === 'memory') this.memory(name, fn, Math.min(n, cap));
-        else this.allocs(name, fn, Math.min(n, cap));
+        const n = Math.min(this.config.n ?? 1, toggleCap(b.toggles));
+        if (this.config.kind === 'memory') yield* this.memory(name, fn, n);
+        else yield* this.allocs(name, fn, n, async);
       }
     } catch (err) {
       return this.fail(name, describe(err));
@@ -135,54 +172,55 @@ export class Pass {
   }
 
   /** Go's launch(): grow N until the benchtime is reached. b already ran once with N = 1. */
-  private time(b: B, fn: BenchFunction, watch: Stopwatch): void {
-    grow(b, fn, watch, this.config.benchtime);
-    const record: PassRecord = { name: b.name, n: b.N, ns: watch.ns, bytesPerOpSet: b.bytes, extra: [...b.extra] };
+  private *time(b: B, fn: BenchFunction, watch: Stopwatch): Steps<void> {
+    yield* grow(b, fn, watch, this.config.benchtime);
+    const record: PassRecord = { name: b.name, n: b.N, ns: watch.ns, bytesPerOpSet: b.bytes, extra: [...b.extra], floorNs: this.floorNs };
     this.output.records.push(record);
     // Dead-code check: a result near the empty loop's time is re-timed as the floor was, the
     // fastest of short runs, so that load on the machine cannot hide it (or fake it).
-    const floor = this.output.floorNs ?? 0;
-    if (watch.ns / b.N >= FLOOR_SUSPECT * floor) return;
+    if (watch.ns / b.N >= FLOOR_SUSPECT * this.floorNs) return;
     const n = Math.max(1, Math.round(FLOOR_NS / Math.max(watch.ns / b.N, 0.01)));
     let fastest = Infinity;
     for (let i = 0; i < FLOOR_RUNS; i++) {
-      b.runN(fn, n);
+      yield b.runN(fn, n);
       fastest = Math.min(fastest, watch.ns / n);
     }
-    if (fastest < FLOOR_FACTOR * floor) record.nearFloorNs = fastest;
+    if (fastest < FLOOR_FACTOR * this.floorNs) record.nearFloorNs = fastest;
   }
 
-  private memory(name: string, fn: BenchFunction, n: number): void {
+  private *memory(name: string, fn: BenchFunction, n: number): Steps<void> {
     const meter = new ByteMeter();
     const spare = new B(name, new ByteMeter(), this.runSub);
-    warmUp(spare, fn, n, ByteMeter.code);
-    const b = measured(name, meter, this.runSub, fn, n, spare);
+    yield* warmUp(spare, fn, n, ByteMeter.code);
+    const b = yield* measured(name, meter, this.runSub, fn, n, spare);
     this.output.records.push({
       name, n: b.N, heapBytes: meter.heapBytes, offHeapBytes: meter.offHeapBytes,
       minorGCs: meter.minorGCs, majorGCs: meter.majorGCs,
     });
   }
 
-  private allocs(name: string, fn: BenchFunction, n: number): void {
+  private *allocs(name: string, fn: BenchFunction, n: number, async: boolean): Steps<void> {
     const meter = new AllocMeter();
     const spare = new B(name, new AllocMeter(false), this.runSub);
-    warmUp(spare, fn, n, AllocMeter.code);
-    const count = (ops: number): number => {
-      measured(name, meter, this.runSub, fn, ops, spare, syncpoolBenchAllocationRegion);
-      return meter.finish();
-    };
+    yield* warmUp(spare, fn, n, AllocMeter.code);
+    const runSub = this.runSub;
+    function* count(ops: number): Steps<number> {
+      yield* measured(name, meter, runSub, fn, ops, spare, syncpoolBenchAllocationRegion);
+      return meter.finish(async);
+    }
     // One op first, to size the counted runs within the sample budget.
-    const perOp = Math.max(1, count(1));
+    const perOp = Math.max(1, yield* count(1));
     const large = Math.max(2, Math.min(n, MAX_ALLOCS_N, Math.floor(ALLOCATION_BUDGET / perOp)));
-    // Over a small N, what the benchmark allocates once per call (its setup) would weigh as
-    // much as the loop: the difference of two runs leaves only the per-op allocations, which
-    // is what Go's total / N tends to at the large N of its single run.
+    // Over a small N, what the benchmark allocates once per call (its setup, and an async
+    // one's final promise) would weigh as much as the loop: the difference of two runs leaves
+    // only the per-op allocations, which is what Go's total / N tends to at the large N of
+    // its single run.
     const small = Math.floor(large / 2);
-    const allocations = count(large) - count(small);
+    const allocations = (yield* count(large)) - (yield* count(small));
     this.output.records.push({ name, n: large - small, allocations });
   }
 
-  private floor(): number {
+  private *floor(): Steps<number> {
     const watch = new Stopwatch();
     const b = new B('floor', watch, this.runSub);
     const empty = (b: B): void => {
@@ -191,26 +229,26 @@ export class Pass {
     let fastest = Infinity;
     for (let i = 0; i < FLOOR_RUNS; i++) {
       b.runN(empty, 1);
-      grow(b, empty, watch, { ns: FLOOR_NS });
+      yield* grow(b, empty, watch, { ns: FLOOR_NS });
       fastest = Math.min(fastest, watch.ns / b.N);
     }
     return fastest;
   }
 }
 
-function grow(b: B, fn: BenchFunction, watch: Stopwatch, benchtime: Benchtime): void {
+function* grow(b: B, fn: BenchFunction, watch: Stopwatch, benchtime: Benchtime): Steps<void> {
   if ('n' in benchtime) {
     if (benchtime.n > 1) {
-      fullGC();
-      b.runN(fn, benchtime.n);
+      settle();
+      yield b.runN(fn, benchtime.n);
     }
     return;
   }
   for (let n = 1; watch.ns < benchtime.ns && n < 1e9;) {
     const last = n;
     n = predictN(benchtime.ns, b.N, watch.ns, last);
-    fullGC();
-    b.runN(fn, n);
+    settle();
+    yield b.runN(fn, n);
   }
 }
 
@@ -227,10 +265,10 @@ function toggleCap(togglesPerOp: number): number {
  * `b` drives the same meter class as the measured run: a benchmark calling b.stopTimer()
  * inlines the meter's methods, and a meter of another class there would deoptimize it.
  */
-function warmUp(b: B, fn: BenchFunction, n: number, meterCode: Function[]): void {
+function* warmUp(b: B, fn: BenchFunction, n: number, meterCode: Function[]): Steps<void> {
   const warmN = Math.max(1, Math.floor(n / 10));
   for (let i = 0; i < 2; i++) {
-    b.runN(fn, warmN);
+    yield b.runN(fn, warmN);
     // The meter's own code too: in the interpreter its reads are not symmetric to the byte,
     // and when fn does not inline it (too little feedback) it runs on its own.
     for (const f of [fn, ...meterCode, ...B_CODE]) optimizeNow(f);
@@ -245,16 +283,29 @@ const B_CODE = [B.prototype.startTimer, B.prototype.stopTimer, B.prototype.reset
  * code did not expect), the measured call would start in the interpreter and OSR into the loop
  * after an iteration, allocating what the optimized loop does not: so it is recompiled first,
  * through a call on `spare` (a B whose meter is of the same class but not the measuring one).
+ *
+ * The GC also collects the maps of objects no longer alive, and V8 holds maps weakly in type
+ * feedback and optimized code: both forget them, and the code is thrown away. A benchmark that
+ * makes such an object on its first iteration only (an array stack's first pop, after the
+ * previous run's items died) then deoptimizes there and runs on in the interpreter, for most
+ * of the small N of an allocation count (`region` given: at most 1000). So before a count, one
+ * call after the GC collects that feedback again, then a synchronous compile and one call of
+ * the new code; the count is a difference of two runs, so their garbage does not weigh.
  */
-function measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunction, n: number,
-  spare: B, region?: (f: BenchFunction, b: B) => void): B {
+function* measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunction, n: number,
+  spare: B, region?: (f: BenchFunction, b: B) => unknown): Steps<B> {
   if (!isTurboFanned(fn)) {
     optimizeNow(fn);
-    spare.runN(fn, 1);
+    yield spare.runN(fn, 1);
   }
   const b = new B(name, meter, runSub);
-  fullGC();
+  settle();
+  if (region !== undefined) {
+    yield spare.runN(fn, 1);
+    optimizeNow(fn);
+    yield spare.runN(fn, 1);
+  }
   finishCompiles();
-  b.runN(fn, n, region);
+  yield b.runN(fn, n, region);
   return b;
 }

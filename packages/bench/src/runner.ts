@@ -18,7 +18,7 @@ export interface RunOptions {
   bench?: string;
   /** '1s', '500ms', '200x'... (default '1s'). */
   benchtime?: string;
-  /** Timing runs per benchmark, each file's in a fresh process (default 1). */
+  /** Timing runs per benchmark, each in a fresh process (default 1). */
   count?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** Where the benchmark files' own console output goes (default: this process's stderr). */
@@ -45,6 +45,7 @@ export interface RunResult {
 // feedback vectors are heap allocations under the benchmark's stack.
 const QUIET_JIT = ['--no-sparkplug', '--no-flush-bytecode', '--no-lazy-feedback-allocation'];
 export const PASS_FLAGS: Record<PassKind, string[]> = {
+  list: [],
   timing: [],
   memory: [flagArg(CONCURRENT_AB_SWEEPING, false), ...QUIET_JIT],
   allocs: [flagArg(ALLOCATION_FOLDING, false), ...QUIET_JIT],
@@ -101,6 +102,8 @@ function spawnPass(file: string, config: PassConfig, onOutput: (chunk: string) =
     child.on('error', fail);
     child.on('exit', (code, signal) => {
       if (message !== undefined) done(message);
+      // Node exits with 13 when the event loop empties under an unsettled top-level await.
+      else if (code === 13) done({ loadError: 'an async benchmark returned a Promise that never settled (nothing was left for it to wait on)' });
       else done({ loadError: `the ${config.kind} pass process exited with ${signal ?? `code ${code}`} before reporting:\n${stderr.slice(-2000)}` });
     });
   });
@@ -122,10 +125,6 @@ function configLines(pkg: string, benchtime: string): string[] {
   const nodeOptions = process.env['NODE_OPTIONS'];
   if (nodeOptions) lines.push(`node-options: ${nodeOptions}`);
   return lines;
-}
-
-function byName(output: PassOutput | undefined): Map<string, PassRecord> {
-  return new Map((output?.records ?? []).map((r) => [r.name, r]));
 }
 
 /**
@@ -178,27 +177,70 @@ interface Settings {
   onProgress: ((event: ProgressEvent) => void) | undefined;
 }
 
-/** What the passes over one file produced; a string is a pass that could not load the file. */
-interface FileRun { timings: PassOutput[]; memory?: PassOutput | string; allocs?: PassOutput | string; loadError?: string }
+/** What the passes over one file produced, per benchmark. */
+interface FileRun {
+  /** The benchmarks measured, in the order the list pass ran them. */
+  leaves: string[];
+  timings: Map<string, PassRecord[]>;
+  memory: Map<string, PassRecord>;
+  allocs: Map<string, PassRecord>;
+  /** The first failure of each benchmark, in any pass. */
+  failed: Map<string, string>;
+  /** The list pass could not load the file. */
+  loadError?: string;
+}
 
+/**
+ * The list pass, then every benchmark in processes of its own: the timing passes in rounds
+ * that alternate the benchmarks (so that a change in the machine's load falls on all of them),
+ * then each one's memory and allocs passes at the N of its first timing pass.
+ */
 async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRun> {
+  const run: FileRun = { leaves: [], timings: new Map(), memory: new Map(), allocs: new Map(), failed: new Map() };
   let step = 0;
-  const pass = async (kind: PassKind, plan?: Record<string, number>): Promise<PassOutput | string> => {
-    s.onProgress?.({ file: pkg, pass: kind, step: step++, steps: s.count + 2 });
-    const config: PassConfig = { kind, benchtime: s.benchtime, pattern: s.pattern };
-    if (plan !== undefined) config.plan = plan;
+  let steps = 1;
+  const pass = async (config: PassConfig): Promise<PassOutput | string> => {
+    s.onProgress?.({ file: pkg, pass: config.kind, step: step++, steps });
     const message = await spawnPass(file, config, s.onOutput);
-    return 'loadError' in message ? message.loadError : message.output;
+    if ('loadError' in message) return message.loadError;
+    for (const f of message.output.failures) if (!run.failed.has(f.name)) run.failed.set(f.name, f.message);
+    return message.output;
   };
-  const run: FileRun = { timings: [] };
+  const base = { benchtime: s.benchtime, pattern: s.pattern };
+  const list = await pass({ ...base, kind: 'list' });
+  if (typeof list === 'string') return { ...run, loadError: list };
+  run.leaves = list.leaves;
+  steps = 1 + run.leaves.length * (s.count + 2);
+  const measure = async (kind: PassKind, target: string, n?: number): Promise<PassRecord | undefined> => {
+    const config: PassConfig = { ...base, kind, target };
+    if (n !== undefined) config.n = n;
+    const out = await pass(config);
+    if (typeof out === 'string') {
+      if (!run.failed.has(target)) run.failed.set(target, `the ${kind} pass failed to load ${pkg}:\n${out}`);
+      return undefined;
+    }
+    const record = out.records.find((r) => r.name === target);
+    if (record === undefined && !run.failed.has(target)) {
+      run.failed.set(target, `the ${kind} pass did not find ${target} in a process of its own: ` +
+        'the file must register the same benchmarks and sub-benchmarks, in the same order, every time it runs');
+    }
+    return record;
+  };
   for (let c = 0; c < s.count; c++) {
-    const r = await pass('timing');
-    if (typeof r === 'string') return { ...run, loadError: r };
-    run.timings.push(r);
+    for (const leaf of run.leaves) {
+      if (run.failed.has(leaf)) continue;
+      const record = await measure('timing', leaf);
+      if (record !== undefined) run.timings.set(leaf, [...(run.timings.get(leaf) ?? []), record]);
+    }
   }
-  const plan = Object.fromEntries((run.timings[0]?.records ?? []).map((r) => [r.name, r.n]));
-  run.memory = await pass('memory', plan);
-  run.allocs = await pass('allocs', plan);
+  for (const leaf of run.leaves) {
+    const n = run.timings.get(leaf)?.[0]?.n;
+    if (run.failed.has(leaf) || n === undefined) continue;
+    for (const kind of ['memory', 'allocs'] as const) {
+      const record = await measure(kind, leaf, n);
+      if (record !== undefined) run[kind].set(leaf, record);
+    }
+  }
   return run;
 }
 
@@ -209,37 +251,22 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
   const out: Omit<RunResult, 'text'> = { results: [], failures: [], warnings: [] };
   const configRecord = Object.fromEntries(config.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
   if (run.loadError !== undefined) out.failures.push({ file: pkg, message: `cannot load ${pkg}:\n${run.loadError}` });
-  for (const [kind, r] of [['memory', run.memory], ['allocs', run.allocs]] as const) {
-    if (typeof r === 'string') out.failures.push({ file: pkg, message: `the ${kind} pass failed to load ${pkg}:\n${r}` });
-  }
-  const mem = byName(typeof run.memory === 'string' ? undefined : run.memory);
-  const alloc = byName(typeof run.allocs === 'string' ? undefined : run.allocs);
-  const failed = new Map<string, string>();
-  for (const o of [...run.timings, run.memory, run.allocs]) {
-    if (o === undefined || typeof o === 'string') continue;
-    for (const f of o.failures) if (!failed.has(f.name)) failed.set(f.name, f.message);
-  }
-  // Result lines grouped per benchmark in the order they first ran, as go test -count prints.
-  const merged = new Map<string, LineValues[]>();
-  for (const t of run.timings) {
-    for (const r of t.records) {
-      if (failed.has(r.name)) continue;
-      merged.set(r.name, [...(merged.get(r.name) ?? []), merge(r, mem.get(r.name), alloc.get(r.name))]);
-      const full = withProcs(r.name, s.procs);
-      if (r.nearFloorNs !== undefined && !out.warnings.some((w) => w.startsWith(`${full}:`))) {
-        out.warnings.push(`${full}: ${r.nearFloorNs.toFixed(3)} ns/op is within ${FLOOR_FACTOR}× of an empty loop ` +
+  const measured = run.leaves.filter((name) => !run.failed.has(name));
+  const maxLen = Math.max(0, ...[...measured, ...run.failed.keys()].map((n) => withProcs(n, s.procs).length));
+  // Result lines grouped per benchmark, as go test -count prints them.
+  for (const name of measured) {
+    const full = withProcs(name, s.procs);
+    for (const t of run.timings.get(name) ?? []) {
+      const values = merge(t, run.memory.get(name), run.allocs.get(name));
+      lines.push(resultLine(full, maxLen, values));
+      out.results.push({ file: pkg, name, procs: s.procs, iterations: values.n, values: toValues(values), config: configRecord });
+      if (t.nearFloorNs !== undefined && !out.warnings.some((w) => w.startsWith(`${full}:`))) {
+        out.warnings.push(`${full}: ${t.nearFloorNs.toFixed(3)} ns/op is within ${FLOOR_FACTOR}× of an empty loop ` +
           `(${(t.floorNs ?? 0).toFixed(3)} ns/op): the optimizer may have removed the work; pass its results to sink()`);
       }
     }
   }
-  const maxLen = Math.max(0, ...[...merged.keys(), ...failed.keys()].map((n) => withProcs(n, s.procs).length));
-  for (const [name, list] of merged) {
-    for (const values of list) {
-      lines.push(resultLine(withProcs(name, s.procs), maxLen, values));
-      out.results.push({ file: pkg, name, procs: s.procs, iterations: values.n, values: toValues(values), config: configRecord });
-    }
-  }
-  for (const [name, message] of failed) {
+  for (const [name, message] of run.failed) {
     out.failures.push({ file: pkg, name, message });
     lines.push(`--- FAIL: ${withProcs(name, s.procs)}`, ...message.split('\n').map((l) => `    ${l}`));
   }
@@ -250,10 +277,11 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
 }
 
 /**
- * Runs the benchmarks of `files` (files or directories), each file in fresh processes: `count`
- * timing passes, then one memory pass and one allocs pass at the N the first timing pass
- * settled on. Resolves with Go-format text and the same data as records. Throws BenchError for
- * bad arguments (a missing file, an invalid --bench or --benchtime); a file that fails to load
+ * Runs the benchmarks of `files` (files or directories), each benchmark in fresh processes of
+ * its own: `count` timing passes, then one memory pass and one allocs pass at the N the first
+ * timing pass settled on. Resolves with Go-format text and the same data as records. Throws BenchError for
+ * bad arguments (a missing file, an invalid --bench or --benchtime, a TypeScript file without
+ * tsx installed); a file that fails to load
  * and a benchmark that throws are reported in `failures`, and the rest still run.
  */
 export async function runBenchFiles(files: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -268,7 +296,9 @@ export async function runBenchFiles(files: string[], opts: RunOptions = {}): Pro
   };
   const out: RunResult = { text: '', results: [], failures: [], warnings: [] };
   const blocks: string[] = [];
-  for (const path of findBenchFiles(files)) {
+  const paths = findBenchFiles(files);
+  for (const path of paths) loaderArgs(path); // a TypeScript file without tsx: say so before anything runs
+  for (const path of paths) {
     const file = resolve(path);
     const pkg = relative(process.cwd(), file) || file;
     const started = process.hrtime.bigint();

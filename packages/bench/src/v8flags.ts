@@ -3,8 +3,8 @@ import vm from 'node:vm';
 
 // V8 flags that the measurement passes change. Only these can be set at run time with effect:
 // --no-turbo-allocation-folding applies to functions optimized after it is set, and the
-// ArrayBuffer sweeping flag is read at each GC. (--single-threaded-gc cannot be set late: it
-// crashed V8 when tried; see ../shared/design/v8-facts.md.)
+// ArrayBuffer sweeping flag is read at each GC. (--single-threaded-gc cannot be set late:
+// setting it in a running Node 20 process crashed V8.)
 export const ALLOCATION_FOLDING = 'turbo-allocation-folding';
 export const CONCURRENT_AB_SWEEPING = 'concurrent-array-buffer-sweeping';
 

@@ -1,5 +1,6 @@
-// The harness end to end: fresh processes per pass, Go-format output, accuracy on the
-// calibration workloads, and every bad-input case of issue 3.
+// The harness end to end, as it ships (the built package: npm test builds first): fresh
+// processes per benchmark and pass, Go-format output, accuracy on the calibration workloads,
+// and every bad-input case of issue 3.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -7,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { BenchError, parseGoBench, runBenchFiles, valueOf, type BenchResult } from '../src/index.js';
+import { BenchError, parseGoBench, runBenchFiles, valueOf, type BenchResult } from 'syncpool-bench';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const quiet = { onOutput: (): void => {} };
 
 function find(results: BenchResult[], name: string): BenchResult {
@@ -20,7 +21,7 @@ function find(results: BenchResult[], name: string): BenchResult {
 }
 
 test('calibration workloads read their true B/op and allocs/op through the harness', async () => {
-  const run = await runBenchFiles([fixture('calibration.bench.ts')], { benchtime: '100x', ...quiet });
+  const run = await runBenchFiles([fixture('calibration.bench.mjs')], { benchtime: '100x', ...quiet });
   assert.deepEqual(run.failures, []);
   const parsed = parseGoBench(run.text);
   assert.equal(parsed.length, run.results.length);
@@ -42,13 +43,13 @@ test('calibration workloads read their true B/op and allocs/op through the harne
   assert.equal(text('BenchmarkTimer', 'allocs/op'), 1);
   assert.equal(text('BenchmarkTimer', 'B/op'), 32);
   for (const r of parsed) assert.deepEqual(r.values.map((v) => v.unit).slice(-2), ['B/op', 'allocs/op']);
-  assert.match(run.text, /^goos: linux\ngoarch: \w+\npkg: .*calibration\.bench\.ts\ncpu: .+\n/);
+  assert.match(run.text, /^goos: linux\ngoarch: \w+\npkg: .*calibration\.bench\.mjs\ncpu: .+\n/);
   assert.match(run.text, /^memory-flags: --no-concurrent-array-buffer-sweeping/m);
-  assert.match(run.text, /^PASS\nok  \t.*calibration\.bench\.ts\t\d+\.\d{3}s$/m);
+  assert.match(run.text, /^PASS\nok  \t.*calibration\.bench\.mjs\t\d+\.\d{3}s$/m);
 });
 
 test('a body the optimizer removes is flagged; sink() keeps the work', async () => {
-  const run = await runBenchFiles([fixture('calibration.bench.ts')], { benchtime: '30ms', bench: '^Benchmark(DeadObject|Object)$', ...quiet });
+  const run = await runBenchFiles([fixture('calibration.bench.mjs')], { benchtime: '30ms', bench: '^Benchmark(DeadObject|Object)$', ...quiet });
   assert.deepEqual(run.results.map((r) => r.name), ['BenchmarkObject', 'BenchmarkDeadObject']);
   assert.ok(run.warnings.some((w) => w.startsWith('BenchmarkDeadObject') && /sink\(\)/.test(w)), run.warnings.join('\n'));
   assert.ok(!run.warnings.some((w) => w.startsWith('BenchmarkObject')));
@@ -85,7 +86,7 @@ test('bad arguments throw BenchError before anything runs', async () => {
 });
 
 function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -111,7 +112,7 @@ test('CLI compare: a benchstat-style table from Go fixture files', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /sec\/op/);
   assert.match(r.stdout, /^Pool-2 .*~ \(p=\d\.\d{3} n=2\+1\)$/m);
-  const bad = runCli(['compare', fixture('go-test-bench.txt'), fixture('calibration.bench.ts')]);
+  const bad = runCli(['compare', fixture('go-test-bench.txt'), fixture('calibration.bench.mjs')]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /no benchmark result lines/);
 });

@@ -11,7 +11,7 @@
 
 import { PoolError } from './errors.js';
 import { armCleanup, registerPoolCleanup } from './gc-trigger.js';
-import { environmentVariable } from './runtime.js';
+import { debugFromEnvironment } from './runtime.js';
 
 export interface PoolOptions<T> {
   /** Makes an item when the pool is empty (Go's Pool.New). Without it, get() may return undefined. */
@@ -60,9 +60,6 @@ export interface PoolConstructor {
   readonly prototype: Pool<unknown>;
 }
 
-// Read when the first pool is made, not at import, so that importing needs no permission (Deno).
-let debugFromEnvironment: boolean | undefined;
-
 let poolsCreated = 0;
 
 // Go's allPools and oldPools. A pool enters allPools on its first put after a cleanup (Go
@@ -82,12 +79,17 @@ let primaryToVictim: (pool: Pool<unknown>) => boolean;
  * that are released when nobody takes them for two garbage-collection cycles.
  */
 export class Pool<T, Got extends T | undefined = T | undefined> {
-  // The primary cache, Go's poolLocal. `undefined` marks an empty slot: put ignores undefined
-  // and null, so a stored item is never mistaken for emptiness.
+  // The primary cache, Go's poolLocal: the private slot, then a LIFO stack (Go's shared
+  // chain). `undefined` marks an empty slot: put ignores undefined and null, so a stored item is
+  // never mistaken for emptiness.
   #private: T | undefined = undefined;
-  // The stack is stack[0, stackLength); slots above are undefined so that popped items are not
-  // kept alive (Go's TestPoolRelease). Capacity is kept for reuse until the stack becomes the
-  // victim and the victim is dropped.
+  // The stack is stack[0, stackLength) with stackTop above it: the newest item lives in a field
+  // of its own, so that a get or put that reaches the stack at depth 0 or 1 (two items held at
+  // once) costs a field access, not an array access with its bounds and elements-kind checks.
+  // Invariant: stackTop === undefined only when stackLength === 0. Array slots at stackLength
+  // and above are undefined, so that popped items are not kept alive (Go's TestPoolRelease);
+  // the capacity is kept for reuse until the stack becomes the victim and the victim is dropped.
+  #stackTop: T | undefined = undefined;
   #stack: (T | undefined)[] = [];
   #stackLength = 0;
 
@@ -101,6 +103,9 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
 
   // True while this pool is in allPools, i.e. since its first put after the last cleanup.
   #registered = false;
+  // True when put has nothing to do but store: registered, and neither reset nor debug given.
+  // One test on put's fast path stands for all three.
+  #direct = false;
 
   readonly #new: (() => T) | undefined;
   readonly #reset: ((x: T) => void) | undefined;
@@ -109,10 +114,13 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
   readonly #name: string;
   readonly #cleanupsAtCreation: number;
 
-  // The pair benchmark pays for each counter on the fast path, so private hits are not counted
-  // but derived: every accepted put ends exactly one way (see stats()).
-  #puts = 0;
-  #stackHits = 0;
+  // The fast paths pay for each counter they update, so only puts are counted, by where the
+  // item went (one increment per put, none per get); hits are derived from them (see stats()):
+  // an item put in the private slot or on the stack leaves it by a get or by a cleanup.
+  #privatePuts = 0;
+  #stackPuts = 0;
+  #privateToVictim = 0;
+  #stackToVictim = 0;
   #victimHits = 0;
   #news = 0;
   #misses = 0;
@@ -122,7 +130,7 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`Pool: options must be an object such as { new: () => item }, got ${describe(options)}`);
     }
-    const { new: make, reset, debug = (debugFromEnvironment ??= environmentVariable('SYNCPOOL_DEBUG') === '1'), name = `Pool#${++poolsCreated}`, victim = true } = options;
+    const { new: make, reset, debug = debugFromEnvironment(), name = `Pool#${++poolsCreated}`, victim = true } = options;
     checkOption(make === undefined || typeof make === 'function', 'new', 'a function that returns a new item', make);
     checkOption(reset === undefined || typeof reset === 'function', 'reset', 'a function that clears an item before it is pooled', reset);
     checkOption(typeof debug === 'boolean', 'debug', 'a boolean', debug);
@@ -147,21 +155,41 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
    */
   put(x: T | null | undefined): void {
     if (x === undefined || x === null) return;
+    if (this.#direct !== true && !this.#prepare(x)) return;
+    if (this.#private === undefined) {
+      this.#private = x;
+      this.#privatePuts++;
+      return;
+    }
+    const top = this.#stackTop;
+    if (top !== undefined) this.#append(top);
+    this.#stackTop = x;
+    this.#stackPuts++;
+  }
+
+  /** Adds x to the stack's array, growing it only when the stack has never been this deep. */
+  #append(x: T): void {
+    const n = this.#stackLength;
+    if (n < this.#stack.length) this.#stack[n] = x;
+    else this.#stack.push(x);
+    this.#stackLength = n + 1;
+  }
+
+  /**
+   * What put does besides storing, for pools that need it: debug checks, reset, registration
+   * after a cleanup. Returns false when debug mode drops x; throws (leaving the pool unchanged)
+   * when a check or reset throws.
+   */
+  #prepare(x: T): boolean {
     const debug = this.#debug;
     if (debug !== undefined) debug.checkNotPooled(this.#name, x);
     if (this.#reset !== undefined) this.#reset(x);
-    if (debug !== undefined && debug.drops()) return;
-    this.#puts++;
-    if (this.#private === undefined) {
-      this.#private = x;
-    } else {
-      const n = this.#stackLength;
-      if (n < this.#stack.length) this.#stack[n] = x;
-      else this.#stack.push(x);
-      this.#stackLength = n + 1;
+    if (debug !== undefined) {
+      if (debug.drops()) return false;
+      debug.pooled(x);
     }
-    if (debug !== undefined) debug.pooled(x);
     if (!this.#registered) this.#register();
+    return true;
   }
 
   /**
@@ -174,12 +202,16 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
     if (x !== undefined) {
       this.#private = undefined;
     } else {
+      x = this.#stackTop;
+      if (x === undefined) return this.#getSlow();
       const n = this.#stackLength - 1;
-      if (n < 0) return this.#getSlow();
-      x = this.#stack[n];
-      this.#stack[n] = undefined;
-      this.#stackLength = n;
-      this.#stackHits++;
+      if (n < 0) {
+        this.#stackTop = undefined;
+      } else {
+        this.#stackTop = this.#stack[n];
+        this.#stack[n] = undefined;
+        this.#stackLength = n;
+      }
     }
     if (this.#debug !== undefined) this.#debug.taken(x as T);
     return x as Got;
@@ -211,24 +243,29 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
 
   /** Counters since creation and the current cache sizes. */
   stats(): PoolStats {
-    const primarySize = (this.#private === undefined ? 0 : 1) + this.#stackLength;
-    const victimSize = this.#victimSize();
-    // An accepted put's item is still pooled, was taken by a hit, or was dropped by a cleanup.
-    const privateHits = this.#puts - primarySize - victimSize - this.#dropped - this.#stackHits - this.#victimHits;
+    const privateSize = this.#private === undefined ? 0 : 1;
+    const stackSize = this.#stackSize();
+    // An item put in a place is still there, was taken by a get, or moved to the victim.
+    const privateHits = this.#privatePuts - privateSize - this.#privateToVictim;
+    const stackHits = this.#stackPuts - stackSize - this.#stackToVictim;
     return {
-      gets: privateHits + this.#stackHits + this.#victimHits + this.#news + this.#misses,
-      puts: this.#puts,
+      gets: privateHits + stackHits + this.#victimHits + this.#news + this.#misses,
+      puts: this.#privatePuts + this.#stackPuts,
       privateHits,
-      stackHits: this.#stackHits,
+      stackHits,
       victimHits: this.#victimHits,
       news: this.#news,
       misses: this.#misses,
       dropped: this.#dropped,
       debugDrops: this.#debug?.dropCount ?? 0,
       cleanups: cleanupCount - this.#cleanupsAtCreation,
-      primarySize,
-      victimSize,
+      primarySize: privateSize + stackSize,
+      victimSize: this.#victimSize(),
     };
+  }
+
+  #stackSize(): number {
+    return this.#stackTop === undefined ? 0 : this.#stackLength + 1;
   }
 
   #victimSize(): number {
@@ -237,6 +274,7 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
 
   #register(): void {
     this.#registered = true;
+    this.#direct = this.#reset === undefined && this.#debug === undefined;
     allPools.push(this as Pool<unknown>);
     armCleanup();
   }
@@ -258,6 +296,15 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
     };
     primaryToVictim = (pool) => {
       pool.#registered = false;
+      pool.#direct = false;
+      // The top joins the array, newest last, so that the victim reads oldest first.
+      const top = pool.#stackTop;
+      if (top !== undefined) {
+        pool.#append(top);
+        pool.#stackTop = undefined;
+      }
+      pool.#privateToVictim += pool.#private === undefined ? 0 : 1;
+      pool.#stackToVictim += pool.#stackLength;
       // The victim is empty here: pools with a non-empty victim were in oldPools and have just
       // been dropped. Its array becomes the new, empty stack, so no allocation happens.
       const emptied = pool.#victim;

@@ -1,0 +1,61 @@
+import { valueOf, type BenchResult } from './benchfmt.js';
+import { median } from './stats.js';
+
+// Contenders side by side: benchmarks named Group/Contender (the last level is the contender,
+// the rest the group, e.g. BenchmarkPeers/SinkStore/Pool) become one Markdown table with a
+// column per group and a row per contender, each cell the median and the min–max of its
+// runs, followed by each group's ranking, fastest first.
+
+export interface SummaryOptions {
+  /** The unit to tabulate (default ns/op); lower is better. */
+  unit?: string;
+}
+
+interface Cell { median: number; min: number; max: number; n: number }
+
+function split(name: string): [group: string, contender: string] {
+  const bare = name.replace(/^Benchmark/, '');
+  const cut = bare.lastIndexOf('/');
+  return cut < 0 ? ['', bare] : [bare.slice(0, cut), bare.slice(cut + 1)];
+}
+
+/** Four significant digits, as Go prints small ns/op values. */
+function number(x: number): string {
+  return Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(4);
+}
+
+export function summarize(results: BenchResult[], opts: SummaryOptions = {}): string {
+  const unit = opts.unit ?? 'ns/op';
+  const samples = new Map<string, Map<string, number[]>>();
+  for (const r of results) {
+    const v = valueOf(r, unit);
+    if (v === undefined) continue;
+    const [group, contender] = split(r.name);
+    const row = samples.get(group) ?? new Map<string, number[]>();
+    row.set(contender, [...(row.get(contender) ?? []), v]);
+    samples.set(group, row);
+  }
+  if (samples.size === 0) return `no results with ${unit}\n`;
+  const cells = new Map([...samples].map(([group, row]) => [group, new Map([...row].map(([c, xs]) => [c, {
+    median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length,
+  } satisfies Cell]))]));
+  const groups = [...cells.keys()];
+  const contenders = [...new Set(groups.flatMap((g) => [...(cells.get(g)?.keys() ?? [])]))];
+  const lines = [
+    `| ${unit}: median (min–max) | ${groups.map((g) => g || '(top level)').join(' | ')} |`,
+    `|---|${groups.map(() => '---').join('|')}|`,
+  ];
+  for (const c of contenders) {
+    const row = groups.map((g) => {
+      const cell = cells.get(g)?.get(c);
+      return cell === undefined ? '' : `${number(cell.median)} (${number(cell.min)}–${number(cell.max)}${cell.n === 1 ? ', 1 run' : ''})`;
+    });
+    lines.push(`| ${c} | ${row.join(' | ')} |`);
+  }
+  lines.push('');
+  for (const g of groups) {
+    const ranked = [...(cells.get(g) ?? new Map<string, Cell>())].sort(([, a], [, b]) => a.median - b.median);
+    lines.push(`- ${g || '(top level)'}: ${ranked.map(([c, cell]) => `${c} ${number(cell.median)}`).join(' < ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
