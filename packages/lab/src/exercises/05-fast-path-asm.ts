@@ -19,7 +19,8 @@ const script = (name: string) => join(here, '..', 'scripts', `${name}${extname(f
  */
 interface Landmark {
   label: string;
-  matches: (i: Instruction, before: readonly Instruction[]) => boolean;
+  /** `before`: the landmarks found so far; `previous`: the instruction before `i` on the path. */
+  matches: (i: Instruction, before: readonly Instruction[], previous: Instruction | undefined) => boolean;
 }
 
 interface Subject {
@@ -43,6 +44,20 @@ const isElementLoad = (i: Instruction) => isMov(i) && /^\w+,/.test(i.operands) &
 const isElementStore = (i: Instruction) => isStore(i) && ELEMENT.test(i.operands);
 const isBranch = (i: Instruction) => i.mnemonic.startsWith('j') && i.mnemonic !== 'jmp';
 const emptyCheck: Landmark = { label: 'empty check', matches: isBranch };
+/** TurboFan may fold the private slot's load into its test: cmpl [slot],0x0. */
+const isFoldedSlotTest = (i: Instruction) => i.mnemonic.startsWith('cmp') && ELEMENT.test(i.operands) && i.operands.endsWith(',0x0');
+/** SharedPool's private slot, read either way: a load into a register, or a compare folded with it. */
+const loadsSlot = (i: Instruction) => isElementLoad(i) || isFoldedSlotTest(i);
+/** The branch that tests what the slot load read: right after a folded compare, or after a test of the loaded register. */
+const slotEmptyCheck: Landmark = {
+  label: 'empty check',
+  matches: (i, [load], previous) => {
+    if (!isBranch(i) || load === undefined || previous === undefined) return false;
+    if (previous === load) return isFoldedSlotTest(load);
+    const register = load.operands.split(',')[0]!;
+    return /^(test|cmp)/.test(previous.mnemonic) && previous.operands.startsWith(`${register},`);
+  },
+};
 const returns: Landmark = { label: 'return', matches: (i) => i.mnemonic.startsWith('ret') };
 
 export interface PathCheck {
@@ -62,7 +77,7 @@ export function checkSuccessPath(s: Subject): PathCheck {
   const found: Instruction[] = [];
   let from = 0;
   const landmarks = s.landmarks.map((l) => {
-    const index = path.findIndex((i, n) => n >= from && l.matches(i, found));
+    const index = path.findIndex((i, n) => n >= from && l.matches(i, found, path[n - 1]));
     if (index < 0) return { label: l.label };
     found.push(path[index]!);
     from = index + 1;
@@ -241,10 +256,10 @@ export const exercise: Exercise = {
         // Found by shape, not by source text: TurboFan inlines helpers into put and get, and the
         // source positions of inlined code are too coarse to name single instructions.
         title: 'SharedPool.get', fn: 'get', listing: last(shared, 'get'),
-        through: isElementLoad,
+        through: loadsSlot,
         landmarks: [
-          { label: 'load the private slot (a plain Int32Array read)', matches: isElementLoad },
-          emptyCheck,
+          { label: 'load the private slot (a plain Int32Array read)', matches: loadsSlot },
+          slotEmptyCheck,
           { label: 'clear the private slot (a plain store of 0)', matches: (i) => isElementStore(i) && i.operands.endsWith(',0x0') },
           returns,
         ],
@@ -253,9 +268,8 @@ export const exercise: Exercise = {
         title: 'SharedPool.put', fn: 'put', listing: last(shared, 'put'),
         through: (i) => isElementStore(i) && !i.operands.endsWith(',0x0'),
         landmarks: [
-          // TurboFan folds the load into the compare: cmpl [slot],0x0.
-          { label: 'load and test the private slot', matches: (i) => i.mnemonic.startsWith('cmp') && ELEMENT.test(i.operands) && i.operands.endsWith(',0x0') },
-          emptyCheck,
+          { label: 'load the private slot (a plain Int32Array read)', matches: loadsSlot },
+          slotEmptyCheck,
           { label: 'store into the private slot (a plain store)', matches: isElementStore },
           returns,
         ],
