@@ -13,7 +13,7 @@
 //                   (own ring, every other ring, the arena counter), returning -1.
 // Parallel: b.N get+put pairs split over K workers, each on its own local (Go's BenchmarkPool
 // under RunParallel); the time is the wall time of the slowest worker. MutexPool runs with its
-// default lockSpin (64 re-reads before sleeping), spin-only (lockSpin 2^31 - 1: never sleeps,
+// default lockSpin (4 re-reads before sleeping, Go's count), spin-only (lockSpin 2^31 - 1: never sleeps,
 // still gives up after waitLimitMs) and park-only (lockSpin 0: sleeps at once).
 import { Worker } from 'node:worker_threads';
 import { bench, sink } from 'syncpool-bench';

@@ -18,7 +18,7 @@ const WORKERS = [1, 2, 4];
 const CONTENDED = 2;
 /**
  * MutexPool's create options beyond the shared geometry: its default lock, which re-reads a taken
- * lock `lockSpin` times (64) before it parks in Atomics.wait, as Go's sync.Mutex spins before it
+ * lock `lockSpin` times (4, Go's count) before it parks in Atomics.wait, as Go's sync.Mutex spins before it
  * parks. bench/shared-pool.bench.ts measures the park-only (lockSpin 0) and spin-only variants.
  */
 const MUTEX_OPTIONS: Partial<SharedPoolOptions> = {};
@@ -105,7 +105,7 @@ export const exercise: Exercise = {
     `interleaved. "Under contention" is ${CONTENDED} workers, where the verdict needs at least ${SIGNIFICANT}×. ` +
     'Memory, per pool: its arena and its own memory (the rest of its SharedArrayBuffer), the largest worker V8 ' +
     'heap after the loop, and the peak growth of the process\'s RSS during the run (sampled every 2 ms); ' +
-    `"similar" is read as within ${SIMILAR}×. MutexPool's lock re-reads a taken lock up to 64 times (its default ` +
+    `"similar" is read as within ${SIMILAR}×. MutexPool's lock re-reads a taken lock up to 4 times (its default ` +
     'lockSpin) before it parks in Atomics.wait, as Go\'s sync.Mutex first spins up to 4 times when another P is ' +
     'running (src/sync/mutex.go:126–137, src/runtime/proc.go:6195–6207 and active_spin = 4 in ' +
     'src/runtime/lock_futex.go:30, Go 1.19) before it parks on a semaphore.',
