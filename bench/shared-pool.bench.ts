@@ -164,8 +164,9 @@ bench('SharedPoolParallel', (b) => {
 });
 
 // Two workers on private hits: each writes its private slot and a counter on every operation.
-// With pad 0 the records are 40 bytes apart and locals 0 and 1 (bytes 128..207 of the buffer)
-// write the same 64-byte line (false sharing); with pad 128 they are two lines apart.
+// With pad 0 the records are 44 bytes apart: local 0 is bytes 128..171 of the buffer and local 1
+// bytes 172..215, so both write the line at 128..191 (false sharing); with pad 128 they are two
+// lines apart.
 //
 // On a shared 2-core machine another process often takes one core, and then the two workers
 // take turns instead of running at once: no false sharing, and both configurations read alike.
