@@ -80,11 +80,13 @@ bench('SharedPoolPaths', (b) => {
 });
 
 // Worker threads running get+put pairs on command. Control words: generation (bumped to start
-// a round), iterations per worker, workers ready, workers done.
+// a round), workers ready, workers done, then per worker its local (written when ready) and its
+// iterations for the round (0 sits the round out).
 const GENERATION = 0;
-const ITERATIONS = 1;
-const READY = 2;
-const DONE = 3;
+const READY = 1;
+const DONE = 2;
+const PER_WORKER = 3;
+const MAX_WORKERS = 8;
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
@@ -92,6 +94,7 @@ import(workerData.lib).then((lib) => {
   const Pool = workerData.kind === 'MutexPool' ? lib.MutexPool : lib.SharedPool;
   const pool = Pool.attach(workerData.buffer);
   const control = new Int32Array(workerData.control);
+  const mine = ${PER_WORKER} + 2 * workerData.index;
   const holder = { id: 0 };
   function pairs(n) {
     for (let i = 0; i < n; i++) {
@@ -101,12 +104,13 @@ import(workerData.lib).then((lib) => {
     }
   }
   let generation = 0;
+  Atomics.store(control, mine, pool.localId);
   Atomics.add(control, ${READY}, 1);
   Atomics.notify(control, ${READY});
   for (;;) {
     Atomics.wait(control, ${GENERATION}, generation);
     generation = Atomics.load(control, ${GENERATION});
-    pairs(Atomics.load(control, ${ITERATIONS}));
+    pairs(Atomics.load(control, mine + 1));
     Atomics.add(control, ${DONE}, 1);
     Atomics.notify(control, ${DONE});
   }
@@ -114,7 +118,8 @@ import(workerData.lib).then((lib) => {
 `;
 
 interface Team {
-  run(pairs: number): void;
+  /** b.N pairs split over the workers on `locals` (default: every worker); the others sit it out. */
+  run(pairs: number, locals?: readonly number[]): void;
 }
 
 /** Blocks until control[word] reaches `target` (the main thread of Node may Atomics.wait). */
@@ -130,18 +135,22 @@ function team(kind: 'SharedPool' | 'MutexPool', workers: number, pad: number, lo
   const existing = teams.get(key);
   if (existing !== undefined) return existing;
   const pool = (kind === 'SharedPool' ? SharedPool : MutexPool).create({ ...geometry, pad, lockSpin });
-  // The workers take locals 0..K-1, adjacent records: with pad 0, locals 0 and 1 share a line.
+  // The workers take locals 0..K-1, adjacent records.
   pool.detach();
-  const control = new Int32Array(new SharedArrayBuffer(16));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (PER_WORKER + 2 * MAX_WORKERS)));
   const lib = import.meta.resolve('syncpool');
-  for (let w = 0; w < workers; w++) {
-    new Worker(workerSource, { eval: true, workerData: { lib, kind, buffer: pool.buffer, control: control.buffer } }).unref();
+  for (let index = 0; index < workers; index++) {
+    new Worker(workerSource, { eval: true, workerData: { lib, kind, index, buffer: pool.buffer, control: control.buffer } }).unref();
   }
   waitFor(control, READY, workers);
+  const localOf = Array.from({ length: workers }, (_, index) => control[PER_WORKER + 2 * index]!);
   const made: Team = {
-    run(pairs) {
+    run(pairs, locals = localOf) {
+      const each = Math.ceil(pairs / locals.length);
+      for (let index = 0; index < workers; index++) {
+        Atomics.store(control, PER_WORKER + 2 * index + 1, locals.includes(localOf[index]!) ? each : 0);
+      }
       Atomics.store(control, DONE, 0);
-      Atomics.store(control, ITERATIONS, Math.ceil(pairs / workers));
       Atomics.add(control, GENERATION, 1);
       Atomics.notify(control, GENERATION);
       waitFor(control, DONE, workers);
@@ -163,33 +172,41 @@ bench('SharedPoolParallel', (b) => {
   }
 });
 
-// Two workers on private hits: each writes its private slot and a counter on every operation.
-// With pad 0 the records are 44 bytes apart: local 0 is bytes 128..171 of the buffer and local 1
-// bytes 172..215, so both write the line at 128..191 (false sharing); with pad 128 they are two
-// lines apart.
+// Two workers on private hits: each writes its private slot and two counters on every pair,
+// bytes 4..23 of its 44-byte record. With pad 128 no 64-byte line holds words of two records,
+// wherever the buffer starts. With pad 0 two neighbours write one line or not depending on the
+// buffer's address, which JavaScript cannot choose and V8 aligns only to 16 bytes: locals 0 and 1
+// share a line when the buffer starts 0 or 48 bytes into one, locals 1 and 2 when it starts 0,
+// 16 or 32 bytes in (bench/pad-placement.mjs shows both, with the addresses). So each layout
+// has three workers on locals 0, 1 and 2 of one pool, and runs two of them at a time: the rows
+// give each placement, and Paired compares the two layouts on their slower placements.
 //
 // On a shared 2-core machine another process often takes one core, and then the two workers
 // take turns instead of running at once: no false sharing, and both configurations read alike.
-// Paired alternates the two in chunks of 2^20 pairs within one run, so that both see the same
-// load, and reports time(pad 0) / time(pad 128) as the metric pad0/pad128 (its ns/op covers the
-// pairs of both configurations).
+// Paired alternates all four runs in chunks of 2^20 pairs within one run, so that they see the
+// same load, and reports time(pad 0) / time(pad 128), each layout's slower placement, as the
+// metric pad0/pad128 (its ns/op covers the pairs of all four runs).
 const CHUNK = 1 << 20;
+const PLACEMENTS = [[0, 1], [1, 2]] as const;
 bench('SharedPoolPad', (b) => {
-  for (const pad of [128, 0]) b.run(`pad=${pad}/workers=2`, (b) => team('SharedPool', 2, pad).run(b.N));
+  for (const pad of [128, 0]) {
+    for (const locals of PLACEMENTS) {
+      b.run(`pad=${pad}/locals=${locals.join('+')}`, (b) => team('SharedPool', 3, pad).run(b.N, locals));
+    }
+  }
   b.run('Paired/workers=2', (b) => {
-    const padded = team('SharedPool', 2, 128);
-    const packed = team('SharedPool', 2, 0);
-    let paddedNs = 0;
-    let packedNs = 0;
+    const layouts = [128, 0].map((pad) => team('SharedPool', 3, pad));
+    const ns = layouts.map(() => PLACEMENTS.map(() => 0));
     for (let done = 0; done < b.N; done += CHUNK) {
       const n = Math.min(CHUNK, b.N - done);
-      const start = process.hrtime.bigint();
-      padded.run(n);
-      const middle = process.hrtime.bigint();
-      packed.run(n);
-      paddedNs += Number(middle - start);
-      packedNs += Number(process.hrtime.bigint() - middle);
+      for (const [i, layout] of layouts.entries()) {
+        for (const [j, locals] of PLACEMENTS.entries()) {
+          const start = process.hrtime.bigint();
+          layout.run(n, locals);
+          ns[i]![j]! += Number(process.hrtime.bigint() - start);
+        }
+      }
     }
-    b.reportMetric(packedNs / paddedNs, 'pad0/pad128');
+    b.reportMetric(Math.max(...ns[1]!) / Math.max(...ns[0]!), 'pad0/pad128');
   });
 });

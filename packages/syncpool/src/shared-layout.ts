@@ -5,20 +5,26 @@
 //                                      pad, lockSpin, waitLimitMs, debug. Written once by create(),
 //                                      read-only after.
 //                         word 16      the arena's bump counter: blocks handed out fresh so far.
-//                                      Alone in its 64-byte line, so the CAS of a fresh get never
-//                                      invalidates the read-only geometry that every attach reads.
+//                                      It ends 60 bytes before the records, so the CAS of a fresh
+//                                      get never writes a line that a record's words are in.
 //   recordsAt           maxLocals records, `recordStride` bytes apart (R_* words below)
 //   regionAt            SharedPool: maxLocals rings of `ringCapacity` slots (a power of two >= 16,
-//                                   so each ring starts on a 64-byte line)
+//                                   so each ring's offset is a multiple of 64)
 //                       MutexPool:  one 64-byte line (lock, top), then `blocks` stack slots
 //   statesAt            debug mode's handout word per block (one word each)
 //   arenaAt             the blocks, `blockStride` bytes apart: blockSize rounded up to 64
 //
-// Every offset is a multiple of 64, so blocks and rings start on cache lines.
+// Every offset is a multiple of 64 from the buffer's start. That is a cache-line boundary only if
+// the buffer starts on one, and JavaScript cannot ask for that: V8 takes a SharedArrayBuffer's
+// memory from malloc, which aligns it to 16 bytes, and buffers start 0, 16, 32 or 48 bytes into a
+// line (bench/pad-placement.mjs prints where). So a 64-byte block, or the end of a ring, may
+// share a line with its neighbour; what this layout promises holds at any alignment.
 //
 // A record is padded to `pad` bytes (default 128, Go's poolLocal pad) so that two threads
-// working on their own locals never write the same cache line. pad 0 packs the records at their
-// natural 44 bytes, which puts two locals in one line: only for the false-sharing experiment.
+// working on their own locals never write the same cache line: a record is 44 bytes, so the last
+// line that holds any of its words ends at most 106 bytes after its start, before the next
+// record's 128. pad 0 packs the records at their natural 44 bytes; whether two neighbours then
+// write one line depends on the buffer's address: only for the false-sharing experiment.
 //
 // attach() validates every header word against the same ranges as create()'s options, and the
 // size they imply against the buffer's byteLength, before it writes anything: a damaged or

@@ -40,7 +40,8 @@ export function judgePadding(f: PaddingFigures): Judgement & { parallel: number 
   const parallel = f.control2.median / f.control1.median;
   const ratio = f.padded.median / f.packed.median;
   const measured = `with 2 workers pad 128 ran ${round(ratio)}× the throughput of pad 0 (${showSpread(f.padded)} against ` +
-    `${showSpread(f.packed)} M pairs/s, ${over(f.padded.n, 'round')}; per-round ratio ${showSpread(f.ratio)})`;
+    `${showSpread(f.packed)} M pairs/s, ${over(f.padded.n, 'round')}, each layout on its slower placement; per-round ratio ` +
+    `${showSpread(f.ratio)})`;
   if (parallel < PARALLEL) {
     return {
       parallel,
@@ -61,6 +62,9 @@ export function judgePadding(f: PaddingFigures): Judgement & { parallel: number 
 }
 
 const label = (m: Measured) => m.config.kind === 'control' ? 'control (no shared memory)' : `pad ${m.config.pad}`;
+/** The two workers' placements: locals 0 and 1, then locals 1 and 2, on the same pool. */
+const PLACEMENTS = [0, 1] as const;
+const placementName = (first: number) => `locals ${first}–${first + 1}`;
 
 export const exercise: Exercise = {
   id: 9,
@@ -70,9 +74,13 @@ export const exercise: Exercise = {
     'throughput with several threads against the padded layout.',
   criterion: 'The padded layout is measurably faster (the seed expects 1.5–3× on 8 or more cores).',
   analogue: 'SharedPool takes the padding as an option, so no patched copy is needed: `pad: 128` (the default, ' +
-    'Go\'s) against `pad: 0`, which packs the per-local records (private slot, head/tail word, steal-claim word, counters) ' +
-    'next to each other so that two locals share a 64-byte line. Each worker, attached to its own local, ' +
-    'runs get+put pairs on one block: every pair writes its private slot and two counters. Throughput is timed ' +
+    'Go\'s) against `pad: 0`, which packs the 44-byte per-local records (private slot, head/tail word, steal-claim ' +
+    'word, counters) next to each other. Each worker, attached to its own local, runs get+put pairs on one block: ' +
+    'every pair writes its private slot and two counters, bytes 4 to 23 of its record. JavaScript cannot choose ' +
+    'where a SharedArrayBuffer\'s memory starts, and V8 aligns it only to 16 bytes, so whether two packed neighbours ' +
+    'write one 64-byte line depends on the address: locals 0 and 1 do when the buffer starts 0 or 48 bytes into a ' +
+    'line, locals 1 and 2 when it starts 0, 16 or 32 bytes in. So each pool runs both placements, one after the ' +
+    'other, and each layout is judged on its slower one (the same rule for both layouts). Throughput is timed ' +
     `from the first worker's start to the last one's end; medians and ranges over fresh pools and threads, rounds ` +
     `interleaved. "Measurably" is read as a median ratio of at least ${MEASURABLE}. Control workers that share ` +
     'no memory at all run in the same rounds: the experiment can measure only if two of them reach ' +
@@ -82,7 +90,7 @@ export const exercise: Exercise = {
     const opsPerWorker = byMode(ctx.mode, { tiny: 200_000, quick: 10_000_000, full: 40_000_000 });
     const rounds = byMode(ctx.mode, { tiny: 1, quick: 7, full: 15 });
     const configs: ThroughputConfig[] = [1, 2].flatMap((workers) => [
-      ...[128, 0].map((pad) => ({ kind: 'shared' as const, workers, pad, opsPerWorker })),
+      ...[128, 0].map((pad) => ({ kind: 'shared' as const, workers, pad, opsPerWorker, ...(workers === 2 ? { firstLocals: PLACEMENTS } : {}) })),
       // A control iteration is about 4× cheaper than a get+put pair: 4× as many keep the runs as long.
       { kind: 'control' as const, workers, opsPerWorker: 4 * opsPerWorker },
     ]);
@@ -106,14 +114,26 @@ export const exercise: Exercise = {
     };
     const single = figures.singleRatio.median;
     const cores = cpus().length;
+    // Per pad: in how many rounds each placement was the slower one, and how far apart the two were.
+    const placementFindings = [128, 0].map((pad) => {
+      const runs = at(2, 'shared', pad).placements;
+      const slowerFirst = runs.filter((p) => p[0]! < p[1]!).length;
+      const gap = spread(runs.map((p) => Math.max(...p) / Math.min(...p)));
+      return `pad ${pad}: locals 0–1 were the slower placement in ${slowerFirst} and locals 1–2 in ` +
+        `${runs.length - slowerFirst} of ${runs.length} rounds, the faster placement's throughput ${showSpread(gap)}× the slower's (median (min–max))`;
+    });
+    const placementRows = [128, 0].flatMap((pad) => PLACEMENTS.map((first, j) =>
+      [pad, placementName(first), showSpread(spread(at(2, 'shared', pad).placements.map((p) => p[j]!)))]));
     return {
       verdict,
       reason,
       explanation:
-        'A private-slot hit writes only the worker\'s own record, yet with pad 0 two records sit in one 64-byte ' +
-        'cache line. Each write by one core invalidates the line in the other core\'s cache, so two workers ' +
-        'running at once take turns owning the line although they never touch the same word: false sharing. With ' +
-        '128-byte records each worker\'s line stays in its own core\'s cache. The single-worker ratio is the ' +
+        'A private-slot hit writes only the worker\'s own record, yet with pad 0 two neighbouring records can sit in ' +
+        'one 64-byte cache line. Each write by one core then invalidates the line in the other core\'s cache, so two ' +
+        'workers running at once take turns owning the line although they never touch the same word: false ' +
+        'sharing. With 128-byte records no line holds words of two records, wherever the buffer starts. Which ' +
+        `placement shared a line follows the address of each round's pool: ${placementFindings.join('; ')}. ` +
+        'The single-worker ratio is the ' +
         `control for the layouts: with one worker pad 128 ran ${round(single)}× pad 0 ` +
         (Math.abs(single - 1) <= 0.1
           ? '(within 10%: without a second writer the layout makes no difference, so a two-worker gap is the sharing).'
@@ -128,6 +148,11 @@ export const exercise: Exercise = {
           `${opsPerWorker} pairs (control: ${4 * opsPerWorker} iterations) per worker`,
         columns: ['workers', 'layout', 'M per second', 'samples'],
         rows: measured.map((m) => [m.config.workers, label(m), showSpread(m.mops), m.samples.map((s) => round(s)).join(', ')]),
+      }, {
+        title: `Two workers by placement on the same pool, M get+put pairs per second, ${over(rounds, 'round')} ` +
+          '(the first table gives the slower placement of each round)',
+        columns: ['pad', 'placement', 'M per second'],
+        rows: placementRows,
       }],
       charts: [{
         name: 'pad',

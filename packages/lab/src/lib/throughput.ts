@@ -16,6 +16,12 @@ export interface ThroughputConfig {
   /** More create() options for this configuration, e.g. a MutexPool lock setting. */
   options?: Partial<SharedPoolOptions>;
   opsPerWorker: number;
+  /**
+   * Where the workers sit: one run per entry on the same pool, the workers on the adjacent locals
+   * from that one on; the measurement is the slowest run. Default [0]. Exercise 9 runs [0, 1]:
+   * whether two packed records share a cache line depends on where the engine put the buffer.
+   */
+  firstLocals?: readonly number[];
 }
 
 /** The memory of one run: the pool's buffer, the workers' V8 heaps, and the process's peak RSS. */
@@ -30,7 +36,10 @@ export interface RunMemory {
 }
 
 export interface Measurement {
+  /** The slowest placement's throughput. */
   mops: number;
+  /** Throughput per entry of firstLocals, in its order. */
+  placements: number[];
   memory: RunMemory;
 }
 
@@ -50,26 +59,41 @@ export async function measureThroughput(config: ThroughputConfig, sampleRss = fa
   const sampler = sampleRss ? setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, RSS_SAMPLE_MS) : undefined;
   try {
     let buffer: SharedArrayBuffer | undefined;
+    const firstLocals = config.firstLocals ?? [0];
     if (config.kind !== 'control') {
       const options: SharedPoolOptions = {
-        blockSize: BLOCK_SIZE, blocks: BLOCKS, maxLocals: config.workers + 1,
+        blockSize: BLOCK_SIZE, blocks: BLOCKS, maxLocals: Math.max(...firstLocals) + config.workers,
         ...(config.pad === undefined ? {} : { pad: config.pad }), ...config.options,
       };
       const creator = config.kind === 'shared' ? SharedPool.create(options) : MutexPool.create(options);
       buffer = creator.buffer;
       creator.detach();
     }
-    const tasks: ThroughputTask[] = Array.from({ length: config.workers }, () => ({ kind: config.kind, ops: config.opsPerWorker, ...(buffer === undefined ? {} : { buffer }) }));
-    const { results } = await runWorkers<ThroughputResult>(workerScript('throughput'), tasks);
-    if (results.some((r) => r.misses > 0)) throw new Error(`a ${config.kind} worker missed: its own block was not in its local`);
-    const seconds = (Math.max(...results.map((r) => r.endMs)) - Math.min(...results.map((r) => r.startMs))) / 1000;
+    const placements: number[] = [];
+    let workerHeapBytes = 0;
+    for (const first of firstLocals) {
+      // attach() takes the lowest free local: holding locals 0..first-1 here puts the workers on first...
+      const pool = buffer;
+      const held = pool === undefined ? [] : Array.from({ length: first }, () => (config.kind === 'shared' ? SharedPool : MutexPool).attach(pool));
+      try {
+        const tasks: ThroughputTask[] = Array.from({ length: config.workers }, () => ({ kind: config.kind, ops: config.opsPerWorker, ...(pool === undefined ? {} : { buffer: pool }) }));
+        const { results } = await runWorkers<ThroughputResult>(workerScript('throughput'), tasks);
+        if (results.some((r) => r.misses > 0)) throw new Error(`a ${config.kind} worker missed: its own block was not in its local`);
+        const seconds = (Math.max(...results.map((r) => r.endMs)) - Math.min(...results.map((r) => r.startMs))) / 1000;
+        placements.push((config.workers * config.opsPerWorker) / seconds / 1e6);
+        workerHeapBytes = Math.max(workerHeapBytes, ...results.map((r) => r.heapUsed));
+      } finally {
+        for (const attachment of held) attachment.detach();
+      }
+    }
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     return {
-      mops: (config.workers * config.opsPerWorker) / seconds / 1e6,
+      mops: Math.min(...placements),
+      placements,
       memory: {
         bufferBytes: buffer?.byteLength ?? 0,
         arenaBytes: buffer === undefined ? 0 : BLOCKS * BLOCK_SIZE,
-        workerHeapBytes: Math.max(...results.map((r) => r.heapUsed)),
+        workerHeapBytes,
         peakRssGrowth: peakRss - rssBefore,
       },
     };
@@ -84,6 +108,8 @@ export interface Measured {
   mops: Spread;
   /** Per round, in round order, so that ratios can be taken round by round. */
   samples: number[];
+  /** Per round, the throughput of each placement (config.firstLocals). */
+  placements: number[][];
   memory: RunMemory[];
 }
 
@@ -102,6 +128,6 @@ export async function measureThroughputs(configs: readonly ThroughputConfig[], r
   }
   return configs.map((config, i) => {
     const samples = runs[i]!.map((m) => m.mops);
-    return { config, mops: spread(samples), samples, memory: runs[i]!.map((m) => m.memory) };
+    return { config, mops: spread(samples), samples, placements: runs[i]!.map((m) => m.placements), memory: runs[i]!.map((m) => m.memory) };
   });
 }
