@@ -6,8 +6,8 @@
 // Run: npm run build && node bench/pad-placement.mjs [processes]   (about 2 s per process)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { SharedPool } from 'syncpool';
+import { timePairs } from './pair-workers.mjs';
 
 // SharedPool's layout (packages/syncpool/src/shared-layout.ts): the records start at byte 128;
 // with pad 0 they are 44 bytes apart, and a private hit writes bytes 4..23 of its own record.
@@ -28,33 +28,9 @@ function shareLine(offset, first) {
   return a[1] >= b[0];
 }
 
-const workerSource = `
-const { workerData, parentPort } = require('node:worker_threads');
-import(workerData.lib).then(({ SharedPool }) => {
-  const pool = SharedPool.attach(workerData.buffer);
-  const start = new Int32Array(workerData.start);
-  Atomics.add(start, 1, 1);
-  Atomics.wait(start, 0, 0);
-  const holder = { id: 0 };
-  for (let i = 0; i < workerData.pairs; i++) { const id = pool.get(); holder.id = id; pool.put(id); }
-  pool.detach();
-  parentPort.postMessage(holder.id);
-});`;
-
 /** ns per pair of each of two workers running at once, on the two lowest free locals of `buffer`. */
 async function nsPerPair(buffer) {
-  const start = new Int32Array(new SharedArrayBuffer(8));
-  const finished = [];
-  for (let w = 0; w < 2; w++) {
-    const thread = new Worker(workerSource, { eval: true, workerData: { lib: import.meta.resolve('syncpool'), buffer, start: start.buffer, pairs: PAIRS } });
-    finished.push(new Promise((done) => thread.once('message', () => thread.terminate().then(done))));
-  }
-  while (Atomics.load(start, 1) < 2) await new Promise((turn) => setTimeout(turn, 1));
-  const began = process.hrtime.bigint();
-  Atomics.store(start, 0, 1);
-  Atomics.notify(start, 0);
-  await Promise.all(finished);
-  return Number(process.hrtime.bigint() - began) / PAIRS;
+  return (await timePairs('SharedPool', buffer, 2, PAIRS)) / PAIRS;
 }
 
 async function child() {
