@@ -119,18 +119,12 @@ export class MutexPool extends SharedAttachment {
 
   /** Pushes block `id` onto the shared stack. */
   put(id: number): void {
-    let block = id;
     if (this.layout.debug) {
-      block = this.takeBack(id);
+      this.putHandout(id, (block) => this.push(block));
     } else {
       this.assertAttached('put');
       if (!this.isBlockId(id)) throw this.badId('put', id);
-    }
-    try {
-      this.push(block);
-    } catch (error) {
-      if (this.layout.debug) this.giveBack(id);
-      throw error;
+      this.push(id);
     }
     this.count(R_PUTS);
   }

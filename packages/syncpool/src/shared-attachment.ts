@@ -309,19 +309,22 @@ export abstract class SharedAttachment {
     return handout * BLOCK_ID_SPAN + block;
   }
 
-  /** Debug mode, before a put changes anything: marks the handout of `id` returned, and gives its block index. */
-  protected takeBack(id: number): number {
+  /**
+   * Debug mode's put: takes the handout of `id` back before anything changes, then has `store`
+   * put its block; if `store` throws, the handout is out again, as before the call.
+   */
+  protected putHandout(id: number, store: (block: number) => void): void {
     const { index, handout } = this.handoutOf('put', id);
-    if (Atomics.compareExchange(this.words, index, (handout << 1) | 1, handout << 1) !== ((handout << 1) | 1)) {
+    const out = (handout << 1) | 1;
+    if (Atomics.compareExchange(this.words, index, out, handout << 1) !== out) {
       throw this.notHandedOut('put', id, 'put twice, or an id from before the block was put and handed out again, or never returned by get(); the put was ignored');
     }
-    return id % BLOCK_ID_SPAN;
-  }
-
-  /** Debug mode: undoes takeBack(id) when the put that followed it threw. */
-  protected giveBack(id: number): void {
-    const { index, handout } = this.handoutOf('put', id);
-    Atomics.store(this.words, index, (handout << 1) | 1);
+    try {
+      store(id % BLOCK_ID_SPAN);
+    } catch (error) {
+      Atomics.store(this.words, index, out);
+      throw error;
+    }
   }
 
   private outstandingBlock(method: string, id: number): number {

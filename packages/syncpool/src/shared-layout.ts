@@ -77,7 +77,7 @@ const MAGIC = 0x4c4f4f50; // "POOL" in little-endian ASCII
 const H_MAGIC = 0;
 const H_VERSION = 1;
 const H_KIND = 2;
-const H_GEOMETRY = 3; // blockSize, blocks, maxLocals, pad, debug, lockSpin, waitLimitMs: GEOMETRY order
+const H_GEOMETRY = 3; // FIELDS in order (blockSize, blocks, maxLocals, pad, lockSpin, waitLimitMs), then debug
 /** Word index of the arena's bump counter. */
 export const H_BUMP = 16;
 const HEADER_BYTES = 128;
@@ -142,7 +142,7 @@ interface Field {
   readonly hint: string;
 }
 
-// Every numeric geometry word, in header order after blockSize. One table for create()'s options
+// Every numeric geometry word, in header order from H_GEOMETRY. One table for create()'s options
 // and attach()'s header words, so both accept exactly the same values.
 const FIELDS: readonly Field[] = [
   { key: 'blockSize', min: 1, max: INT32_MAX, hint: ' (it is stored in a 32-bit header word)' },

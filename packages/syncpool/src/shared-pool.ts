@@ -282,12 +282,6 @@ class DebugSharedPool extends SharedPool {
   }
 
   override put(id: number): void {
-    const block = this.takeBack(id);
-    try {
-      super.put(block);
-    } catch (error) {
-      this.giveBack(id);
-      throw error;
-    }
+    this.putHandout(id, (block) => super.put(block));
   }
 }
