@@ -4,10 +4,10 @@
 import { Pool } from 'syncpool';
 import { measureMemory, sink } from 'syncpool-bench';
 import type { Exercise, Judgement, Result, Table } from '../exercise.js';
-import { figuresOf, runLabBench } from '../lib/bench.js';
+import { figuresOf, runLabBench, type Figures } from '../lib/bench.js';
 import { ByteBuffer } from '../lib/byte-buffer.js';
-import { format, formatPooled } from '../lib/format.js';
-import { GO_COUNT, goBenchFigures, goSection, type GoFigures } from '../lib/go.js';
+import { format, formatPooled, write } from '../lib/format.js';
+import { GO_COUNT, goBenchFigures, goSection } from '../lib/go.js';
 import { over, round, showSpread, type Spread } from '../lib/stats.js';
 
 /** "No worse": the pooled median within this factor of the unpooled one (timing noise on a shared box). */
@@ -79,7 +79,7 @@ async function remainingAllocations(): Promise<{ strings: number; result: number
     for (let k = 0; k < n; k++) for (let i = 0; i < N; i++) sink(String(i));
   }, { n: 2000, allocsN: 200 });
   const full = new ByteBuffer();
-  for (let i = 0; i < N; i++) { full.writeString(String(i)); full.writeByte(0x2c); }
+  write(full, N);
   const result = await measureMemory((n) => {
     for (let k = 0; k < n; k++) sink(full.toString());
   }, { n: 20_000, allocsN: 500 });
@@ -88,7 +88,7 @@ async function remainingAllocations(): Promise<{ strings: number; result: number
 
 const row = (label: string, f: FormatFigures) => [label, showSpread(f.ns), round(f.bytesPerOp), round(f.allocsPerOp)];
 
-function goNote(noPool: GoFigures, pool: GoFigures): string {
+function goNote(noPool: Figures, pool: Figures): string {
   return `Go's own counts in this run: ${round(noPool.allocsPerOp)} allocs/op without the pool, ${round(pool.allocsPerOp)} ` +
     `with it. strconv.Itoa calls FormatInt, which returns a slice of a constant string for 0–99 (src/strconv/itoa.go:25–28, 34–36 and 58–66 in Go 1.19: ` +
     'nSmalls = 100), so in Go the number strings of format(100) never allocate.';

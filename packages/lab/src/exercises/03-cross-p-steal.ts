@@ -61,9 +61,12 @@ export function judgeSteal(trials: readonly Trial[]): Judgement {
     ...(one.every((t) => t.stats.steals === 0 && t.hits === wanted) ? [] : ['the single-local run stole or missed']),
   ];
   const racing = four.filter((t) => t.order === 'race');
-  const rates = spread(racing.map((t) => Math.round((100 * t.hits) / wanted)));
-  const rate = racing.length === 0 ? '' : ` Racing as in the seed, the hit rate was ${rates.median}%` +
-    `${rates.n === 1 ? '' : ` (min–max ${rates.min}–${rates.max}% over ${rates.n} runs)`}.`;
+  let rate = '';
+  if (racing.length > 0) {
+    const rates = spread(racing.map((t) => Math.round((100 * t.hits) / wanted)));
+    rate = ` Racing as in the seed, the hit rate was ${rates.median}%` +
+      `${rates.n === 1 ? '' : ` (min–max ${rates.min}–${rates.max}% over ${rates.n} runs)`}.`;
+  }
   return {
     verdict: problems.length === 0 ? 'holds' : 'does not hold',
     reason: problems.length === 0

@@ -83,7 +83,7 @@ export const exercise: Exercise = {
       const stealRun = await goBenchFigures('^BenchmarkPathSteal$', '04-slow-path-steal', { benchtime: ctx.mode === 'tiny' ? '20000x' : '200000x', count });
       const gFast = figuresOf(fastRun.figures, 'PathFast');
       const gSlow = stealRun.figures.get('PathSteal');
-      goRatio = gSlow === undefined ? undefined : gSlow.nsPerOp / gFast.nsPerOp;
+      goRatio = gSlow === undefined ? undefined : gSlow.ns.median / gFast.ns.median;
       return {
         tables: [{
           title: 'Go: sync.Pool, private hit (Put+Get pair) against a Get that steals (GOMAXPROCS ≥ 2); ns/op median (min–max)',

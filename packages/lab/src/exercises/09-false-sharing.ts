@@ -7,7 +7,7 @@ import { byMode, type Exercise, type Judgement, type Result } from '../exercise.
 import { barChart } from '../lib/chart-specs.js';
 import { noGoRun } from '../lib/go.js';
 import { over, round, showSpread, spread, spreadFields, type Spread } from '../lib/stats.js';
-import { measureThroughputs, type Measured, type ThroughputConfig } from '../lib/throughput.js';
+import { measureThroughputs, ratioPerRound, type Measured, type ThroughputConfig } from '../lib/throughput.js';
 
 /** "Measurably faster": the padded pool's median throughput at least this many times the packed one's. */
 const MEASURABLE = 1.1;
@@ -97,12 +97,11 @@ export const exercise: Exercise = {
     const measured = await measureThroughputs(configs, rounds, ctx.progress);
     const at = (workers: number, kind: string, pad?: number) =>
       measured.find((m) => m.config.workers === workers && m.config.kind === kind && m.config.pad === pad)!;
-    const perRound = (a: Measured, b: Measured) => spread(a.samples.map((s, r) => s / b.samples[r]!));
     const figures: PaddingFigures = {
       padded: at(2, 'shared', 128).mops,
       packed: at(2, 'shared', 0).mops,
-      ratio: perRound(at(2, 'shared', 128), at(2, 'shared', 0)),
-      singleRatio: perRound(at(1, 'shared', 128), at(1, 'shared', 0)),
+      ratio: ratioPerRound(at(2, 'shared', 128), at(2, 'shared', 0)),
+      singleRatio: ratioPerRound(at(1, 'shared', 128), at(1, 'shared', 0)),
       control1: at(1, 'control').mops,
       control2: at(2, 'control').mops,
     };

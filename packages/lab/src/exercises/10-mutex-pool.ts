@@ -1,13 +1,12 @@
 /**
  * Exercise 10: a hand-rolled mutex pool against the per-P pool, under contention, and their memory.
  */
-import type { SharedPoolOptions } from 'syncpool';
 import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
 import { figuresOf } from '../lib/bench.js';
 import { lineChart, type Row } from '../lib/chart-specs.js';
 import { GO_COUNT, goBenchFigures, goSection } from '../lib/go.js';
-import { over, median, round, showSpread, spread, spreadFields, type Spread } from '../lib/stats.js';
-import { measureThroughputs, type Measured, type RunMemory, type ThroughputConfig } from '../lib/throughput.js';
+import { over, median, round, showSpread, spreadFields, type Spread } from '../lib/stats.js';
+import { measureThroughputs, ratioPerRound, type Measured, type RunMemory, type ThroughputConfig } from '../lib/throughput.js';
 
 /** The seed's "significantly faster (5–50×)": its lower end. */
 const SIGNIFICANT = 5;
@@ -16,12 +15,6 @@ const SIMILAR = 1.25;
 const WORKERS = [1, 2, 4];
 /** The contended case the verdict reads: two workers, one per core of a 2-core machine. */
 const CONTENDED = 2;
-/**
- * MutexPool's create options beyond the shared geometry: its default lock, which re-reads a taken
- * lock `lockSpin` times (4, Go's count) before it parks in Atomics.wait, as Go's sync.Mutex spins before it
- * parks. bench/shared-pool.bench.ts measures the park-only (lockSpin 0) and spin-only variants.
- */
-const MUTEX_OPTIONS: Partial<SharedPoolOptions> = {};
 
 /** Memory of one pool kind, from the contended runs. */
 export interface PoolMemory {
@@ -117,11 +110,13 @@ export const exercise: Exercise = {
     const rounds = byMode(ctx.mode, { tiny: 1, quick: 3, full: 9 });
     const configs: ThroughputConfig[] = WORKERS.flatMap((workers) => [
       { kind: 'shared' as const, workers, opsPerWorker: sharedOps },
-      { kind: 'mutex' as const, workers, opsPerWorker: mutexOps, options: MUTEX_OPTIONS },
+      // MutexPool's default lock: it re-reads a taken lock lockSpin = 4 times (Go's count) before it
+      // parks in Atomics.wait. bench/shared-pool.bench.ts measures the park-only and spin-only variants.
+      { kind: 'mutex' as const, workers, opsPerWorker: mutexOps },
     ]);
     const measured = await measureThroughputs(configs, rounds, (f, l) => ctx.progress(0.9 * f, l), true);
     const at = (kind: string, workers: number) => measured.find((m) => m.config.kind === kind && m.config.workers === workers)!;
-    const perRound = (w: number) => spread(at('shared', w).samples.map((s, r) => s / at('mutex', w).samples[r]!));
+    const perRound = (w: number) => ratioPerRound(at('shared', w), at('mutex', w));
 
     let goRows: Row[] = [];
     let goRatio: number | undefined;

@@ -5,21 +5,45 @@
  */
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runBenchFiles, valueOf } from 'syncpool-bench';
+import { runBenchFiles, valueOf, type BenchResult } from 'syncpool-bench';
 import type { Artifact, Mode } from '../exercise.js';
 import { spread, type Spread } from './stats.js';
 
 export interface Figures {
-  /** The median of the timing runs. */
-  nsPerOp: number;
-  /** Median and range of the timing runs, one per fresh process. */
+  /** Median and range of the timing runs (one per fresh process, or go test -count runs). */
   ns: Spread;
   bytesPerOp: number;
   allocsPerOp: number;
+  /** GOMAXPROCS, the -P suffix. */
+  procs: number;
+}
+
+/**
+ * The runs of each benchmark folded into its figures: ns/op over all its runs, B/op and allocs/op
+ * of its last. `keyOf` names a result's benchmark.
+ */
+export function foldRuns(results: readonly BenchResult[], keyOf: (r: BenchResult) => string): Map<string, Figures> {
+  const runs = new Map<string, { ns: number[]; last: BenchResult }>();
+  for (const r of results) {
+    const key = keyOf(r);
+    const ns = valueOf(r, 'ns/op') ?? NaN;
+    const seen = runs.get(key);
+    if (seen === undefined) runs.set(key, { ns: [ns], last: r });
+    else {
+      seen.ns.push(ns);
+      seen.last = r;
+    }
+  }
+  return new Map([...runs].map(([key, { ns, last }]) => [key, {
+    ns: spread(ns),
+    bytesPerOp: valueOf(last, 'B/op') ?? NaN,
+    allocsPerOp: valueOf(last, 'allocs/op') ?? NaN,
+    procs: last.procs,
+  }]));
 }
 
 /** tiny: a fixed small N, numbers only prove it runs; quick: 3 fresh processes of 100 ms; full: 6 of 1 s. */
-const SETTINGS: Record<Mode, { benchtime: string; count: number }> = {
+export const BENCH_SETTINGS: Record<Mode, { benchtime: string; count: number }> = {
   tiny: { benchtime: '2000x', count: 1 },
   quick: { benchtime: '100ms', count: 3 },
   full: { benchtime: '1s', count: 6 },
@@ -30,7 +54,7 @@ const benchFile = (name: string) => join(here, '..', 'benches', `${name}.bench${
 
 export async function runLabBench(name: string, mode: Mode, progress: (fraction: number, label: string) => void):
   Promise<{ figures: Map<string, Figures>; artifact: Artifact }> {
-  const { benchtime, count } = SETTINGS[mode];
+  const { benchtime, count } = BENCH_SETTINGS[mode];
   const run = await runBenchFiles([benchFile(name)], {
     benchtime,
     count,
@@ -40,21 +64,7 @@ export async function runLabBench(name: string, mode: Mode, progress: (fraction:
   if (run.failures.length > 0) {
     throw new Error(`benchmarks in ${name}.bench failed:\n${run.failures.map((f) => `${f.name ?? f.file}: ${f.message}`).join('\n')}`);
   }
-  const figures = new Map<string, Figures>();
-  const samplesOf = new Map<string, number[]>();
-  for (const r of run.results) {
-    const key = r.name.replace(/^Benchmark/, '');
-    const ns = valueOf(r, 'ns/op') ?? NaN;
-    const samples = [...(samplesOf.get(key) ?? []), ns];
-    samplesOf.set(key, samples);
-    const ranged = spread(samples);
-    figures.set(key, {
-      nsPerOp: ranged.median,
-      ns: ranged,
-      bytesPerOp: valueOf(r, 'B/op') ?? NaN,
-      allocsPerOp: valueOf(r, 'allocs/op') ?? NaN,
-    });
-  }
+  const figures = foldRuns(run.results, (r) => r.name.replace(/^Benchmark/, ''));
   return { figures, artifact: { name: `bench/${name}.txt`, content: run.text, show: 'link' } };
 }
 

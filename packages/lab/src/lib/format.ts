@@ -5,7 +5,8 @@
 import type { Pool } from 'syncpool';
 import { ByteBuffer } from './byte-buffer.js';
 
-function write(b: ByteBuffer, n: number): void {
+/** Writes "0,1,...,n-1," into `b`. */
+export function write(b: ByteBuffer, n: number): void {
   for (let i = 0; i < n; i++) {
     b.writeString(String(i));
     b.writeByte(0x2c);

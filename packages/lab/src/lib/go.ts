@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseGoBench, valueOf } from 'syncpool-bench';
+import { parseGoBench } from 'syncpool-bench';
 import type { Artifact, Mode, Result } from '../exercise.js';
-import { spread, type Spread } from './stats.js';
+import { BENCH_SETTINGS, foldRuns, type Figures } from './bench.js';
 
 const run = promisify(execFile);
 
@@ -69,19 +69,8 @@ export async function goStdTests(pkg: string, regex: string): Promise<{ rows: (s
 /** The Go section of an exercise that has no Go run, saying why. */
 export const noGoRun = (why: string): GoSection => ({ tables: [], artifacts: [], note: why });
 
-/** go test -count per mode: repeated runs, so that Go's figures show their spread too. */
-export const GO_COUNT: Record<Mode, number> = { tiny: 1, quick: 3, full: 6 };
-
-export interface GoFigures {
-  /** The median over -count runs. */
-  nsPerOp: number;
-  /** Median and range over the -count runs. */
-  ns: Spread;
-  bytesPerOp: number;
-  allocsPerOp: number;
-  /** GOMAXPROCS, the -P suffix. */
-  procs: number;
-}
+/** go test -count per mode: as many runs as the TypeScript side's processes, so that Go's figures show their spread too. */
+export const GO_COUNT = Object.fromEntries(Object.entries(BENCH_SETTINGS).map(([mode, { count }]) => [mode, count])) as Record<Mode, number>;
 
 /**
  * `go test -bench -count N` of the benchmarks matching `regex`, parsed with syncpool-bench's
@@ -89,23 +78,9 @@ export interface GoFigures {
  * lists several. ns/op is the median over the N runs, with their range.
  */
 export async function goBenchFigures(regex: string, artifactName: string, opts: { benchtime: string; cpu?: string; count?: number }):
-  Promise<{ figures: Map<string, GoFigures>; artifact: Artifact }> {
+  Promise<{ figures: Map<string, Figures>; artifact: Artifact }> {
   const text = await goBench(regex, opts);
-  const figures = new Map<string, GoFigures>();
-  const samplesOf = new Map<string, number[]>();
-  for (const r of parseGoBench(text)) {
-    const name = r.name.replace(/^Benchmark/, '') + (opts.cpu === undefined ? '' : `-${r.procs}`);
-    const samples = [...(samplesOf.get(name) ?? []), valueOf(r, 'ns/op') ?? NaN];
-    samplesOf.set(name, samples);
-    const ns = spread(samples);
-    figures.set(name, {
-      nsPerOp: ns.median,
-      ns,
-      bytesPerOp: valueOf(r, 'B/op') ?? NaN,
-      allocsPerOp: valueOf(r, 'allocs/op') ?? NaN,
-      procs: r.procs,
-    });
-  }
+  const figures = foldRuns(parseGoBench(text), (r) => r.name.replace(/^Benchmark/, '') + (opts.cpu === undefined ? '' : `-${r.procs}`));
   return { figures, artifact: { name: `go/${artifactName}.txt`, content: text, show: 'link' } };
 }
 

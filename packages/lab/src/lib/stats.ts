@@ -28,11 +28,6 @@ export function spread(values: readonly number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 
-/** The spread of a quantity derived from paired measurements (round by round), e.g. a ratio. */
-export function spreadOf<T>(pairs: readonly T[], f: (pair: T) => number): Spread {
-  return spread(pairs.map(f));
-}
-
 /** "148 (121–160)": the median and, in brackets, the range; one measurement shows alone. */
 export function showSpread(s: Spread, digits = 3): string {
   if (s.n === 1 || s.min === s.max) return `${round(s.median, digits)}${s.n === 1 ? '' : ` (all ${s.n})`}`;

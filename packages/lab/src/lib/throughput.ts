@@ -13,8 +13,6 @@ export interface ThroughputConfig {
   kind: ThroughputTask['kind'];
   workers: number;
   pad?: number;
-  /** More create() options for this configuration, e.g. a MutexPool lock setting. */
-  options?: Partial<SharedPoolOptions>;
   opsPerWorker: number;
   /**
    * Where the workers sit: one run per entry on the same pool, the workers on the adjacent locals
@@ -60,12 +58,13 @@ export async function measureThroughput(config: ThroughputConfig, sampleRss = fa
   try {
     let buffer: SharedArrayBuffer | undefined;
     const firstLocals = config.firstLocals ?? [0];
+    const Pool = config.kind === 'shared' ? SharedPool : MutexPool;
     if (config.kind !== 'control') {
       const options: SharedPoolOptions = {
         blockSize: BLOCK_SIZE, blocks: BLOCKS, maxLocals: Math.max(...firstLocals) + config.workers,
-        ...(config.pad === undefined ? {} : { pad: config.pad }), ...config.options,
+        ...(config.pad === undefined ? {} : { pad: config.pad }),
       };
-      const creator = config.kind === 'shared' ? SharedPool.create(options) : MutexPool.create(options);
+      const creator = Pool.create(options);
       buffer = creator.buffer;
       creator.detach();
     }
@@ -74,7 +73,7 @@ export async function measureThroughput(config: ThroughputConfig, sampleRss = fa
     for (const first of firstLocals) {
       // attach() takes the lowest free local: holding locals 0..first-1 here puts the workers on first...
       const pool = buffer;
-      const held = pool === undefined ? [] : Array.from({ length: first }, () => (config.kind === 'shared' ? SharedPool : MutexPool).attach(pool));
+      const held = pool === undefined ? [] : Array.from({ length: first }, () => Pool.attach(pool));
       try {
         const tasks: ThroughputTask[] = Array.from({ length: config.workers }, () => ({ kind: config.kind, ops: config.opsPerWorker, ...(pool === undefined ? {} : { buffer: pool }) }));
         const { results } = await runWorkers<ThroughputResult>(workerScript('throughput'), tasks);
@@ -130,4 +129,9 @@ export async function measureThroughputs(configs: readonly ThroughputConfig[], r
     const samples = runs[i]!.map((m) => m.mops);
     return { config, mops: spread(samples), samples, placements: runs[i]!.map((m) => m.placements), memory: runs[i]!.map((m) => m.memory) };
   });
+}
+
+/** a's throughput over b's, round by round (the rounds are interleaved, so each pair saw the same load). */
+export function ratioPerRound(a: Measured, b: Measured): Spread {
+  return spread(a.samples.map((s, r) => s / b.samples[r]!));
 }
