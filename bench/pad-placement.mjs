@@ -39,7 +39,7 @@ async function child() {
   for (const pad of [0, 128]) {
     const pool = SharedPool.create({ blockSize: 64, blocks: 8, maxLocals: 3, pad });
     pool.detach();
-    debugPrint(pool.buffer);
+    if (pad === 0) debugPrint(pool.buffer); // the pad 0 buffer's address: where its records sit in their lines
     const ns = [];
     for (const [first] of PLACEMENTS) {
       // attach() takes the lowest free local: holding locals below `first` here puts the workers on first, first + 1.
@@ -59,12 +59,14 @@ function parent(processes) {
   for (let p = 0; p < processes; p++) {
     const run = spawnSync(process.execPath, ['--allow-natives-syntax', fileURLToPath(import.meta.url), 'child'], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`child process failed: ${run.stderr}`);
-    const offsets = [...run.stdout.matchAll(/backing_store: 0x([0-9a-f]+)/g)].map((m) => Number(BigInt(`0x${m[1]}`) % BigInt(LINE)));
+    const offset = Number(BigInt(`0x${run.stdout.match(/backing_store: 0x([0-9a-f]+)/)[1]}`) % BigInt(LINE));
     const result = JSON.parse(run.stdout.split('RESULT ')[1]);
-    const offset = offsets[0];
-    const cells = PLACEMENTS.map(([first], j) => `${result[0][j].toFixed(2)} (${shareLine(offset, first) ? 'shared line' : 'no shared line'})`);
+    const cells = PLACEMENTS.map(([first], j) => {
+      const sharing = shareLine(offset, first);
+      (sharing ? shared : apart).push(result[0][j]);
+      return `${result[0][j].toFixed(2)} (${sharing ? 'shared line' : 'no shared line'})`;
+    });
     rows.push([p + 1, offset, ...cells, ...result[128].map((ns) => ns.toFixed(2))]);
-    for (const [j, [first]] of PLACEMENTS.entries()) (shareLine(offset, first) ? shared : apart).push(result[0][j]);
   }
   console.log('| process | pad 0 buffer: bytes into its line | pad 0, locals 0–1: ns/pair | pad 0, locals 1–2: ns/pair | pad 128, locals 0–1 | pad 128, locals 1–2 |');
   console.log('|---|---|---|---|---|---|');

@@ -86,7 +86,6 @@ const GENERATION = 0;
 const READY = 1;
 const DONE = 2;
 const PER_WORKER = 3;
-const MAX_WORKERS = 8;
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
@@ -137,7 +136,7 @@ function team(kind: 'SharedPool' | 'MutexPool', workers: number, pad: number, lo
   const pool = (kind === 'SharedPool' ? SharedPool : MutexPool).create({ ...geometry, pad, lockSpin });
   // The workers take locals 0..K-1, adjacent records.
   pool.detach();
-  const control = new Int32Array(new SharedArrayBuffer(4 * (PER_WORKER + 2 * MAX_WORKERS)));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (PER_WORKER + 2 * workers)));
   const lib = import.meta.resolve('syncpool');
   for (let index = 0; index < workers; index++) {
     new Worker(workerSource, { eval: true, workerData: { lib, kind, index, buffer: pool.buffer, control: control.buffer } }).unref();

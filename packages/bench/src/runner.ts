@@ -77,17 +77,13 @@ export function findBenchFiles(paths: string[]): string[] {
   return found;
 }
 
-function childEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  // From dist, the compiled child; from src (this repository's tests, through tsx), its source.
-  return join(dirname(here), here.endsWith('.ts') ? 'child.ts' : 'child.js');
-}
+/** The compiled child next to this module: runs go through the package's dist, never its source. */
+const CHILD_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'child.js');
 
 function spawnPass(file: string, config: PassConfig, onOutput: (chunk: string) => void): Promise<ChildMessage> {
-  const entry = childEntry();
-  const loader = [...new Set([...loaderArgs(entry), ...loaderArgs(file)])];
+  const loader = loaderArgs(file);
   return new Promise((done, fail) => {
-    const child = fork(entry, [file, JSON.stringify(config)], {
+    const child = fork(CHILD_ENTRY, [file, JSON.stringify(config)], {
       execArgv: [...loader, ...PASS_FLAGS[config.kind]],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
