@@ -67,7 +67,6 @@ if (baseline === 'pool' || !ALLOCS.includes(/** @type {never} */ (baseline))) {
 }
 const connections = positive('connections', args.connections);
 const depth = positive('depth', args.depth);
-const ELD_RESOLUTION_NS = 10e6; // metrics.mjs samples the event loop every 10 ms
 
 const serve = resolve(here, 'serve.mjs');
 const uptime = () => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -143,7 +142,7 @@ async function runGrid() {
     for (const [i, config] of configs.entries()) {
       // Pool first in half the pairs, so that drift in the machine's load favours neither.
       for (const alloc of (round + i) % 2 === 0 ? ['pool', baseline] : [baseline, 'pool']) {
-        const line = goLine(await measure({ ...config, alloc }), ELD_RESOLUTION_NS);
+        const line = goLine(await measure({ ...config, alloc }));
         lines.push(line);
         console.log(line);
       }

@@ -5,10 +5,11 @@
 // every response is checked against what the server must have sent.
 import { connect } from 'node:net';
 import { createHistogram, performance } from 'node:perf_hooks';
+import { BytesPool } from 'syncpool';
 import { HEADER_SIZE, REQUEST_SIZE, responseTemplate, writeU32 } from './protocol.mjs';
 
-// BytesPool.debugFill: the byte a BytesPool in debug mode fills a buffer with when it is put back.
-const DEBUG_FILL = 0xa5;
+// The byte a BytesPool in debug mode fills a buffer with when it is put back.
+const DEBUG_FILL = BytesPool.debugFill;
 
 /**
  * @typedef {object} FrameLoadOptions
@@ -81,7 +82,7 @@ export function runFrameLoad({ port, payload, connections = 8, depth = 16, durat
         const filled = got.length > 0 && got.every((b) => b === DEBUG_FILL);
         fail(new Error(
           `frame client: response ${expected} on connection ${c}: ${what}` +
-            (filled ? " — they hold 0xa5, BytesPool's debug fill: the server put this buffer back before the socket had sent it" : ''),
+            (filled ? ` — they hold 0x${DEBUG_FILL.toString(16)}, BytesPool's debug fill: the server put this buffer back before the socket had sent it` : ''),
         ));
       };
 

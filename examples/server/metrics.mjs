@@ -19,17 +19,18 @@ const SAMPLE_MS = 20;
  * @typedef {object} ProcessMetrics
  * @property {Record<'minor' | 'major' | 'incremental' | 'weakcb', number>} gcCounts
  * @property {number} gcMs total pause time of all GC entries in the window
- * @property {number} eldP50Ns event-loop delay percentiles (monitorEventLoopDelay, 10 ms resolution)
- * @property {number} eldP99Ns
- * @property {number} eldMaxNs
+ * @property {number} eldP99Ns event-loop delay's 99th percentile (monitorEventLoopDelay, ELD_RESOLUTION_MS resolution)
  * @property {number} rssPeak bytes, sampled
  * @property {number} heapPeak heapUsed bytes, sampled
  * @property {number} arrayBuffersPeak bytes held by ArrayBuffers (off-heap backing stores), sampled
  * @property {{ gets: number, news: number }} pool the default BytesPool's counters in the window
  */
 
+/** The event-loop delay monitor's sampling interval: its histogram records whole intervals of it. */
+export const ELD_RESOLUTION_MS = 10;
+
 export function startMetrics() {
-  const eld = monitorEventLoopDelay({ resolution: 10 });
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
   /** @type {Map<number, number>} */
   const counts = new Map();
@@ -58,7 +59,7 @@ export function startMetrics() {
 
   return {
     reset() {
-      count(observer.takeRecords()); // entries not yet delivered belong to the warm-up
+      observer.takeRecords(); // entries not yet delivered belong to the warm-up
       counts.clear();
       gcMs = 0;
       eld.reset();
@@ -74,9 +75,7 @@ export function startMetrics() {
       return {
         gcCounts: /** @type {ProcessMetrics['gcCounts']} */ (Object.fromEntries(GC_KINDS.map(([code, name]) => [name, counts.get(code) ?? 0]))),
         gcMs,
-        eldP50Ns: eld.percentile(50),
         eldP99Ns: eld.percentile(99),
-        eldMaxNs: eld.max,
         rssPeak: peaks.rss,
         heapPeak: peaks.heap,
         arrayBuffersPeak: peaks.arrayBuffers,

@@ -8,6 +8,7 @@ import { dirname, relative } from 'node:path';
 import { compareResults, parseGoBench } from 'syncpool-bench';
 import { mannWhitneyU, median } from '../../packages/bench/dist/stats.js';
 import { renderSvg } from '../../packages/lab/dist/report/charts.js';
+import { ELD_RESOLUTION_MS } from './metrics.mjs';
 
 /**
  * @typedef {object} Run one measured run: one server started, loaded, measured and stopped
@@ -33,9 +34,8 @@ const sumOf = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0);
  * peaks are summed over the serving processes (what the machine pays); event-loop delay is the
  * worst process's, less the monitor's resolution (its histogram records whole timer intervals).
  * @param {Run} run
- * @param {number} eldResolutionNs
  */
-export function goLine(run, eldResolutionNs) {
+export function goLine(run) {
   const w = run.workers;
   const figures = {
     'ns/op': (run.seconds * 1e9) / run.requests,
@@ -48,7 +48,7 @@ export function goLine(run, eldResolutionNs) {
     'major-GCs': sumOf(w.map((m) => m.gcCounts.major)),
     'incremental-GCs': sumOf(w.map((m) => m.gcCounts.incremental)),
     'weakcb-GCs': sumOf(w.map((m) => m.gcCounts.weakcb)),
-    'eld-p99-ns': Math.max(0, ...w.map((m) => m.eldP99Ns - eldResolutionNs)),
+    'eld-p99-ns': Math.max(0, ...w.map((m) => m.eldP99Ns - ELD_RESOLUTION_MS * 1e6)),
     'rss-peak-B': sumOf(w.map((m) => m.rssPeak)),
     'heap-peak-B': sumOf(w.map((m) => m.heapPeak)),
     'arraybuffers-peak-B': sumOf(w.map((m) => m.arrayBuffersPeak)),
@@ -77,17 +77,17 @@ function formatValue(x) {
 const NAME = /^Benchmark(HTTP|Frames)\/payload=(\d+)\/procs=(\d+)\/alloc=([^/]+)$/;
 
 /**
- * Reads the grid back from its Go benchmark text (so that a saved results file can be summarized
- * again) and pairs each round's pooled run with its baseline run: bench.mjs writes rounds in
- * order, so the i-th result of each side is round i.
- * @param {string} goText
+ * Pairs each round's pooled run with its baseline run, in the grid's results as parsed back from
+ * its Go benchmark text (so that a saved results file can be summarized again): bench.mjs writes
+ * rounds in order, so the i-th result of each side is round i.
+ * @param {import('syncpool-bench').BenchResult[]} results
  * @param {string} baseline
  * @returns {Comparison[]}
  */
-function compare(goText, baseline) {
+function compare(results, baseline) {
   /** @type {Map<string, Comparison>} */
   const byConfig = new Map();
-  for (const result of parseGoBench(goText)) {
+  for (const result of results) {
     const m = NAME.exec(result.name);
     if (m === null || (m[4] !== 'pool' && m[4] !== baseline)) continue;
     const key = `${m[1]}/${m[2]}/${m[3]}`;
@@ -163,11 +163,10 @@ function markdownTables(comparisons, baseline) {
 
 /**
  * benchstat's view of the same results: every unit, baseline against pool, by syncpool-bench's compare.
- * @param {string} goText
+ * @param {import('syncpool-bench').BenchResult[]} results
  * @param {string} baseline
  */
-function benchstatView(goText, baseline) {
-  const results = parseGoBench(goText);
+function benchstatView(results, baseline) {
   /** @param {string} alloc */
   const side = (alloc) => {
     const suffix = `/alloc=${alloc}`;
@@ -235,7 +234,8 @@ export async function writeReport({ goText, baseline, rawPath, resultsPath, char
   const config = (/** @type {string} */ key) => new RegExp(`^${key}: (.*)$`, 'm').exec(goText)?.[1] ?? '?';
   const seconds = /^ok\t\S+\t([\d.]+)s$/m.exec(goText)?.[1] ?? '?';
   const rel = (/** @type {string} */ path) => relative(dirname(resultsPath), path);
-  const comparisons = compare(goText, baseline);
+  const results = parseGoBench(goText);
+  const comparisons = compare(results, baseline);
   const markdown = [
     '# Does pooling help a real server? Results',
     '',
@@ -252,7 +252,7 @@ export async function writeReport({ goText, baseline, rawPath, resultsPath, char
     '<details><summary>Every metric, benchstat-style (syncpool-bench compare)</summary>',
     '',
     '```',
-    benchstatView(goText, baseline).trim(),
+    benchstatView(results, baseline).trim(),
     '```',
     '',
     '</details>',

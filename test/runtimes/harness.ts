@@ -1,7 +1,7 @@
 // What the cross-runtime and packaging tests share: where each runtime is, running the scenario
 // in it, bundling it for a browser, serving it from loopback and reading it back from Chromium.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
@@ -49,12 +49,20 @@ function nodeFrom(alias: string, version: string): Runtime {
 // still in the platform package npm installed beside it.
 function bunBinary(): string {
   const command = join(repoRoot, 'node_modules', '.bin', 'bun');
-  if (spawnSync(command, ['--version']).status === 0) return command;
+  if (versionOf(command).status === 0) return command;
   return join(repoRoot, 'node_modules', '@oven', `bun-${process.platform}-${process.arch}`, 'bin', 'bun');
 }
 
+const versions = new Map<string, SpawnSyncReturns<string>>();
+/** `path --version`, run once per path in this process. */
+function versionOf(path: string): SpawnSyncReturns<string> {
+  let probe = versions.get(path);
+  if (probe === undefined) versions.set(path, probe = spawnSync(path, ['--version'], { encoding: 'utf8' }));
+  return probe;
+}
+
 function binary(name: string, path: string, args: string[], install: string): Runtime {
-  const probe = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  const probe = versionOf(path);
   assert.equal(probe.status, 0, `${name} at ${path} does not run (${probe.error?.message ?? probe.stderr}): ${install}`);
   return { name, command: [path, ...args], version: probe.stdout.trim().split('\n')[0]! };
 }
@@ -66,7 +74,7 @@ export function tsc(version: '5.7' | '5.8'): string {
   return path;
 }
 
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const which = spawnSync('which', ['chromium'], { encoding: 'utf8' });
   const path = which.stdout.trim();
   assert.ok(which.status === 0 && path !== '', 'chromium is not on PATH: install Debian\'s chromium package (.ci/run does: apt-get install chromium)');
