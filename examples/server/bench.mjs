@@ -13,8 +13,6 @@
 // Writes the Go benchmark lines (benchstat-readable) to --raw and prints them as they come, the
 // markdown summary to --results, the chart to --chart. --report-only runs nothing and writes the
 // summary and chart again from an existing --raw file.
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
@@ -25,6 +23,7 @@ import { ALLOCS } from './buffers.mjs';
 import { runFrameLoad } from './frame-client.mjs';
 import { runHttpLoad } from './http-load.mjs';
 import { goLine, writeReport } from './report.mjs';
+import { startServer } from './server-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -68,7 +67,6 @@ if (baseline === 'pool' || !ALLOCS.includes(/** @type {never} */ (baseline))) {
 const connections = positive('connections', args.connections);
 const depth = positive('depth', args.depth);
 
-const serve = resolve(here, 'serve.mjs');
 const uptime = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /**
@@ -80,33 +78,18 @@ async function measure(config) {
   const { protocol, payload, procs, alloc } = config;
   const env = { ...process.env };
   delete env.SYNCPOOL_DEBUG; // debug mode fills and checks every buffer: never measure it
-  const child = fork(serve, ['--protocol', protocol, '--payload', String(payload), '--alloc', alloc, '--procs', String(procs)], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = once(child, 'exit');
-  /** @param {object | undefined} command */
-  const reply = async (command) => {
-    const answer = once(child, 'message', { signal: AbortSignal.timeout(15_000) });
-    if (command !== undefined) child.send(command);
-    const [message] = await Promise.race([answer, exited.then(([code]) => { throw new Error(`server exited (${code}) during ${protocol} ${payload} ${alloc}`); })]);
-    return message;
-  };
+  const server = await startServer(['--protocol', protocol, '--payload', String(payload), '--alloc', alloc, '--procs', String(procs)], env);
   try {
-    const { port } = await reply(undefined);
     const load = protocol === 'http' ? runHttpLoad : runFrameLoad;
-    const common = { port, payload, connections, depth };
+    const common = { port: server.port, payload, connections, depth };
     if (warmupMs > 0) await load({ ...common, durationMs: warmupMs });
-    await reply({ type: 'reset' });
+    await server.command({ type: 'reset' });
     const latencies = createHistogram();
     const { requests, seconds } = await load({ ...common, durationMs, latencies });
-    const { workers } = await reply({ type: 'snapshot' });
+    const { workers } = await server.command({ type: 'snapshot' });
     return { ...config, requests, seconds, p50: latencies.percentile(50), p99: latencies.percentile(99), p999: latencies.percentile(99.9), workers };
   } finally {
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(killer);
+    await server.stop();
   }
 }
 

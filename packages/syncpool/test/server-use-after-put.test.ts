@@ -2,7 +2,6 @@
 // response buffer back before the socket has sent it is caught, putting it back in the write's
 // callback is not. The server runs the built package (npm test builds first).
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { test } from 'node:test';
@@ -18,20 +17,15 @@ const { responseTemplate } = (await import(example('protocol.mjs'))) as { respon
 
 interface Snapshot { workers: { pool: { gets: number; news: number } }[] }
 
+interface ServerProcess { port: number; command(command: object): Promise<unknown>; stop(): Promise<void> }
+const { startServer } = (await import(example('server-process.mjs'))) as { startServer(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> };
+
 async function withServer<T>(args: string[], body: (port: number, snapshot: () => Promise<Snapshot>) => Promise<T>): Promise<T> {
-  const child = fork(example('serve.mjs'), args, { env: { ...process.env, SYNCPOOL_DEBUG: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = once(child, 'exit');
+  const server = await startServer(args, { ...process.env, SYNCPOOL_DEBUG: '1' });
   try {
-    const [{ port }] = (await once(child, 'message', { signal: AbortSignal.timeout(15_000) })) as [{ port: number }];
-    const snapshot = async () => {
-      const reply = once(child, 'message', { signal: AbortSignal.timeout(15_000) });
-      child.send({ type: 'snapshot' });
-      return ((await reply) as [Snapshot])[0];
-    };
-    return await body(port, snapshot);
+    return await body(server.port, async () => (await server.command({ type: 'snapshot' })) as Snapshot);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await server.stop();
   }
 }
 
