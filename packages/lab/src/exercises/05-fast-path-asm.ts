@@ -134,9 +134,12 @@ export function judgeFastPath(f: FastPathFindings): Judgement {
 /** A line of go tool objdump with an atomic read-modify-write: LOCK-prefixed, or XCHG (locked implicitly). */
 const isLockedLine = (line: string) => /\bLOCK\b|\bXCHG/.test(line);
 
+/** The text of an objdump line after its position and encoding: the instruction itself. */
+const instructionOf = (line: string) => line.split(' ').slice(3).join(' ');
+
 /** Go's instructions for pool.go lines 132–134 of Get: the private load, its clear, and the nil check. */
 function goGetLines(lines: readonly string[]): string {
-  const at = (line: number) => lines.filter((l) => l.startsWith(`pool.go:${line} `)).map((l) => l.split(' ').slice(3).join(' '));
+  const at = (line: number) => lines.filter((l) => l.startsWith(`pool.go:${line} `)).map(instructionOf);
   const show = (line: number, what: string) => {
     const found = at(line);
     return `line ${line} (\`${what}\`): ${found.length === 0 ? 'no instruction found' : found.slice(0, 2).map((i) => `\`${i}\``).join(', ')}`;
@@ -144,18 +147,23 @@ function goGetLines(lines: readonly string[]): string {
   return [show(132, 'x := l.private'), show(133, 'l.private = nil'), show(134, 'if x == nil')].join('; ');
 }
 
-/** The seed's steps in Go: go tool objdump of sync.(*Pool).Get and Put, and of the steal's popTail. */
-function goListing(): Promise<GoSection> {
-  return goSection(async () => {
+/**
+ * The seed's steps in Go: go tool objdump of sync.(*Pool).Get and Put, and of the steal's
+ * popTail. Returns the section and each function's LOCK-prefixed lines (none without Go).
+ */
+async function goListing(): Promise<{ section: GoSection; lockedLines: Map<string, string[]> }> {
+  let lockedLines = new Map<string, string[]>();
+  const section = await goSection(async () => {
     const { text, functions } = await goObjdump('fastpath', String.raw`^sync\.\(\*(Pool|poolDequeue|poolChain)\)\.(Get|Put|pin|popTail|pushHead)$`);
-    const locked = (fn: string) => (functions.get(fn) ?? []).filter(isLockedLine).length;
+    lockedLines = new Map([...functions].map(([fn, lines]) => [fn, lines.filter(isLockedLine)]));
+    const locked = (fn: string) => lockedLines.get(fn)?.length ?? 0;
     return {
       tables: [{
         title: 'Go: LOCK-prefixed instructions per function (go tool objdump)',
         columns: ['function', 'instructions', 'LOCK-prefixed', 'first one'],
         rows: [...functions].map(([fn, lines]) => {
-          const locked = lines.filter(isLockedLine);
-          return [fn, lines.length, locked.length, locked[0]?.split(' ').slice(3).join(' ') ?? '-'];
+          const lockedHere = lockedLines.get(fn)!;
+          return [fn, lines.length, lockedHere.length, lockedHere[0] === undefined ? '-' : instructionOf(lockedHere[0])];
         }),
       }],
       artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
@@ -165,6 +173,7 @@ function goListing(): Promise<GoSection> {
         'in poolDequeue.popTail (its CAS), which Get reaches only through getSlow.',
     };
   });
+  return { section, lockedLines };
 }
 
 const last = (code: Record<string, CodeListing[]>, fn: string) => code[fn]!.at(-1)!;
@@ -323,7 +332,7 @@ export const exercise: Exercise = {
     }
     const getPath = checks[2]!;
     const go = ctx.withGo ? await goListing() : undefined;
-    const goPopTail = go?.tables[0]?.rows.find((r) => String(r[0]).endsWith('poolDequeue).popTail'));
+    const goPopTail = go?.lockedLines.get('sync.(*poolDequeue).popTail');
     return {
       verdict,
       reason,
@@ -336,15 +345,15 @@ export const exercise: Exercise = {
         `(${sharedGetSlow.length} Atomics builtin call${sharedGetSlow.length === 1 ? '' : 's'} in SharedPool.get's full listing once ` +
         'getSlow is inlined) but off the success path. Atomics in V8 are always calls into builtins, never ' +
         'inlined (the steal path\'s listing above calls them), which is why a fast path must contain none' +
-        (goPopTail === undefined ? '.' : `; Go's poolDequeue.popTail holds ${goPopTail[2]} LOCK-prefixed instruction(s) ` +
-          `inline (${goPopTail[3]}), in Go's listing of this run.`) +
+        (goPopTail === undefined ? '.' : `; Go's poolDequeue.popTail holds ${goPopTail.length} LOCK-prefixed instruction(s) ` +
+          `inline (${goPopTail[0] === undefined ? '-' : instructionOf(goPopTail[0])}), in Go's listing of this run.`) +
         '\n\nWhere Go differs: Go\'s success path also pins the goroutine to its P (runtime_procPin, which ' +
         'increments m.locks: src/runtime/proc.go:6153–6159 in Go 1.19); a JavaScript thread cannot migrate, so ' +
         'there is nothing to pin.',
       tables: [table, stealTable],
       charts: [],
       artifacts,
-      ...(go === undefined ? {} : { go }),
+      ...(go === undefined ? {} : { go: go.section }),
     };
   },
 };
