@@ -109,6 +109,10 @@ function explain(points: readonly SizePoint[], crossover: number | undefined, on
   return text.join(' ').replace(' \n\n', '\n\n');
 }
 
+/** Table rows of a sweep: size, allocation, pool, and the ratio of their medians. */
+const sweepRows = (points: readonly SizePoint[]) =>
+  points.map((p) => [p.size, showSpread(p.alloc), showSpread(p.pool), round(p.pool.median / p.alloc.median)]);
+
 function goSweep(mode: Parameters<Exercise['run']>[0]['mode'], found: (points: SizePoint[]) => void): Promise<GoSection> {
   return goSection(async () => {
     const go = await goBenchFigures('^BenchmarkSize', '08-size-sweep',
@@ -122,7 +126,7 @@ function goSweep(mode: Parameters<Exercise['run']>[0]['mode'], found: (points: S
       tables: [{
         title: `Go: make([]byte, n) against sync.Pool of *[]byte, ns/op median (min–max); crossover ${cross.identified ? `${cross.size} bytes` : 'none inside the sweep'}`,
         columns: ['size (bytes)', 'make', 'sync.Pool Get+Put', 'pool / make (medians)'],
-        rows: points.map((p) => [p.size, showSpread(p.alloc), showSpread(p.pool), round(p.pool.median / p.alloc.median)]),
+        rows: sweepRows(points),
       }],
       artifacts: [go.artifact],
     };
@@ -161,7 +165,7 @@ export const exercise: Exercise = {
     const table: Table = {
       title: `ns/op by size (syncpool-bench; ${over(points[0]!.alloc.n, 'process', 'processes')})`,
       columns: ['size (bytes)', 'new Uint8Array', 'BytesPool get+put', 'pool / alloc (medians)'],
-      rows: points.map((p) => [p.size, showSpread(p.alloc), showSpread(p.pool), round(p.pool.median / p.alloc.median)]),
+      rows: sweepRows(points),
     };
     const data = [
       ...chartRows(points, 'TypeScript', 'TypeScript: new Uint8Array(n)', 'TypeScript: BytesPool get + put'),

@@ -111,8 +111,18 @@ interface Sweep {
 
 const medians = (s: readonly Spread[]) => s.map((x) => x.median);
 
-function finding(ks: readonly number[], startup: readonly number[], peaks: readonly number[]): string {
-  const { elbow, sharp, flat } = elbowOf(ks, startup);
+/** Each K's start-up and steady-state rates over its seeds' runs (perK[i]: the runs at ks[i]). */
+function sweepOf(ks: readonly number[], perK: readonly (readonly { startupRate: number; steadyRate: number }[])[]): Sweep {
+  return {
+    ks: [...ks],
+    startup: perK.map((runs) => spread(runs.map((r) => r.startupRate))),
+    steady: perK.map((runs) => spread(runs.map((r) => r.steadyRate))),
+  };
+}
+
+/** The start-up window's finding: `startup` its medians, `shape` their elbowOf. */
+function finding(ks: readonly number[], startup: readonly number[], shape: ReturnType<typeof elbowOf>, peaks: readonly number[]): string {
+  const { elbow, sharp, flat } = shape;
   return flat
     ? `The start-up window's New rate is flat in K as well (${round(Math.min(...startup))}–${round(Math.max(...startup))}).`
     : `A separate finding, in the start-up window (the ${STARTUP_CYCLES} cycles before the second collection): the New ` +
@@ -131,14 +141,10 @@ function goWarmup(ks: readonly number[], cycles: number, seeds: readonly number[
     const results = await goProgram<GoWarmupRun>('warmup', ks.flatMap((k) => seeds.map((seed) =>
       ({ args: ['-k', String(k), '-cycles', String(cycles), '-startup', String(STARTUP_CYCLES), '-seed', String(seed),
         '-requests', String(REQUESTS_PER_CYCLE), '-peak', String(PEAK)] }))));
-    const of = (k: number) => results.filter((r) => r.k === k);
-    const sweep: Sweep = {
-      ks: [...ks],
-      startup: ks.map((k) => spread(of(k).map((r) => r.startupRate))),
-      steady: ks.map((k) => spread(of(k).map((r) => r.steadyRate))),
-    };
+    const sweep = sweepOf(ks, ks.map((k) => results.filter((r) => r.k === k)));
     found(sweep);
-    const judged = judgeWarmup(ks, medians(sweep.steady));
+    const steady = medians(sweep.steady);
+    const judged = judgeWarmup(ks, steady);
     const start = elbowOf(ks, medians(sweep.startup));
     return {
       tables: [{
@@ -148,7 +154,7 @@ function goWarmup(ks: readonly number[], cycles: number, seeds: readonly number[
       }],
       artifacts: [],
       note: `Go's steady state, judged by the same rule: ${judged.verdict} (${judged.verdict === 'holds' ? `elbow at K = ${judged.elbow.x}`
-        : judged.flat ? 'flat in K' : `no sharp elbow: ${round(Math.min(...medians(sweep.steady)))}–${round(Math.max(...medians(sweep.steady)))} per get across K`}); ` +
+        : judged.flat ? 'flat in K' : `no sharp elbow: ${round(Math.min(...steady))}–${round(Math.max(...steady))} per get across K`}); ` +
         `its start-up window ${start.sharp ? `has a sharp elbow at K = ${start.elbow.x}` : 'has no sharp elbow'}. Go draws its ` +
         'own random demand sequence (math/rand), so single rates differ from the TypeScript run; with several Ps, ' +
         'items put on one P are stolen by the others.',
@@ -195,13 +201,10 @@ export const exercise: Exercise = {
       for (const seed of seeds) perSeed.push(await sweepPoint(k, cycles, seed));
       points.push(perSeed);
     }
-    const sweep: Sweep = {
-      ks,
-      startup: points.map((ps) => spread(ps.map((p) => p.startupRate))),
-      steady: points.map((ps) => spread(ps.map((p) => p.steadyRate))),
-    };
+    const sweep = sweepOf(ks, points);
     const { verdict, reason, elbow } = judgeWarmup(ks, medians(sweep.steady));
-    const startup = elbowOf(ks, medians(sweep.startup));
+    const startupRates = medians(sweep.startup);
+    const startup = elbowOf(ks, startupRates);
     const peaks = points[0]!.map((p) => p.startupPeak);
     let goSweep: Sweep | undefined;
     const go = ctx.withGo ? await goWarmup(ks, cycles, seeds, (s) => { goSweep = s; }) : undefined;
@@ -216,7 +219,7 @@ export const exercise: Exercise = {
       : verdict === 'holds' ? { x: elbow.x, label: `elbow K = ${elbow.x}` } : undefined;
     return {
       verdict,
-      reason: reason + (verdict === 'holds' ? '' : ` ${finding(ks, medians(sweep.startup), peaks)}`),
+      reason: reason + (verdict === 'holds' ? '' : ` ${finding(ks, startupRates, startup, peaks)}`),
       explanation:
         'Why K cannot matter in steady state: a cleanup moves the primary cache to the victim cache and releases ' +
         'the previous victim. A pre-warmed item that no request takes before the second collection is released ' +
