@@ -1,3 +1,6 @@
+import type { BenchFunction } from './registry.js';
+import { isThenable } from './steps.js';
+
 /** What the B's timer drives in a pass: a stopwatch, a byte meter or an allocation counter. */
 export interface Meter {
   start(): void;
@@ -28,9 +31,6 @@ export class Stopwatch implements Meter {
     if (this.running) this.began = process.hrtime.bigint();
   }
 }
-
-import type { BenchFunction } from './registry.js';
-import { isThenable } from './steps.js';
 
 /**
  * Runs a sub-benchmark on behalf of B.run; supplied by the pass that runs the parent. Returns

@@ -40,9 +40,10 @@ export function summarize(results: BenchResult[], opts: SummaryOptions = {}): st
     median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length,
   } satisfies Cell]))]));
   const groups = [...cells.keys()];
-  const contenders = [...new Set(groups.flatMap((g) => [...(cells.get(g)?.keys() ?? [])]))];
+  const contenders = [...new Set([...cells.values()].flatMap((row) => [...row.keys()]))];
+  const label = (group: string) => group || '(top level)';
   const lines = [
-    `| ${unit}: median (min–max) | ${groups.map((g) => g || '(top level)').join(' | ')} |`,
+    `| ${unit}: median (min–max) | ${groups.map(label).join(' | ')} |`,
     `|---|${groups.map(() => '---').join('|')}|`,
   ];
   for (const c of contenders) {
@@ -53,9 +54,9 @@ export function summarize(results: BenchResult[], opts: SummaryOptions = {}): st
     lines.push(`| ${c} | ${row.join(' | ')} |`);
   }
   lines.push('');
-  for (const g of groups) {
-    const ranked = [...(cells.get(g) ?? new Map<string, Cell>())].sort(([, a], [, b]) => a.median - b.median);
-    lines.push(`- ${g || '(top level)'}: ${ranked.map(([c, cell]) => `${c} ${number(cell.median)}`).join(' < ')}`);
+  for (const [g, row] of cells) {
+    const ranked = [...row].sort(([, a], [, b]) => a.median - b.median);
+    lines.push(`- ${label(g)}: ${ranked.map(([c, cell]) => `${c} ${number(cell.median)}`).join(' < ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
