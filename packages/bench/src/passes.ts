@@ -43,7 +43,10 @@ export interface PassRecord {
   minorGCs?: number;
   majorGCs?: number;
   allocations?: number;
-  /** timing pass: ns/op of an empty `for (i < b.N)` loop in this process. */
+  /**
+   * timing pass: ns/op of an empty `for (i < b.N)` loop in this process, measured after the
+   * benchmark; exact when the result was re-timed, else an upper bound that already cleared it.
+   */
   floorNs?: number;
   /** timing pass: the fastest re-timed ns/op, when within FLOOR_FACTOR of the empty loop. */
   nearFloorNs?: number;
@@ -88,7 +91,6 @@ export class Pass {
   readonly output: PassOutput = { records: [], failures: [], leaves: [] };
   private readonly names = new NameRegistry();
   private readonly matcher: Matcher;
-  private floorNs = 0;
 
   constructor(private readonly config: PassConfig) {
     this.matcher = new Matcher(config.pattern);
@@ -100,7 +102,6 @@ export class Pass {
   }
 
   private *steps(benchmarks: Registered[]): Steps<PassOutput> {
-    if (this.config.kind === 'timing') this.floorNs = yield* this.floor();
     for (const { name, fn } of benchmarks) {
       const full = `Benchmark${name}`;
       const { ok, partial } = this.select(full);
@@ -174,18 +175,20 @@ export class Pass {
   /** Go's launch(): grow N until the benchtime is reached. b already ran once with N = 1. */
   private *time(b: B, fn: BenchFunction, watch: Stopwatch): Steps<void> {
     yield* grow(b, fn, watch, this.config.benchtime);
-    const record: PassRecord = { name: b.name, n: b.N, ns: watch.ns, bytesPerOpSet: b.bytes, extra: [...b.extra], floorNs: this.floorNs };
+    const record: PassRecord = { name: b.name, n: b.N, ns: watch.ns, bytesPerOpSet: b.bytes, extra: [...b.extra] };
     this.output.records.push(record);
     // Dead-code check: a result near the empty loop's time is re-timed as the floor was, the
     // fastest of short runs, so that load on the machine cannot hide it (or fake it).
-    if (watch.ns / b.N >= FLOOR_SUSPECT * this.floorNs) return;
+    const floorNs = yield* this.floor(watch.ns / b.N / FLOOR_SUSPECT);
+    record.floorNs = floorNs;
+    if (watch.ns / b.N >= FLOOR_SUSPECT * floorNs) return;
     const n = Math.max(1, Math.round(FLOOR_NS / Math.max(watch.ns / b.N, 0.01)));
     let fastest = Infinity;
     for (let i = 0; i < FLOOR_RUNS; i++) {
       yield b.runN(fn, n);
       fastest = Math.min(fastest, watch.ns / n);
     }
-    if (fastest < FLOOR_FACTOR * this.floorNs) record.nearFloorNs = fastest;
+    if (fastest < FLOOR_FACTOR * floorNs) record.nearFloorNs = fastest;
   }
 
   private *memory(name: string, fn: BenchFunction, n: number): Steps<void> {
@@ -220,14 +223,20 @@ export class Pass {
     this.output.records.push({ name, n: large - small, allocations });
   }
 
-  private *floor(): Steps<number> {
+  /**
+   * The empty loop's ns/op in this process: the fastest of FLOOR_RUNS runs. It stops early, once
+   * the fastest so far is at most `enough`: more runs could only lower it, so a result that is
+   * FLOOR_SUSPECT times that is not near the floor whatever they find, and most benchmarks pay
+   * for one run instead of all.
+   */
+  private *floor(enough: number): Steps<number> {
     const watch = new Stopwatch();
     const b = new B('floor', watch, this.runSub);
     const empty = (b: B): void => {
       for (let i = 0; i < b.N; i++) { /* the harness's own overhead per iteration */ }
     };
     let fastest = Infinity;
-    for (let i = 0; i < FLOOR_RUNS; i++) {
+    for (let i = 0; i < FLOOR_RUNS && fastest > enough; i++) {
       b.runN(empty, 1);
       yield* grow(b, empty, watch, { ns: FLOOR_NS });
       fastest = Math.min(fastest, watch.ns / b.N);
