@@ -11,6 +11,7 @@
 
 import { PoolError } from './errors.js';
 import { armCleanup, registerPoolCleanup } from './gc-trigger.js';
+import type { PoolEvent, PoolGetSource, PoolObserver } from './observer.js';
 import { debugFromEnvironment } from './runtime.js';
 
 export interface PoolOptions<T> {
@@ -73,6 +74,13 @@ let cleanupCount = 0;
 // poolCleanup needs the pools' private state; the class hands these two steps out once.
 let dropVictim: (pool: Pool<unknown>) => void;
 let primaryToVictim: (pool: Pool<unknown>) => boolean;
+
+// Observed pools and their observers. Kept outside the instances so that an unobserved pool has
+// no field for it and its get/put are the prototype's, untouched. An observed pool is referenced
+// from here until observe(undefined), so that every cleanup can be reported to it.
+const observers = new Map<Pool<unknown>, PoolObserver<unknown>>();
+// What a cleanup changes, read before and after it: [items moved to the victim, items released].
+let cleanupCounts: (pool: Pool<unknown>) => readonly [number, number];
 
 /**
  * Go's sync.Pool: a set of temporary items that may be individually saved and retrieved, and
@@ -147,6 +155,68 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
   /** The name used in error messages. */
   get name(): string {
     return this.#name;
+  }
+
+  /**
+   * Calls `observer` with an event (see PoolEvent) after every get, put and cleanup of this
+   * pool, synchronously and after the operation has taken effect; an observer that throws cannot
+   * undo the operation, and its error reaches the caller of get/put (or of poolCleanup, after
+   * every observed pool has had its cleanup event). `observe(undefined)` stops observing.
+   *
+   * Observing installs instance-own get/put that report and defer to the prototype's: a pool
+   * nobody observes runs the prototype's code unchanged, so the feature costs nothing unless
+   * used. While observed, the pool is referenced by the library (to report cleanups to it).
+   */
+  observe(observer: PoolObserver<T> | undefined): void {
+    const self = this as Pool<unknown>;
+    if (observer === undefined) {
+      // Deleted in the reverse order of their definition, so that V8 can roll the instance back
+      // to the map it had before it was observed.
+      if (observers.delete(self)) {
+        delete (this as { put?: unknown }).put;
+        delete (this as { get?: unknown }).get;
+      }
+      return;
+    }
+    if (typeof observer !== 'function') {
+      throw new TypeError(`${this.#name}.observe: observer must be a function or undefined, got ${describe(observer)}`);
+    }
+    if (!observers.has(self)) {
+      Object.defineProperty(this, 'get', { value: () => this.#observedGet(), writable: true, configurable: true });
+      Object.defineProperty(this, 'put', { value: (x: T | null | undefined) => this.#observedPut(x), writable: true, configurable: true });
+    }
+    observers.set(self, observer as PoolObserver<unknown>);
+  }
+
+  #emit(event: PoolEvent<T>): void {
+    (observers.get(this as Pool<unknown>) as PoolObserver<T> | undefined)?.(event);
+  }
+
+  /** The observed twin of get: where get will take its item from is decided by the state alone. */
+  #observedGet(): Got {
+    const source: PoolGetSource =
+      this.#private !== undefined ? 'private'
+      : this.#stackTop !== undefined ? 'shared'
+      : this.#victimPrivate !== undefined ? 'victim-private'
+      : this.#victimTail < this.#victimEnd ? 'victim-shared'
+      : this.#new !== undefined ? 'new'
+      : 'none';
+    const item = Pool.prototype.get.call(this) as Got;
+    this.#emit({ kind: 'get', source, item });
+    return item;
+  }
+
+  /** The observed twin of put: the counters of where puts went say where this one went. */
+  #observedPut(x: T | null | undefined): void {
+    const privatePuts = this.#privatePuts;
+    const stackPuts = this.#stackPuts;
+    Pool.prototype.put.call(this, x);
+    if (x === undefined || x === null) {
+      this.#emit({ kind: 'put', to: 'ignored', item: x as T });
+      return;
+    }
+    const to = this.#privatePuts !== privatePuts ? 'private' : this.#stackPuts !== stackPuts ? 'shared' : 'dropped';
+    this.#emit({ kind: 'put', to, item: x });
   }
 
   /**
@@ -288,6 +358,7 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
   }
 
   static {
+    cleanupCounts = (pool) => [pool.#privateToVictim + pool.#stackToVictim, pool.#dropped];
     dropVictim = (pool) => {
       pool.#dropped += pool.#victimSize();
       pool.#debug?.released(pool.#victimPrivate, pool.#victim, pool.#victimTail, pool.#victimEnd);
@@ -327,6 +398,7 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
  * gc-trigger.ts); call it directly for deterministic tests.
  */
 export function poolCleanup(): void {
+  const before = observers.size === 0 ? undefined : [...observers.keys()].map((pool) => cleanupCounts(pool));
   cleanupCount++;
   for (const pool of oldPools) dropVictim(pool);
   oldPools.length = 0;
@@ -334,6 +406,25 @@ export function poolCleanup(): void {
     if (primaryToVictim(pool)) oldPools.push(pool);
   }
   allPools.length = 0;
+  if (before !== undefined) reportCleanup(before);
+}
+
+// Every observed pool hears of every cleanup, also one that moved nothing (its stats().cleanups
+// counts it). An observer that throws does not keep the others from hearing: the first error is
+// rethrown once all have been told.
+function reportCleanup(before: readonly (readonly [number, number])[]): void {
+  let failure: { error: unknown } | undefined;
+  let i = 0;
+  for (const [pool, observer] of [...observers]) {
+    const [moved, dropped] = before[i++] ?? [0, 0];
+    const [movedNow, droppedNow] = cleanupCounts(pool);
+    try {
+      observer({ kind: 'cleanup', toVictim: movedNow - moved, released: droppedNow - dropped });
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
 }
 
 // Go's init: runtime_registerPoolCleanup(poolCleanup). The trigger re-arms only while some
