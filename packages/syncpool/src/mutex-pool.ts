@@ -22,7 +22,7 @@
 // was moving, nothing else.
 
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type ReclaimResult } from './shared-attachment.js';
 import {
   KIND_MUTEX, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
@@ -193,16 +193,18 @@ export class MutexPool extends SharedAttachment {
   }
 
   /** A terminated thread may have died holding the lock: free it and wake every waiter. */
-  protected override release(localId: number): void {
+  protected override release(localId: number): ReclaimResult {
     const w = this.words;
     for (let seen = Atomics.load(w, this.lockWord); (seen & HOLDER) === localId + 1;) {
       const found = Atomics.compareExchange(w, this.lockWord, seen, FREE);
       if (found === seen) {
         Atomics.notify(w, this.lockWord);
-        return;
+        break;
       }
       seen = found;
     }
+    // No private slot and no ring: nothing of a dead thread waits to be put back here.
+    return { recovered: 0, lost: 0 };
   }
 
   protected override collectPooled(out: number[]): number {

@@ -67,6 +67,18 @@ export interface SharedPoolCensus {
   stranded: number[];
 }
 
+/**
+ * What reclaim() gave back for a dead thread: `recovered`, the blocks it put back into
+ * circulation (the private block and the stranded slots of that local's ring); `lost`, the
+ * blocks it found out of circulation and could not put back now (ring slots that a live thread
+ * still claims: they come back when it hands them over). Blocks the dead thread held in its own
+ * variables are invisible to every other thread: census() counts them in `outstanding`.
+ */
+export interface ReclaimResult {
+  readonly recovered: number;
+  readonly lost: number;
+}
+
 /** Debug mode's id: handout number * BLOCK_ID_SPAN + block index (see handOut). */
 const BLOCK_ID_SPAN = DEQUEUE_LIMIT;
 const HANDOUT_LIMIT = 1 << 30;
@@ -132,7 +144,7 @@ export abstract class SharedAttachment {
    * one (reclaim): subclasses move its private block where others find it and free what it
    * locked. Must leave the pool consistent if it throws.
    */
-  protected abstract release(localId: number): void;
+  protected abstract release(localId: number): ReclaimResult;
 
   /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
   protected abstract collectPooled(out: number[], stranded: number[]): number;
@@ -174,14 +186,14 @@ export abstract class SharedAttachment {
    * throws, the local is as it was, and reclaim can be called again; if the thread running it
    * dies, reclaiming that thread's local finishes this one too.
    */
-  reclaim(localId: number, generation: number): void {
+  reclaim(localId: number, generation: number): ReclaimResult {
     this.assertAttached('reclaim');
     const max = this.layout.maxLocals - 1;
     this.checkInteger('reclaim', 'localId', localId, 0, max, `locals run from 0 to ${max}`);
     this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_LIMIT - 1,
       'pass the generation of the dead thread\'s attachment (attachment.generation)');
     if (localId === this.localId) throw new PoolError(this.layout.name, 'reclaim: that is this attachment\'s own local; call detach()');
-    this.reclaimLocal(localId, generation);
+    return this.reclaimLocal(localId, generation);
   }
 
   /** Counters summed over every local (see SharedPoolStats). Approximate while other threads run. */
@@ -218,14 +230,15 @@ export abstract class SharedAttachment {
    * dead thread had started (it was a reclaimer that died), then FREE. The local is restored to
    * ATTACHED if its own part throws.
    */
-  private reclaimLocal(localId: number, generation: number): void {
+  private reclaimLocal(localId: number, generation: number): ReclaimResult {
     const w = this.words;
     const state = stateIndex(this.layout, localId);
     beginReclaim(w, this.layout, localId, generation, this.localId);
+    let { recovered, lost } = { recovered: 0, lost: 0 };
     try {
       // A steal it was in the middle of no longer holds anybody up (see shared-local.ts).
       Atomics.store(w, recordWord(this.layout, localId) + R_CLAIM, 0);
-      this.release(localId);
+      ({ recovered, lost } = this.release(localId));
     } catch (error) {
       Atomics.store(w, state, stateWord(generation, ATTACHED));
       throw error;
@@ -234,7 +247,9 @@ export abstract class SharedAttachment {
     let failure: unknown;
     for (const [other, otherGeneration] of unfinishedReclaims(w, this.layout, localId)) {
       try {
-        this.reclaimLocal(other, otherGeneration);
+        const more = this.reclaimLocal(other, otherGeneration);
+        recovered += more.recovered;
+        lost += more.lost;
       } catch (error) {
         failure ??= error;
       }
@@ -245,6 +260,7 @@ export abstract class SharedAttachment {
         `another local and finishing that failed (${failure instanceof Error ? failure.message : String(failure)}); ` +
         'that local is attached again: reclaim it when the cause is gone');
     }
+    return { recovered, lost };
   }
 
   /** A never-used block from the arena (Go's New), or -1 when the arena is used up. */
@@ -264,6 +280,11 @@ export abstract class SharedAttachment {
     const w = this.words;
     const word = this.record + counter;
     w[word] = w[word]! + 1;
+  }
+
+  /** The block index of an id that get() returned (debug mode's ids carry a handout number). */
+  protected blockIndex(id: number): number {
+    return id % BLOCK_ID_SPAN;
   }
 
   protected isBlockId(id: number): boolean {
