@@ -176,7 +176,8 @@ function applyPool(state: PoolState, event: RecordedPoolEvent, index: number): s
       pool.cleanups++;
       const victimHeld = pool.victim.length + (pool.victimPrivate === null ? 0 : 1);
       const keep = event.toVictim === primary && event.released === victimHeld;
-      const dropAll = event.toVictim === 0 && event.released === victimHeld + primary;
+      // Without a victim cache the primaries are released at once (counted as moved and released).
+      const dropAll = !keep && (event.toVictim === 0 || event.toVictim === primary) && event.released === victimHeld + primary;
       if (!keep && !dropAll) {
         throw new ReplayError(`event ${index}: cleanup moved ${event.toVictim} and released ${event.released}; the replay holds ${primary} primary and ${victimHeld} victim items`);
       }

@@ -10,8 +10,9 @@
  * 'after' order it starts once the producer is done); 'short' (exercise 11's short-lived
  * producer) takes one block, puts it and detaches at once.
  */
-import { SharedPool, type SharedPoolEvent } from 'syncpool';
+import { SharedPool } from 'syncpool';
 import { serve } from '../workers/serve.js';
+import { observeNumbered, type Numbered } from './numbered.js';
 
 export interface ExploreTask {
   role: 'producer' | 'consumer' | 'short';
@@ -23,22 +24,12 @@ export interface ExploreTask {
   consumers: number;
 }
 
-export interface Numbered {
-  seq: number;
-  event: SharedPoolEvent;
-}
-
-export function numbering(pool: SharedPool, words: Int32Array, into: Numbered[]): void {
-  pool.observe((event) => into.push({ seq: Atomics.add(words, 0, 1), event }));
-}
-
 void serve(
   (task: ExploreTask) => {
     const words = new Int32Array(task.shared);
     const events: Numbered[] = [];
     const pool = SharedPool.attach(task.buffer);
-    events.push({ seq: Atomics.add(words, 0, 1), event: { kind: 'attach', local: pool.localId, generation: pool.generation } });
-    numbering(pool, words, events);
+    observeNumbered(pool, words, events);
     return { pool, words, events };
   },
   ({ pool, words, events }, task): Numbered[] => {
@@ -59,7 +50,6 @@ void serve(
       for (const id of ids) if (id >= 0) pool.put(id);
     }
     pool.detach();
-    events.push({ seq: Atomics.add(words, 0, 1), event: { kind: 'detach', local: pool.localId } });
     return events;
   },
 );
