@@ -13,6 +13,11 @@ import { exercises } from './registry.js';
 import { runExercise, type Outcome } from './runner.js';
 import { writeReport } from './report/write.js';
 
+if (process.argv[2] === 'explore') {
+  await (await import('./explore/command.js')).exploreCommand(process.argv.slice(3));
+  process.exit(0);
+}
+
 function parseId(value: string, previous: number[] = []): number[] {
   const id = Number(value);
   if (!Number.isInteger(id) || !exercises.some((e) => e.id === id)) {
