@@ -73,6 +73,13 @@ export const noGoRun = (why: string): GoSection => ({ tables: [], artifacts: [],
 export const GO_COUNT = Object.fromEntries(Object.entries(BENCH_SETTINGS).map(([mode, { count }]) => [mode, count])) as Record<Mode, number>;
 
 /**
+ * How many times each configuration of a program under go/cmd runs per mode: Go's scheduler
+ * decides which P a goroutine runs on, so one run is one draw, and the report gives counts over
+ * these runs or their median (min–max).
+ */
+export const GO_RUNS: Record<Mode, number> = { tiny: 5, quick: 20, full: 20 };
+
+/**
  * `go test -bench -count N` of the benchmarks matching `regex`, parsed with syncpool-bench's
  * parseGoBench; keyed by name without the Benchmark prefix and with -P as printed when -cpu
  * lists several. ns/op is the median over the N runs, with their range.
