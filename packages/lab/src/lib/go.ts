@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { parseGoBench } from 'syncpool-bench';
 import type { Artifact, Mode, Result } from '../exercise.js';
 import { BENCH_SETTINGS, foldRuns, type Figures } from './bench.js';
+import { parseObjdump, type GoFunction } from './go-listing.js';
 
 const run = promisify(execFile);
 
@@ -104,17 +105,10 @@ async function withGoBinary<T>(name: string, use: (binary: string) => Promise<T>
 }
 
 /** `go tool objdump -s SYMBOLS` of go/cmd/NAME: Go's own listing, per function. */
-export async function goObjdump(name: string, symbols: string): Promise<{ text: string; functions: Map<string, string[]> }> {
+export async function goObjdump(name: string, symbols: string): Promise<{ text: string; functions: Map<string, GoFunction> }> {
   const text = await withGoBinary(name, async (binary) =>
-    (await run('go', ['tool', 'objdump', '-s', symbols, binary], { env: goEnv(), maxBuffer: 1 << 24 })).stdout);
-  const functions = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const line of text.split('\n')) {
-    const fn = /^TEXT (\S+)\(SB\)/.exec(line);
-    if (fn !== null) functions.set(fn[1]!, current = []);
-    else if (line.trim() !== '') current?.push(line.trim().replace(/\s+/g, ' '));
-  }
-  return { text, functions };
+    (await run('go', ['tool', 'objdump', '-s', symbols, binary], { env: goEnv(), maxBuffer: 1 << 26 })).stdout);
+  return { text, functions: parseObjdump(text) };
 }
 
 /**
