@@ -28,6 +28,9 @@ test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chr
     const browser = await puppeteer.launch(chromiumLaunchOptions());
     try {
       const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(pathToFileURL(join(out, 'index.html')).href, { waitUntil: 'load' });
       const sections = await page.$$eval('section.exercise', (nodes) => nodes.map((section) => ({
         id: section.id,
@@ -61,6 +64,23 @@ test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chr
       const chartCount = sections.reduce((n, s) => n + s.charts.length, 0);
       assert.equal(chartCount, readdirSync(join(out, 'charts')).length, 'every chart file appears in index.html');
       for (const e of exercises) assert.match(markdown, new RegExp(`## ${String(e.id).padStart(2, '0')}\\. `), `report.md lacks exercise ${e.id}`);
+      // The embedded explorers: one per scenario in its exercise's section, each mounted and
+      // replayable to its end through the test hook.
+      const embedded = await page.$$eval('section.exercise .syncpool-explorer', (nodes) => nodes.map((n) => ({
+        section: n.closest('section')?.id, scenario: (n as HTMLElement).dataset.scenario, mounted: (n as HTMLElement).dataset.at === '0',
+      })));
+      assert.deepEqual(embedded.map((e) => [e.section, e.scenario]), [
+        ['ex-02', 'task2-gc-drain'], ['ex-03', 'task3-steal'], ['ex-06', 'task6-cliff'], ['ex-11', 'task11-ownership'], ['ex-12', 'task12-warmup'],
+      ]);
+      assert.ok(embedded.every((e) => e.mounted), 'every embedded explorer mounted');
+      const ends = await page.evaluate(() => window.syncpoolExplorer.scenarios().map((name) => {
+        window.syncpoolExplorer.load(name);
+        let steps = 0;
+        while (window.syncpoolExplorer.step() !== null) steps++;
+        return { name, steps, at: Number(document.querySelector<HTMLElement>(`.syncpool-explorer[data-scenario="${name}"]`)?.dataset.at) };
+      }));
+      for (const end of ends) assert.ok(end.steps > 0 && end.at === end.steps, `${end.name}: replayed ${end.steps} events, shows ${end.at}`);
+      assert.deepEqual(errors, [], 'no console errors in the report');
     } finally {
       await browser.close();
     }

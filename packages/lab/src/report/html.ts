@@ -1,11 +1,13 @@
 /**
- * index.html: one self-contained page (inline CSS and SVG, no scripts), so it opens from disk,
- * from a CI artifact or from a browser with JavaScript off.
+ * index.html: one self-contained page (inline CSS, SVG and the explorers' script), so it opens
+ * from disk or from a CI artifact; with JavaScript off everything but the explorers still reads.
  */
 import type { Outcome } from '../runner.js';
 import type { Table } from '../exercise.js';
 import { buildReport, type Block } from './model.js';
 import type { Rendered, RunInfo } from './write.js';
+import { embed, explorerStyle } from '../explore/page.js';
+import type { Scenario } from '../explore/scenario.js';
 
 const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -48,6 +50,7 @@ function render(block: Block): string {
     case 'links':
       return `<p class="files">${inline(block.title)}: ${block.links
         .map((l) => `<a href="${escape(l.href)}">${escape(l.text)}</a>`).join(', ')}</p>`;
+    case 'explorer': return embed(block.scenario);
     case 'section':
       return `<section class="exercise" id="${block.anchor}" data-verdict="${escape(block.verdict)}">\n` +
         `${block.blocks.map(render).join('\n')}\n</section>`;
@@ -69,9 +72,10 @@ figure.chart { margin: 1rem 0; } figure.chart svg { max-width: 100%; height: aut
 pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; font-size: 12px; }
 code { background: #f1f1f1; padding: 0 0.2rem; }`;
 
-export function renderHtml(outcomes: Outcome[], rendered: Rendered, info: RunInfo): string {
-  const body = buildReport(outcomes, rendered, info).map(render).join('\n');
+/** `explorers`: the scenarios' data and script (explore/page.ts's explorerScripts). */
+export function renderHtml(outcomes: Outcome[], rendered: Rendered, info: RunInfo, scenarios: readonly Scenario[], explorers: string): string {
+  const body = buildReport(outcomes, rendered, info, scenarios).map(render).join('\n');
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>syncpool lab report</title><style>${style}</style></head>\n<body>\n${body}\n</body></html>\n`;
+    `<title>syncpool lab report</title><style>${style}${explorerStyle}</style></head>\n<body>\n${body}\n${explorers}\n</body></html>\n`;
 }

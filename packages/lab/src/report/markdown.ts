@@ -1,5 +1,6 @@
 /** report.md: the same blocks as index.html, as GitHub-flavoured Markdown with linked SVG charts. */
 import type { Outcome } from '../runner.js';
+import type { Scenario } from '../explore/scenario.js';
 import type { Table } from '../exercise.js';
 import { buildReport, type Block } from './model.js';
 import type { Rendered, RunInfo } from './write.js';
@@ -28,10 +29,11 @@ function render(block: Block): string {
     case 'chart': return `![${block.chart.title}](${block.chart.file})`;
     case 'pre': return `**${block.title}**\n\n\`\`\`\n${block.text.trimEnd()}\n\`\`\``;
     case 'links': return `${block.title}: ${block.links.map((l) => `[${l.text}](${l.href})`).join(', ')}`;
+    case 'explorer': return `*${block.scenario.title}: replayed event by event in index.html's explorer.*`;
     case 'section': return [`<a id="${block.anchor}"></a>`, ...block.blocks.map(render)].join('\n\n');
   }
 }
 
-export function renderMarkdown(outcomes: Outcome[], rendered: Rendered, info: RunInfo): string {
-  return `${buildReport(outcomes, rendered, info).map(render).join('\n\n')}\n`;
+export function renderMarkdown(outcomes: Outcome[], rendered: Rendered, info: RunInfo, scenarios: readonly Scenario[]): string {
+  return `${buildReport(outcomes, rendered, info, scenarios).map(render).join('\n\n')}\n`;
 }

@@ -3,6 +3,7 @@
  * markdown.ts), so that index.html and report.md can never disagree about content.
  */
 import type { Table, Verdict } from '../exercise.js';
+import type { Scenario } from '../explore/scenario.js';
 import type { Outcome } from '../runner.js';
 import type { Rendered, RenderedChart, RunInfo } from './write.js';
 
@@ -15,6 +16,8 @@ export type Block =
   | { kind: 'chart'; chart: RenderedChart }
   | { kind: 'pre'; title: string; text: string }
   | { kind: 'links'; title: string; links: { text: string; href: string }[] }
+  /** A recorded run of the exercise's pool, replayed event by event (index.html only). */
+  | { kind: 'explorer'; scenario: Scenario }
   | { kind: 'section'; anchor: string; verdict: string; blocks: Block[] };
 
 const pad = (id: number) => String(id).padStart(2, '0');
@@ -24,7 +27,7 @@ export const verdictOf = (outcome: Outcome) => outcome.result?.verdict ?? 'faile
 /** Long artifacts are linked, short ones (a few dozen lines) are shown as well. */
 const INLINE_LINES = 40;
 
-function exerciseBlocks(outcome: Outcome, charts: RenderedChart[]): Block[] {
+function exerciseBlocks(outcome: Outcome, charts: RenderedChart[], scenarios: readonly Scenario[]): Block[] {
   const { exercise, result } = outcome;
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: `${pad(exercise.id)}. ${exercise.title}`, anchor: anchorOf(outcome) },
@@ -36,6 +39,7 @@ function exerciseBlocks(outcome: Outcome, charts: RenderedChart[]): Block[] {
     return blocks;
   }
   blocks.push({ kind: 'verdict', verdict: result.verdict, reason: result.reason });
+  for (const scenario of scenarios) if (scenario.exercise === exercise.id) blocks.push({ kind: 'explorer', scenario });
   for (const table of result.tables) blocks.push({ kind: 'table', table });
   for (const chart of charts) blocks.push({ kind: 'chart', chart });
   blocks.push({ kind: 'heading', level: 3, text: 'What the numbers reveal' }, { kind: 'para', text: result.explanation });
@@ -56,7 +60,7 @@ function exerciseBlocks(outcome: Outcome, charts: RenderedChart[]): Block[] {
   return blocks;
 }
 
-export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunInfo): Block[] {
+export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunInfo, scenarios: readonly Scenario[]): Block[] {
   const failed = outcomes.filter((o) => o.result === undefined).length;
   const summary: Table = {
     title: 'Verdicts',
@@ -92,7 +96,7 @@ export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunIn
     },
     { kind: 'table', table: summary, summary: true },
     ...outcomes.map((o): Block => ({
-      kind: 'section', anchor: anchorOf(o), verdict: verdictOf(o), blocks: exerciseBlocks(o, rendered.get(o) ?? []),
+      kind: 'section', anchor: anchorOf(o), verdict: verdictOf(o), blocks: exerciseBlocks(o, rendered.get(o) ?? [], scenarios),
     })),
   ];
 }

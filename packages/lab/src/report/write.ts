@@ -9,6 +9,8 @@ import type { Outcome } from '../runner.js';
 import { renderSvg } from './charts.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { explorerScripts } from '../explore/page.js';
+import { recordScenarios } from '../explore/record.js';
 
 export interface RunInfo {
   mode: string;
@@ -62,6 +64,9 @@ export async function writeReport(outDir: string, outcomes: Outcome[], info: Run
       await put(artifact.name, artifact.content);
     }
   }
-  await put('index.html', renderHtml(outcomes, rendered, info));
-  await put('report.md', renderMarkdown(outcomes, rendered, info));
+  // The explorers: short recorded runs of the real pools, for the exercises whose section shows one.
+  const ids = new Set(outcomes.map((o) => o.exercise.id));
+  const scenarios = (await recordScenarios()).filter((s) => ids.has(s.exercise));
+  await put('index.html', renderHtml(outcomes, rendered, info, scenarios, await explorerScripts(scenarios)));
+  await put('report.md', renderMarkdown(outcomes, rendered, info, scenarios));
 }
