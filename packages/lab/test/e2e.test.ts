@@ -6,10 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import puppeteer from 'puppeteer-core';
-import { chromiumLaunchOptions } from '../../../test/chromium.js';
+import { withPage } from './browser-page.js';
 import { exercises } from '../src/registry.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
@@ -25,13 +24,7 @@ test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chr
     for (const name of ['index.html', 'report.md', 'charts']) assert.ok(files.includes(name), `${name} missing in ${files.join(', ')}`);
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
 
-    const browser = await puppeteer.launch(chromiumLaunchOptions());
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(pathToFileURL(join(out, 'index.html')).href, { waitUntil: 'load' });
+    await withPage(join(out, 'index.html'), async (page, errors) => {
       const sections = await page.$$eval('section.exercise', (nodes) => nodes.map((section) => ({
         id: section.id,
         verdict: section.getAttribute('data-verdict'),
@@ -81,9 +74,7 @@ test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chr
       }));
       for (const end of ends) assert.ok(end.steps > 0 && end.at === end.steps, `${end.name}: replayed ${end.steps} events, shows ${end.at}`);
       assert.deepEqual(errors, [], 'no console errors in the report');
-    } finally {
-      await browser.close();
-    }
+    });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

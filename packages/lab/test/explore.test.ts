@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import puppeteer from 'puppeteer-core';
-import { chromiumLaunchOptions } from '../../../test/chromium.js';
+import { withPage } from './browser-page.js';
 // From dist: its worker threads run the built .js (node cannot start a .ts worker without tsx).
 import { recordScenarios } from '../dist/explore/record.js';
 import { ReplayError, poolFinals, replay, sharedFinals, summarize } from '../src/explore/replay.js';
@@ -76,13 +75,7 @@ test('syncpool-lab explore writes a page that replays every scenario in headless
     const data = /<script type="application\/json" id="syncpool-scenarios">(.*?)<\/script>/s.exec(html);
     assert.ok(data !== null, 'the page embeds its scenarios');
     const scenarios = JSON.parse(data[1]!) as Scenario[];
-    const browser = await puppeteer.launch(chromiumLaunchOptions());
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(pathToFileURL(join(out, 'index.html')).href, { waitUntil: 'load' });
+    await withPage(join(out, 'index.html'), async (page, errors) => {
       assert.deepEqual(await page.evaluate(() => window.syncpoolExplorer.scenarios()), NAMES);
       for (const scenario of scenarios) {
         const steps = await page.evaluate((name) => {
@@ -116,9 +109,7 @@ test('syncpool-lab explore writes a page that replays every scenario in headless
       const sentence = await page.$eval('.syncpool-explorer[data-scenario="task3-steal"] .sentence', (e) => e.textContent ?? '');
       assert.match(sentence, /^P\d stole block \d+ from P\d's tail/);
       assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
+    });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  * program), and what the pools' own stats()/census() said at the end (the replay must agree).
  * Plain JSON: the page embeds it, the Node-side test compares against it.
  */
-import type { PoolGetSource, PoolPutTarget, SharedPoolCensus, SharedPoolEvent, SharedPoolStats } from 'syncpool';
+import type { PoolGetSource, PoolPutTarget, PoolStats, SharedPoolCensus, SharedPoolEvent, SharedPoolStats } from 'syncpool';
 
 /** A Pool's event with its item replaced by a number (the recorder numbers items in order of first sight). */
 export type RecordedPoolEvent =
@@ -21,17 +21,7 @@ export type MarkerEvent =
 export type ExplorerEvent = RecordedPoolEvent | SharedPoolEvent | MarkerEvent;
 
 /** What a Pool's stats() said at the end of the run (the fields the replay rebuilds). */
-export interface PoolFinal {
-  gets: number;
-  privateHits: number;
-  stackHits: number;
-  victimHits: number;
-  news: number;
-  misses: number;
-  dropped: number;
-  primarySize: number;
-  victimSize: number;
-}
+export type PoolFinal = Pick<PoolStats, 'gets' | 'privateHits' | 'stackHits' | 'victimHits' | 'news' | 'misses' | 'dropped' | 'primarySize' | 'victimSize'>;
 
 interface ScenarioBase {
   name: string;
