@@ -62,7 +62,7 @@ export interface PoolStats {
 export interface PoolConstructor {
   new <T>(options: PoolOptions<T> & { new: () => T }): Pool<T, T>;
   new <T = unknown>(options?: PoolOptions<T>): Pool<T, T | undefined>;
-  readonly prototype: Pool<unknown>;
+  readonly prototype: Pool<unknown, unknown>;
 }
 
 let poolsCreated = 0;
@@ -90,7 +90,7 @@ let cleanupCounts: (pool: Pool<unknown>) => readonly [number, number];
  * Go's sync.Pool: a set of temporary items that may be individually saved and retrieved, and
  * that are released when nobody takes them for two garbage-collection cycles.
  */
-export class Pool<T, Got extends T | undefined = T | undefined> {
+export class Pool<T, Got extends T | undefined = T> {
   // The primary cache, Go's poolLocal: the private slot, then a LIFO stack (Go's shared
   // chain). `undefined` marks an empty slot: put ignores undefined and null, so a stored item is
   // never mistaken for emptiness.
