@@ -29,7 +29,7 @@ export interface PoolOptions<T> {
   name?: string;
   /**
    * false reproduces Go before 1.13: every cleanup releases everything, with no victim cache.
-   * Only for experiments (seed Task 6); the default, true, is Go's current behaviour.
+   * Only for comparing the two designs; the default, true, is Go's current behaviour.
    */
   victim?: boolean;
 }
