@@ -7,6 +7,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BytesPool, PoolError, poolCleanup, setCleanupMode } from '../src/index.js';
+import { withoutRandomDrops } from './support/without-drops.js';
 
 before(() => setCleanupMode('manual'));
 
@@ -16,16 +17,8 @@ function pooledCount(pool: BytesPool): number {
   return pool.stats().classes.reduce((sum, c) => sum + c.primarySize + c.victimSize, 0);
 }
 
-// Debug mode drops 1 put in 4 (Go's race mode) and a dropped put still counts as a put, so a
-// test that needs the buffer pooled switches the random drop off for that one put.
 function putUntilPooled(pool: BytesPool, buf: Uint8Array): void {
-  const random = Math.random;
-  Math.random = () => 0.99;
-  try {
-    pool.put(buf);
-  } finally {
-    Math.random = random;
-  }
+  withoutRandomDrops(() => pool.put(buf));
   assert.ok(pooledCount(pool) > 0);
 }
 

@@ -4,18 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Pool, PoolError, poolCleanup, setCleanupMode } from '../src/index.js';
+import { withoutRandomDrops } from './support/without-drops.js';
 
 before(() => setCleanupMode('manual'));
 
 // Puts x with debug mode's random drop switched off, so that x is certainly kept.
 function putKept(pool: Pool<object, object | undefined>, x: object): void {
-  const random = Math.random;
-  Math.random = () => 0.99;
-  try {
-    pool.put(x);
-  } finally {
-    Math.random = random;
-  }
+  withoutRandomDrops(() => pool.put(x));
 }
 
 test('a second put of the same object without a get throws PoolError naming the pool', () => {
