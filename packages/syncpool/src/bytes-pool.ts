@@ -109,9 +109,17 @@ class Ownership extends Stamped {
     new Ownership(buf, owner, index);
   }
 
-  /** The class index in `owner` of a buffer it holds out, else -1 (unknown, pooled, or another pool's). */
-  static handedOut(buf: object, owner: BytesPool): number {
-    return #state in buf && buf.#owner === owner ? buf.#state : -1;
+  /**
+   * put's fast path: for a buffer that `owner` handed out and that still has its class length,
+   * marks it pooled and returns its class index; else -1 (unknown, pooled, another pool's, or
+   * detached), leaving it as it was. One brand check for the whole test.
+   */
+  static toPool(buf: Uint8Array, owner: BytesPool, sizes: readonly number[]): number {
+    if (!(#state in buf) || buf.#owner !== owner) return -1;
+    const index = buf.#state;
+    if (index < 0 || buf.length !== sizes[index]) return -1;
+    buf.#state = ~index;
+    return index;
   }
 
   static isStamped(buf: object): boolean {
@@ -319,14 +327,10 @@ export class BytesPool {
    */
   put(buf: Uint8Array | null | undefined): void {
     if (buf === null || buf === undefined) return;
-    const index = typeof buf === 'object' ? Ownership.handedOut(buf, this) : -1;
     // A known buffer keeps owning its store; only a transfer (length 0) can change it.
-    if (index >= 0 && buf.length === this.#sizes[index]) {
-      Ownership.setPooled(buf, index);
-      this.#classes[index]!.put(buf as Bytes);
-    } else {
-      this.#putUnknown(buf);
-    }
+    const index = typeof buf === 'object' ? Ownership.toPool(buf, this, this.#sizes) : -1;
+    if (index >= 0) this.#classes[index]!.put(buf as Bytes);
+    else this.#putUnknown(buf);
   }
 
   // Everything put has not seen handed out by this pool: checked in full, then resolved to the
