@@ -7,6 +7,7 @@
 //                         word 16      the arena's bump counter: blocks handed out fresh so far.
 //                                      It ends 60 bytes before the records, so the CAS of a fresh
 //                                      get never writes a line that a record's words are in.
+//                         word 17      the rescue counter (H_RESCUE), bumped by reclaims only.
 //   recordsAt           maxLocals records, `recordStride` bytes apart (R_* words below)
 //   regionAt            SharedPool: maxLocals rings of `ringCapacity` slots (a power of two >= 16,
 //                                   so each ring's offset is a multiple of 64)
@@ -80,6 +81,12 @@ const H_KIND = 2;
 const H_GEOMETRY = 3; // FIELDS in order (blockSize, blocks, maxLocals, pad, lockSpin, waitLimitMs), then debug
 /** Word index of the arena's bump counter. */
 export const H_BUMP = 16;
+/**
+ * Word index of the rescue counter: bumped by every reclaim of a thread that died announcing a
+ * steal, so that each ring's producer looks for a slot that thread left stranded on its next
+ * slow get or put (SharedPool), instead of only when its pushes reach that slot.
+ */
+export const H_RESCUE = 17;
 const HEADER_BYTES = 128;
 
 // Record words. STATE is changed only with Atomics (shared-local.ts); CLAIM is the announcement
@@ -278,5 +285,8 @@ export function readLayout(kind: PoolKind, buffer: unknown): Layout {
   if (layout.byteLength !== buffer.byteLength) {
     throw damaged(`the header describes ${layout.byteLength} bytes but the buffer has ${buffer.byteLength}`);
   }
+  // The bump counter only ever grows from 0 to blocks (fresh() loads it before each CAS).
+  const bump = Atomics.load(header, H_BUMP);
+  if (bump < 0 || bump > layout.blocks) throw damaged(`the header's bump counter (word ${H_BUMP}) is ${bump}, outside 0..${layout.blocks}`);
   return layout;
 }

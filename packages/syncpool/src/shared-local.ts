@@ -5,12 +5,21 @@
 //
 //   bits 12..31  generation: 1 to 2^20 - 1, bumped by every attach (0: never attached)
 //   bits  2..11  while RECLAIMING: the local of the thread running the reclaim
-//   bits  0..1   FREE, ATTACHED or RECLAIMING
+//   bits  0..1   FREE, ATTACHED, RECLAIMING or RESERVED
 //
 //   FREE(g) --attach--> ATTACHED(g+1) --detach--> FREE(g+1)
-//                          |    ^
-//                 reclaim  v    | the reclaim threw (state restored)
-//                       RECLAIMING(g+1, by r) --done--> FREE(g+1)
+//      |                   ^  |    ^
+//      | reserve   attach( |  | reclaim  | the reclaim threw (state restored)
+//      v      reservation) |  v    |
+//   RESERVED(g+1) ------------> RECLAIMING(g+1, by r) --done--> FREE(g+1)
+//                  reclaim
+//
+// A reservation is how a parent recovers a worker that it cannot hear from: reserve() takes a
+// local for the worker before the worker starts, in the parent's own thread, and the worker's
+// attach(buffer, reservation) turns RESERVED into ATTACHED with one CAS. Whether the worker dies
+// before that CAS (still RESERVED), after it, or before it posts anything, the parent already
+// holds (localId, generation) and reclaim() gives the local back. A plain attach() cannot offer
+// that: a thread killed between its claiming CAS and its return holds a local nobody can name.
 //
 // A thread can be stopped by worker.terminate() before any Atomics operation takes effect, and
 // between statements at function entries and loop back edges; it runs no finally block. So a
@@ -32,6 +41,7 @@ import { R_CLAIM, R_STATE, type Layout } from './shared-layout.js';
 export const FREE = 0;
 export const ATTACHED = 1;
 export const RECLAIMING = 2;
+export const RESERVED = 3;
 const PHASE_MASK = 3;
 const RECLAIMER_SHIFT = 2;
 const RECLAIMER_MASK = 0x3ff;
@@ -58,19 +68,53 @@ export function stateIndex(layout: Layout, localId: number): number {
   return recordWord(layout, localId) + R_STATE;
 }
 
-/** Claims the first free local: its id and its new generation. PoolError when every local is taken. */
-export function claimLocal(words: Int32Array, layout: Layout): { localId: number; generation: number } {
+/** A local taken for a thread that has not attached yet (see the file comment): post it to that thread. */
+export interface Reservation {
+  readonly localId: number;
+  readonly generation: number;
+}
+
+/**
+ * Claims the first free local into `phase` (ATTACHED for attach, RESERVED for reserve): its id
+ * and its new generation. PoolError when every local is taken.
+ */
+export function claimLocal(words: Int32Array, layout: Layout, phase = ATTACHED): Reservation {
   for (let id = 0; id < layout.maxLocals; id++) {
     const index = stateIndex(layout, id);
     for (let state = Atomics.load(words, index); phaseOf(state) === FREE;) {
       const generation = generationOf(state) + 1 < GENERATION_LIMIT ? generationOf(state) + 1 : 1;
-      const seen = Atomics.compareExchange(words, index, state, stateWord(generation, ATTACHED));
+      const seen = Atomics.compareExchange(words, index, state, stateWord(generation, phase));
       if (seen === state) return { localId: id, generation };
       state = seen;
     }
   }
-  throw new PoolError(layout.name, `attach: all ${layout.maxLocals} locals are attached; create the pool with a larger maxLocals, ` +
-    'detach() a thread that is done, or reclaim() the local of a thread that exited');
+  throw new PoolError(layout.name, `${phase === RESERVED ? 'reserve' : 'attach'}: all ${layout.maxLocals} locals are attached or reserved; ` +
+    'create the pool with a larger maxLocals, detach() a thread that is done, or reclaim() the local of a thread that exited');
+}
+
+/**
+ * Turns the reservation into this thread's attachment: RESERVED(generation) to ATTACHED with
+ * one CAS. TypeError/RangeError for a malformed reservation; PoolError, changing nothing, when
+ * the local is not reserved at that generation (attached by another thread already, or reclaimed).
+ */
+export function adoptLocal(words: Int32Array, layout: Layout, reservation: unknown): Reservation {
+  const max = layout.maxLocals - 1;
+  const { localId, generation } = (typeof reservation === 'object' && reservation !== null ? reservation : {}) as Partial<Reservation>;
+  if (!Number.isInteger(localId) || !Number.isInteger(generation)) {
+    throw new TypeError(`${layout.name}.attach: the reservation must be { localId, generation } as reserve() returned it`);
+  }
+  if (localId! < 0 || localId! > max || generation! < 1 || generation! >= GENERATION_LIMIT) {
+    throw new RangeError(`${layout.name}.attach: the reservation { localId: ${localId}, generation: ${generation} } is out of range; ` +
+      `locals run from 0 to ${max}: pass what reserve() returned`);
+  }
+  const reserved = stateWord(generation!, RESERVED);
+  const seen = Atomics.compareExchange(words, stateIndex(layout, localId!), reserved, stateWord(generation!, ATTACHED));
+  if (seen !== reserved) {
+    throw new PoolError(layout.name, `attach: local ${localId} is not reserved at generation ${generation} (it is ` +
+      `${['free', 'attached', 'being reclaimed', 'reserved'][phaseOf(seen)]} at generation ${generationOf(seen)}): a reservation ` +
+      'attaches one thread once, and a reclaimed one is void; reserve() a new one');
+  }
+  return { localId: localId!, generation: generation! };
 }
 
 /** The generation of `localId` if it is attached now, else -1. */
@@ -103,21 +147,17 @@ export function describeLocal(words: Int32Array, layout: Layout, localId: number
 
 /**
  * Takes local `localId` at `generation` into RECLAIMING by `self`: from ATTACHED, or from
- * RECLAIMING by a reclaimer whose local is no longer attached (it died mid-way). Throws
- * PoolError, changing nothing, when the local is not at that generation, is free, or is being
- * reclaimed by an attached thread.
+ * RECLAIMING by a reclaimer whose local is no longer attached (it died mid-way). Returns false,
+ * changing nothing, when that generation was given back already (the local is free, or attached
+ * at another generation: its thread detached or was reclaimed, and another may have attached
+ * since). Throws PoolError, changing nothing, when an attached thread is reclaiming it now.
  */
-export function beginReclaim(words: Int32Array, layout: Layout, localId: number, generation: number, self: number): void {
+export function beginReclaim(words: Int32Array, layout: Layout, localId: number, generation: number, self: number): boolean {
   const index = stateIndex(layout, localId);
   const mine = stateWord(generation, RECLAIMING, self);
   for (let state = Atomics.load(words, index); ;) {
     const phase = phaseOf(state);
-    const current = generationOf(state);
-    if (current !== generation || phase === FREE) {
-      throw new PoolError(layout.name, `reclaim: local ${localId} is ${phase === FREE ? 'free' : 'attached'} at generation ${current}, ` +
-        `not attached at generation ${generation}: that thread detached or was reclaimed already` +
-        (phase === FREE ? '' : ', and another thread attached since'));
-    }
+    if (generationOf(state) !== generation || phase === FREE) return false;
     if (phase === RECLAIMING) {
       const reclaimer = reclaimerOf(state);
       if (reclaimer !== self && attachedGeneration(words, layout, reclaimer) >= 0) {
@@ -126,7 +166,7 @@ export function beginReclaim(words: Int32Array, layout: Layout, localId: number,
       }
     }
     const seen = Atomics.compareExchange(words, index, state, mine);
-    if (seen === state) return;
+    if (seen === state) return true;
     state = seen;
   }
 }
