@@ -18,7 +18,7 @@
 //               that is not attached at that generation, a double put caught by debug mode, a
 //               wait on another thread's local that passed waitLimitMs (its thread may be dead)
 
-import { PoolError } from './errors.js';
+import { PoolError, describeValue as describe } from './errors.js';
 import { DEQUEUE_LIMIT } from './pool-dequeue.js';
 import {
   H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
@@ -91,19 +91,6 @@ const HANDOUT_LIMIT = 1 << 30;
 
 function unsigned(word: number): number {
   return word >>> 0;
-}
-
-/** A value as a message shows it, without calling anything that can throw (a Symbol's template conversion does). */
-function describe(value: unknown): string {
-  switch (typeof value) {
-    case 'number': return String(value);
-    case 'bigint': return `the BigInt ${String(value)}n`;
-    case 'string': return `the string ${JSON.stringify(value)}`;
-    case 'symbol': return 'a Symbol';
-    case 'undefined': return 'undefined';
-    case 'object': return value === null ? 'null' : 'an object';
-    default: return `a ${typeof value}`;
-  }
 }
 
 /** The metadata words of a pool: header, records, rings or stack, debug words (not the arena). */

@@ -99,7 +99,7 @@ export class SharedPool extends SharedAttachment {
   /** The local the last steal took from: written on the steal path only, read by the observed get. */
   private stolenFrom = -1;
   /** The rescue counter (H_RESCUE) when this thread last looked for stranded slots in its ring. */
-  private rescuesSeen: number;
+  private rescuesSeen = 0;
   /** Set by observe(): rescue() reports the blocks it puts back to it (the slow path only). */
   private observer: SharedPoolObserver | undefined = undefined;
 
@@ -138,7 +138,6 @@ export class SharedPool extends SharedAttachment {
     }
     this.rings = rings;
     this.ring = rings[localId]!;
-    this.rescuesSeen = Atomics.load(words, H_RESCUE);
   }
 
   /**
