@@ -127,7 +127,7 @@ test('PoolDequeue rejects bad memory, capacities, indexes and values', () => {
 });
 
 test('PoolDequeue misuse gets the library\'s typed errors, never a silent loss or an engine error', () => {
-  const isLibrary = (type: typeof Error) => (e: unknown) => e instanceof type && /^PoolDequeue/.test((e as Error).message);
+  const isLibrary = (type: abstract new (...args: never[]) => Error) => (e: unknown) => e instanceof type && /^PoolDequeue/.test((e as Error).message);
   // A Symbol (or BigInt) capacity or index: the template conversion of a Symbol used to throw the engine's TypeError.
   for (const bad of [Symbol('c'), 8n, '8']) {
     assert.throws(() => new PoolDequeue(new Int32Array(9), bad as unknown as number), isLibrary(TypeError), `capacity ${typeof bad}`);
