@@ -42,10 +42,11 @@ import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './obs
  *
  * ```ts
  * const pool = SharedPool.create({ blockSize: 4096, blocks: 256, maxLocals: 8 }); // the creator is attached
- * worker.postMessage(pool.buffer);
+ * const seat = pool.reserve(); // the worker's local: reclaim(seat.localId, seat.generation) recovers it whatever happens
+ * const worker = new Worker(url, { workerData: { buffer: pool.buffer, seat } });
+ * worker.on('exit', () => pool.reclaim(seat.localId, seat.generation)); // a no-op if it detached
  * // in the worker:
- * const local = SharedPool.attach(buffer);
- * parentPort.postMessage({ localId: local.localId, generation: local.generation }); // to reclaim it if it dies
+ * const local = SharedPool.attach(workerData.buffer, workerData.seat);
  * const id = local.get();              // a block id, or -1 when all blocks are out
  * local.bytes(id).set(data);           // fill it; pass `id` to another thread, which may put it
  * local.put(id);
@@ -73,7 +74,7 @@ import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './obs
  *   (default 128, Go's) spaces the per-thread records; pad 0 packs them, for the false-sharing
  *   experiment of seed Task 9.
  * - Errors: TypeError for an id or argument that is not an integer, RangeError for one out of
- *   range, PoolError for a state that forbids the call (detached attachment, stale reclaim,
+ *   range, PoolError for a state that forbids the call (detached attachment, a reservation attached twice,
  *   double put in debug mode, a wait past waitLimitMs). Every throw leaves the pool unchanged.
  *   Without debug: true a double put is not detected (it would cost an Atomics per put).
  *
