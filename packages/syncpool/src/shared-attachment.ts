@@ -24,7 +24,7 @@ import {
   H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
 import {
-  ATTACHED, FREE, GENERATION_LIMIT, RESERVED, beginReclaim, claimLocal, recordWord, stateIndex, stateWord, unfinishedReclaims,
+  ATTACHED, FREE, GENERATION_MAX, RESERVED, beginReclaim, claimLocal, recordWord, stateIndex, stateWord, unfinishedReclaims,
   type Reservation,
 } from './shared-local.js';
 
@@ -184,7 +184,7 @@ export abstract class SharedAttachment {
     this.assertAttached('reclaim');
     const max = this.layout.maxLocals - 1;
     this.checkInteger('reclaim', 'localId', localId, 0, max, `locals run from 0 to ${max}`);
-    this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_LIMIT - 1,
+    this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_MAX,
       'pass the generation of the dead thread\'s attachment (attachment.generation)');
     if (localId === this.localId) throw new PoolError(this.layout.name, 'reclaim: that is this attachment\'s own local; call detach()');
     return this.reclaimLocal(localId, generation);

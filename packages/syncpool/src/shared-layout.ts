@@ -22,9 +22,9 @@
 // share a line with its neighbour; what this layout promises holds at any alignment.
 //
 // A record is padded to `pad` bytes (default 128, Go's poolLocal pad) so that two threads
-// working on their own locals never write the same cache line: a record is 44 bytes, so the last
+// working on their own locals never write the same cache line: a record is 48 bytes, so the last
 // line that holds any of its words ends at most 106 bytes after its start, before the next
-// record's 128. pad 0 packs the records at their natural 44 bytes; whether two neighbours then
+// record's 128. pad 0 packs the records at their natural 48 bytes; whether two neighbours then
 // write one line depends on the buffer's address: only for the false-sharing experiment.
 //
 // attach() validates every header word against the same ranges as create()'s options, and the
@@ -71,7 +71,7 @@ export type PoolKind = typeof KIND_SHARED | typeof KIND_MUTEX;
 const KIND_NAMES = { [KIND_SHARED]: 'SharedPool', [KIND_MUTEX]: 'MutexPool' } as const;
 
 /** Bump this whenever any offset below changes: attach() refuses buffers of another version. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 const MAGIC = 0x4c4f4f50; // "POOL" in little-endian ASCII
 
 // Header words.
@@ -105,7 +105,9 @@ export const R_STEALS = 7;
 export const R_FRESH = 8;
 export const R_EXHAUSTED = 9;
 export const R_WAITS = 10;
-const RECORD_BYTES = 44;
+/** The high part of the local's generation (shared-local.ts): bumped when the state word's 20 bits wrap. */
+export const R_EPOCH = 11;
+const RECORD_BYTES = 48;
 
 // MutexPool's lock line, relative to regionAt in words; the stack follows the line.
 export const M_LOCK = 0;

@@ -3,7 +3,14 @@
 //
 // State word (R_STATE), changed only with Atomics:
 //
-//   bits 12..31  generation: 1 to 2^20 - 1, bumped by every attach (0: never attached)
+//   bits 12..31  the generation's low 20 bits: 1 to 2^20 - 1, bumped by every attach or reserve
+//                (0: never attached, or a wrap in progress)
+//
+// A generation is epoch * 2^20 + those bits, with the epoch in the record's R_EPOCH word. When
+// the bits would wrap, the claimer takes the local at low bits 0 (a value no reclaim matches),
+// bumps the epoch, then stores low bits 1: so generations only grow (to 2^51 and beyond), and a
+// stale (localId, generation) can never become valid again. The epoch changes only inside that
+// window, never while the local is attached, reserved or being reclaimed.
 //   bits  2..11  while RECLAIMING: the local of the thread running the reclaim
 //   bits  0..1   FREE, ATTACHED, RECLAIMING or RESERVED
 //
@@ -36,7 +43,7 @@
 // the producer may take the slot back (claimHolders below, SharedPool's push).
 
 import { PoolError } from './errors.js';
-import { R_CLAIM, R_STATE, type Layout } from './shared-layout.js';
+import { R_CLAIM, R_EPOCH, R_STATE, type Layout } from './shared-layout.js';
 
 export const FREE = 0;
 export const ATTACHED = 1;
@@ -46,14 +53,17 @@ const PHASE_MASK = 3;
 const RECLAIMER_SHIFT = 2;
 const RECLAIMER_MASK = 0x3ff;
 const GENERATION_SHIFT = 12;
-/** Generations run from 1 to 2^20 - 1 and then start at 1 again. */
+/** The state word holds a generation's low bits modulo this; the epoch word counts the wraps. */
 export const GENERATION_LIMIT = 1 << 20;
+/** The largest generation reclaim() accepts: every integer a JavaScript number holds exactly. */
+export const GENERATION_MAX = Number.MAX_SAFE_INTEGER;
 
 /** The bit that makes an announcement non-zero even for ring 0, counter 0. */
 export const CLAIM_ACTIVE = 1 << 30;
 
+/** The state word for `generation` (its low 20 bits go into the word; see the file comment). */
 export function stateWord(generation: number, phase: number, reclaimer = 0): number {
-  return (generation << GENERATION_SHIFT) | (reclaimer << RECLAIMER_SHIFT) | phase;
+  return ((generation % GENERATION_LIMIT) << GENERATION_SHIFT) | (reclaimer << RECLAIMER_SHIFT) | phase;
 }
 export const phaseOf = (state: number): number => state & PHASE_MASK;
 export const generationOf = (state: number): number => state >>> GENERATION_SHIFT;
@@ -66,6 +76,11 @@ export function recordWord(layout: Layout, localId: number): number {
 
 export function stateIndex(layout: Layout, localId: number): number {
   return recordWord(layout, localId) + R_STATE;
+}
+
+/** The full generation of `localId` whose state word is `state`. */
+function generationIn(words: Int32Array, layout: Layout, localId: number, state: number): number {
+  return (Atomics.load(words, recordWord(layout, localId) + R_EPOCH) >>> 0) * GENERATION_LIMIT + generationOf(state);
 }
 
 /** A local taken for a thread that has not attached yet (see the file comment): post it to that thread. */
@@ -82,9 +97,15 @@ export function claimLocal(words: Int32Array, layout: Layout, phase = ATTACHED):
   for (let id = 0; id < layout.maxLocals; id++) {
     const index = stateIndex(layout, id);
     for (let state = Atomics.load(words, index); phaseOf(state) === FREE;) {
-      const generation = generationOf(state) + 1 < GENERATION_LIMIT ? generationOf(state) + 1 : 1;
-      const seen = Atomics.compareExchange(words, index, state, stateWord(generation, phase));
-      if (seen === state) return { localId: id, generation };
+      const wraps = generationOf(state) + 1 === GENERATION_LIMIT;
+      const seen = Atomics.compareExchange(words, index, state, stateWord(wraps ? 0 : generationOf(state) + 1, phase));
+      if (seen === state) {
+        if (wraps) {
+          Atomics.add(words, recordWord(layout, id) + R_EPOCH, 1);
+          Atomics.store(words, index, stateWord(1, phase));
+        }
+        return { localId: id, generation: generationIn(words, layout, id, Atomics.load(words, index)) };
+      }
       state = seen;
     }
   }
@@ -103,15 +124,18 @@ export function adoptLocal(words: Int32Array, layout: Layout, reservation: unkno
   if (!Number.isInteger(localId) || !Number.isInteger(generation)) {
     throw new TypeError(`${layout.name}.attach: the reservation must be { localId, generation } as reserve() returned it`);
   }
-  if (localId! < 0 || localId! > max || generation! < 1 || generation! >= GENERATION_LIMIT) {
+  if (localId! < 0 || localId! > max || generation! < 1 || generation! > GENERATION_MAX) {
     throw new RangeError(`${layout.name}.attach: the reservation { localId: ${localId}, generation: ${generation} } is out of range; ` +
       `locals run from 0 to ${max}: pass what reserve() returned`);
   }
   const reserved = stateWord(generation!, RESERVED);
-  const seen = Atomics.compareExchange(words, stateIndex(layout, localId!), reserved, stateWord(generation!, ATTACHED));
+  const index = stateIndex(layout, localId!);
+  // The epoch cannot change while the local is reserved, so checking it before the CAS is exact.
+  const seen = generationIn(words, layout, localId!, reserved) === generation
+    ? Atomics.compareExchange(words, index, reserved, stateWord(generation!, ATTACHED)) : Atomics.load(words, index);
   if (seen !== reserved) {
     throw new PoolError(layout.name, `attach: local ${localId} is not reserved at generation ${generation} (it is ` +
-      `${['free', 'attached', 'being reclaimed', 'reserved'][phaseOf(seen)]} at generation ${generationOf(seen)}): a reservation ` +
+      `${['free', 'attached', 'being reclaimed', 'reserved'][phaseOf(seen)]} at generation ${generationIn(words, layout, localId!, seen)}): a reservation ` +
       'attaches one thread once, and a reclaimed one is void; reserve() a new one');
   }
   return { localId: localId!, generation: generation! };
@@ -120,7 +144,7 @@ export function adoptLocal(words: Int32Array, layout: Layout, reservation: unkno
 /** The generation of `localId` if it is attached now, else -1. */
 export function attachedGeneration(words: Int32Array, layout: Layout, localId: number): number {
   const state = Atomics.load(words, stateIndex(layout, localId));
-  return phaseOf(state) === ATTACHED ? generationOf(state) : -1;
+  return phaseOf(state) === ATTACHED ? generationIn(words, layout, localId, state) : -1;
 }
 
 /**
@@ -157,7 +181,7 @@ export function beginReclaim(words: Int32Array, layout: Layout, localId: number,
   const mine = stateWord(generation, RECLAIMING, self);
   for (let state = Atomics.load(words, index); ;) {
     const phase = phaseOf(state);
-    if (generationOf(state) !== generation || phase === FREE) return false;
+    if (phase === FREE || generationIn(words, layout, localId, state) !== generation) return false;
     if (phase === RECLAIMING) {
       const reclaimer = reclaimerOf(state);
       if (reclaimer !== self && attachedGeneration(words, layout, reclaimer) >= 0) {
@@ -176,7 +200,7 @@ export function unfinishedReclaims(words: Int32Array, layout: Layout, reclaimer:
   const found: [number, number][] = [];
   for (let id = 0; id < layout.maxLocals; id++) {
     const state = Atomics.load(words, stateIndex(layout, id));
-    if (phaseOf(state) === RECLAIMING && reclaimerOf(state) === reclaimer) found.push([id, generationOf(state)]);
+    if (phaseOf(state) === RECLAIMING && reclaimerOf(state) === reclaimer) found.push([id, generationIn(words, layout, id, state)]);
   }
   return found;
 }

@@ -2,11 +2,12 @@
 // local before it starts a worker, so a worker killed inside attach, or before it posted its
 // localId and generation, is reclaimed from what the parent holds; reclaiming a local that
 // already detached is a no-op; a block that a dead stealer claimed comes back within one slow
-// operation of the ring's owner; attach refuses a crafted bump counter.
+// operation of the ring's owner; attach refuses a crafted bump counter; generations never wrap.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MutexPool, PoolError, SharedPool } from '../src/index.js';
-import { H_BUMP } from '../src/shared-layout.js';
+import { H_BUMP, type Layout } from '../src/shared-layout.js';
+import { GENERATION_LIMIT, stateIndex, stateWord } from '../src/shared-local.js';
 import { killAt } from './support/kill.js';
 
 const KILLED = Symbol('killed');
@@ -126,3 +127,32 @@ test('SharedPool: a block a dead stealer claimed comes back on the owner\'s next
   assert.deepEqual(census.stranded, []);
   assert.equal(census.outstanding, 3, 'exactly the three blocks the owner holds');
 });
+
+for (const Pool of [SharedPool, MutexPool]) {
+  test(`${Pool.name}: generations do not wrap at 2^20: a stale reclaim never becomes valid again`, () => {
+    const parent = Pool.create({ blockSize: 16, blocks: 4, maxLocals: 2 });
+    const stale = Pool.attach(parent.buffer);
+    const { localId, generation } = stale;
+    stale.detach();
+    // 2^20 - 2 re-attaches later (written directly: the state word's low bits at their last value, free).
+    const state = new Int32Array(parent.buffer, 0, parent.buffer.byteLength >>> 2);
+    const index = stateIndex(parentLayout(parent), localId);
+    state[index] = stateWord(GENERATION_LIMIT - 1, 0);
+    const wrapped = Pool.attach(parent.buffer);
+    assert.equal(wrapped.localId, localId);
+    assert.equal(wrapped.generation, GENERATION_LIMIT + 1, 'the epoch counts the wrap');
+    assert.equal(parent.reclaim(localId, generation).reclaimed, false, 'the stale pair (generation 1) reclaims nothing');
+    assert.equal(parent.reclaim(localId, GENERATION_LIMIT - 1).reclaimed, false);
+    wrapped.put(wrapped.get());
+    assert.equal(wrapped.census().outstanding, 0, 'the live attachment still works');
+    wrapped.detach();
+    const seat = parent.reserve();
+    assert.equal(seat.generation, GENERATION_LIMIT + 2);
+    Pool.attach(parent.buffer, seat);
+    assert.equal(parent.reclaim(seat.localId, seat.generation).reclaimed, true, 'the current generation reclaims');
+  });
+}
+
+function parentLayout(pool: SharedPool | MutexPool): Layout {
+  return (pool as unknown as { layout: Layout }).layout;
+}
