@@ -12,6 +12,7 @@
 //   regionAt            SharedPool: maxLocals rings of `ringCapacity` slots (a power of two >= 16,
 //                                   so each ring's offset is a multiple of 64)
 //                       MutexPool:  one 64-byte line (lock, top), then `blocks` stack slots
+//   epochsAt            one word per local: the epoch of its generation (shared-local.ts)
 //   statesAt            debug mode's handout word per block (one word each)
 //   arenaAt             the blocks, `blockStride` bytes apart: blockSize rounded up to 64
 //
@@ -22,9 +23,9 @@
 // share a line with its neighbour; what this layout promises holds at any alignment.
 //
 // A record is padded to `pad` bytes (default 128, Go's poolLocal pad) so that two threads
-// working on their own locals never write the same cache line: a record is 48 bytes, so the last
+// working on their own locals never write the same cache line: a record is 44 bytes, so the last
 // line that holds any of its words ends at most 106 bytes after its start, before the next
-// record's 128. pad 0 packs the records at their natural 48 bytes; whether two neighbours then
+// record's 128. pad 0 packs the records at their natural 44 bytes; whether two neighbours then
 // write one line depends on the buffer's address: only for the false-sharing experiment.
 //
 // attach() validates every header word against the same ranges as create()'s options, and the
@@ -105,9 +106,7 @@ export const R_STEALS = 7;
 export const R_FRESH = 8;
 export const R_EXHAUSTED = 9;
 export const R_WAITS = 10;
-/** The high part of the local's generation (shared-local.ts): bumped when the state word's 20 bits wrap. */
-export const R_EPOCH = 11;
-const RECORD_BYTES = 48;
+const RECORD_BYTES = 44;
 
 // MutexPool's lock line, relative to regionAt in words; the stack follows the line.
 export const M_LOCK = 0;
@@ -126,6 +125,8 @@ export interface Layout extends Geometry {
   readonly regionAt: number;
   /** Slots per local ring (SharedPool); 0 for MutexPool. */
   readonly ringCapacity: number;
+  /** One word per local: its generation's epoch (shared-local.ts), written only when the state word's 20 bits wrap. */
+  readonly epochsAt: number;
   readonly statesAt: number;
   readonly arenaAt: number;
   readonly blockStride: number;
@@ -186,12 +187,13 @@ export function computeLayout(kind: PoolKind, geometry: Geometry, minRing = 16):
   // rings, needs allocation, which a fixed SharedArrayBuffer cannot do without a second arena).
   const ringCapacity = kind === KIND_SHARED ? Math.max(minRing, 2 ** Math.ceil(Math.log2(blocks))) : 0;
   const regionBytes = kind === KIND_SHARED ? maxLocals * 4 * ringCapacity : 4 * M_STACK + 4 * blocks;
-  const statesAt = alignLine(regionAt + regionBytes);
+  const epochsAt = alignLine(regionAt + regionBytes);
+  const statesAt = alignLine(epochsAt + 4 * maxLocals);
   const arenaAt = alignLine(statesAt + 4 * blocks);
   const blockStride = alignLine(blockSize);
   return {
     ...geometry, kind, name: KIND_NAMES[kind], recordsAt, recordStride, regionAt, ringCapacity,
-    statesAt, arenaAt, blockStride, byteLength: arenaAt + blocks * blockStride,
+    epochsAt, statesAt, arenaAt, blockStride, byteLength: arenaAt + blocks * blockStride,
   };
 }
 

@@ -6,7 +6,7 @@
 //   bits 12..31  the generation's low 20 bits: 1 to 2^20 - 1, bumped by every attach or reserve
 //                (0: never attached, or a wrap in progress)
 //
-// A generation is epoch * 2^20 + those bits, with the epoch in the record's R_EPOCH word. When
+// A generation is epoch * 2^20 + those bits, with the epoch in the local's word at epochsAt. When
 // the bits would wrap, the claimer takes the local at low bits 0 (a value no reclaim matches),
 // bumps the epoch, then stores low bits 1: so generations only grow (to 2^51 and beyond), and a
 // stale (localId, generation) can never become valid again. The epoch changes only inside that
@@ -43,7 +43,7 @@
 // the producer may take the slot back (claimHolders below, SharedPool's push).
 
 import { PoolError } from './errors.js';
-import { R_CLAIM, R_EPOCH, R_STATE, type Layout } from './shared-layout.js';
+import { R_CLAIM, R_STATE, type Layout } from './shared-layout.js';
 
 export const FREE = 0;
 export const ATTACHED = 1;
@@ -78,9 +78,13 @@ export function stateIndex(layout: Layout, localId: number): number {
   return recordWord(layout, localId) + R_STATE;
 }
 
+function epochIndex(layout: Layout, localId: number): number {
+  return (layout.epochsAt >>> 2) + localId;
+}
+
 /** The full generation of `localId` whose state word is `state`. */
 function generationIn(words: Int32Array, layout: Layout, localId: number, state: number): number {
-  return (Atomics.load(words, recordWord(layout, localId) + R_EPOCH) >>> 0) * GENERATION_LIMIT + generationOf(state);
+  return (Atomics.load(words, epochIndex(layout, localId)) >>> 0) * GENERATION_LIMIT + generationOf(state);
 }
 
 /** A local taken for a thread that has not attached yet (see the file comment): post it to that thread. */
@@ -101,7 +105,7 @@ export function claimLocal(words: Int32Array, layout: Layout, phase = ATTACHED):
       const seen = Atomics.compareExchange(words, index, state, stateWord(wraps ? 0 : generationOf(state) + 1, phase));
       if (seen === state) {
         if (wraps) {
-          Atomics.add(words, recordWord(layout, id) + R_EPOCH, 1);
+          Atomics.add(words, epochIndex(layout, id), 1);
           Atomics.store(words, index, stateWord(1, phase));
         }
         return { localId: id, generation: generationIn(words, layout, id, Atomics.load(words, index)) };
