@@ -19,13 +19,17 @@ export interface PoolOptions<T> {
   new?: () => T;
   /** Runs on every put before the item is pooled; if it throws, the item is not pooled. */
   reset?: (x: T) => void;
-  /** Double-put detection and random drops of 1 put in 4, like Go's race mode. Default: SYNCPOOL_DEBUG=1. */
+  /**
+   * Double-put detection and random drops of 1 put in 4, like Go's race mode. Every double put
+   * throws PoolError: a dropped put still counts as a put, and so does a put in progress (a put
+   * of x from inside reset(x)). Default: SYNCPOOL_DEBUG=1.
+   */
   debug?: boolean;
   /** Names the pool in error messages. */
   name?: string;
   /**
    * false reproduces Go before 1.13: every cleanup releases everything, with no victim cache.
-   * Only for experiments (seed Task 6); the default, true, is Go's current behaviour.
+   * Only for comparing the two designs; the default, true, is Go's current behaviour.
    */
   victim?: boolean;
 }
@@ -58,7 +62,7 @@ export interface PoolStats {
 export interface PoolConstructor {
   new <T>(options: PoolOptions<T> & { new: () => T }): Pool<T, T>;
   new <T = unknown>(options?: PoolOptions<T>): Pool<T, T | undefined>;
-  readonly prototype: Pool<unknown>;
+  readonly prototype: Pool<unknown, unknown>;
 }
 
 let poolsCreated = 0;
@@ -86,7 +90,7 @@ let cleanupCounts: (pool: Pool<unknown>) => readonly [number, number];
  * Go's sync.Pool: a set of temporary items that may be individually saved and retrieved, and
  * that are released when nobody takes them for two garbage-collection cycles.
  */
-export class Pool<T, Got extends T | undefined = T | undefined> {
+export class Pool<T, Got extends T | undefined = T> {
   // The primary cache, Go's poolLocal: the private slot, then a LIFO stack (Go's shared
   // chain). `undefined` marks an empty slot: put ignores undefined and null, so a stored item is
   // never mistaken for emptiness.
@@ -252,11 +256,22 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
    */
   #prepare(x: T): boolean {
     const debug = this.#debug;
-    if (debug !== undefined) debug.checkNotPooled(this.#name, x);
-    if (this.#reset !== undefined) this.#reset(x);
     if (debug !== undefined) {
-      if (debug.drops()) return false;
+      // x counts as put from here on, before reset runs (so that a put of x from inside reset
+      // is caught) and whether or not the drop below keeps it (so that a second put is caught).
+      debug.checkNotPooled(this.#name, x);
       debug.pooled(x);
+      if (this.#reset !== undefined) {
+        try {
+          this.#reset(x);
+        } catch (error) {
+          debug.taken(x);
+          throw error;
+        }
+      }
+      if (debug.drops()) return false;
+    } else if (this.#reset !== undefined) {
+      this.#reset(x);
     }
     if (!this.#registered) this.#register();
     return true;
@@ -436,13 +451,14 @@ registerPoolCleanup(() => {
 
 /** Debug mode's bookkeeping, kept out of the Pool so that debug off costs one field test. */
 class DebugState {
-  // Objects now in the pool (primary or victim). Primitives cannot be told apart from equal
-  // values, so only objects are checked for double puts.
-  readonly #pooled = new Set<unknown>();
+  // Objects put and not taken since: in the pool (primary or victim), or dropped by drops().
+  // Weak, so that a dropped object is remembered without being kept alive. Primitives cannot be
+  // told apart from equal values, so only objects are checked for double puts.
+  readonly #pooled = new WeakSet<object>();
   dropCount = 0;
 
   checkNotPooled(name: string, x: unknown): void {
-    if (this.#pooled.has(x)) {
+    if (this.#pooled.has(x as object)) {
       throw new PoolError(
         name,
         'put of an object that is already in the pool (put twice with no get in between). ' +
@@ -459,16 +475,16 @@ class DebugState {
   }
 
   pooled(x: unknown): void {
-    if (typeof x === 'object' || typeof x === 'function') this.#pooled.add(x);
+    if (typeof x === 'object' || typeof x === 'function') this.#pooled.add(x as object);
   }
 
   taken(x: unknown): void {
-    this.#pooled.delete(x);
+    this.#pooled.delete(x as object);
   }
 
   released(privateItem: unknown, items: readonly unknown[], from: number, to: number): void {
-    this.#pooled.delete(privateItem);
-    for (let i = from; i < to; i++) this.#pooled.delete(items[i]);
+    this.#pooled.delete(privateItem as object);
+    for (let i = from; i < to; i++) this.#pooled.delete(items[i] as object);
   }
 }
 

@@ -18,13 +18,14 @@
 //               that is not attached at that generation, a double put caught by debug mode, a
 //               wait on another thread's local that passed waitLimitMs (its thread may be dead)
 
-import { PoolError } from './errors.js';
+import { PoolError, describeValue as describe } from './errors.js';
 import { DEQUEUE_LIMIT } from './pool-dequeue.js';
 import {
-  H_BUMP, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
+  H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
 import {
-  ATTACHED, FREE, GENERATION_LIMIT, beginReclaim, recordWord, stateIndex, stateWord, unfinishedReclaims,
+  ATTACHED, FREE, GENERATION_MAX, RESERVED, beginReclaim, claimLocal, recordWord, stateIndex, stateWord, unfinishedReclaims,
+  type Reservation,
 } from './shared-local.js';
 
 /** Counters summed over every local of the pool, since it was created. Each wraps at 2^32. */
@@ -75,9 +76,14 @@ export interface SharedPoolCensus {
  * variables are invisible to every other thread: census() counts them in `outstanding`.
  */
 export interface ReclaimResult {
+  /** false: that generation of the local had been given back already (detached or reclaimed); nothing changed. */
+  readonly reclaimed: boolean;
   readonly recovered: number;
   readonly lost: number;
 }
+
+/** What release() gave back: see ReclaimResult. */
+export type Released = Omit<ReclaimResult, 'reclaimed'>;
 
 /** Debug mode's id: handout number * BLOCK_ID_SPAN + block index (see handOut). */
 const BLOCK_ID_SPAN = DEQUEUE_LIMIT;
@@ -85,19 +91,6 @@ const HANDOUT_LIMIT = 1 << 30;
 
 function unsigned(word: number): number {
   return word >>> 0;
-}
-
-/** A value as a message shows it, without calling anything that can throw (a Symbol's template conversion does). */
-function describe(value: unknown): string {
-  switch (typeof value) {
-    case 'number': return String(value);
-    case 'bigint': return `the BigInt ${String(value)}n`;
-    case 'string': return `the string ${JSON.stringify(value)}`;
-    case 'symbol': return 'a Symbol';
-    case 'undefined': return 'undefined';
-    case 'object': return value === null ? 'null' : 'an object';
-    default: return `a ${typeof value}`;
-  }
 }
 
 /** The metadata words of a pool: header, records, rings or stack, debug words (not the arena). */
@@ -144,7 +137,7 @@ export abstract class SharedAttachment {
    * one (reclaim): subclasses move its private block where others find it and free what it
    * locked. Must leave the pool consistent if it throws.
    */
-  protected abstract release(localId: number): ReclaimResult;
+  protected abstract release(localId: number): Released;
 
   /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
   protected abstract collectPooled(out: number[], stranded: number[]): number;
@@ -177,8 +170,9 @@ export abstract class SharedAttachment {
    * Recovers the local of a thread that ended without detach(): its private block moves to its
    * ring (SharedPool), a lock it held is freed (MutexPool), an operation it was in the middle of
    * is completed or rolled back, and a reclaim it was running is finished. `generation` is the
-   * one its attachment had: a stale pair (that local was given back and attached again since)
-   * throws PoolError and changes nothing.
+   * one its attachment (or reservation) had: a pair whose generation was given back already
+   * (the thread detached, or was reclaimed, and the local may be attached again since) changes
+   * nothing and returns `reclaimed: false`, so a parent can reclaim on every worker exit.
    *
    * Call it from another attached thread after the worker's 'exit' event: reclaiming the local
    * of a running thread corrupts the pool. Blocks the dead thread held are lost (at most one
@@ -190,10 +184,21 @@ export abstract class SharedAttachment {
     this.assertAttached('reclaim');
     const max = this.layout.maxLocals - 1;
     this.checkInteger('reclaim', 'localId', localId, 0, max, `locals run from 0 to ${max}`);
-    this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_LIMIT - 1,
+    this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_MAX,
       'pass the generation of the dead thread\'s attachment (attachment.generation)');
     if (localId === this.localId) throw new PoolError(this.layout.name, 'reclaim: that is this attachment\'s own local; call detach()');
     return this.reclaimLocal(localId, generation);
+  }
+
+  /**
+   * Takes a free local for a thread that will attach later with attach(buffer, reservation):
+   * post the reservation to it (workerData). Whatever happens to that thread, even a death
+   * inside attach or before it posts anything, reclaim(reservation.localId,
+   * reservation.generation) gives the local back, and after its detach() that reclaim is a no-op.
+   */
+  reserve(): Reservation {
+    this.assertAttached('reserve');
+    return claimLocal(this.words, this.layout, RESERVED);
   }
 
   /** Counters summed over every local (see SharedPoolStats). Approximate while other threads run. */
@@ -233,11 +238,12 @@ export abstract class SharedAttachment {
   private reclaimLocal(localId: number, generation: number): ReclaimResult {
     const w = this.words;
     const state = stateIndex(this.layout, localId);
-    beginReclaim(w, this.layout, localId, generation, this.localId);
+    if (!beginReclaim(w, this.layout, localId, generation, this.localId)) return { reclaimed: false, recovered: 0, lost: 0 };
     let { recovered, lost } = { recovered: 0, lost: 0 };
     try {
-      // A steal it was in the middle of no longer holds anybody up (see shared-local.ts).
-      Atomics.store(w, recordWord(this.layout, localId) + R_CLAIM, 0);
+      // A steal it was in the middle of no longer holds anybody up (see shared-local.ts); the
+      // ring's producer takes that slot back on its next slow get or put (H_RESCUE).
+      if (Atomics.exchange(w, recordWord(this.layout, localId) + R_CLAIM, 0) !== 0) Atomics.add(w, H_RESCUE, 1);
       ({ recovered, lost } = this.release(localId));
     } catch (error) {
       Atomics.store(w, state, stateWord(generation, ATTACHED));
@@ -260,7 +266,7 @@ export abstract class SharedAttachment {
         `another local and finishing that failed (${failure instanceof Error ? failure.message : String(failure)}); ` +
         'that local is attached again: reclaim it when the cause is gone');
     }
-    return { recovered, lost };
+    return { reclaimed: true, recovered, lost };
   }
 
   /** A never-used block from the arena (Go's New), or -1 when the arena is used up. */

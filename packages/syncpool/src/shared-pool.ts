@@ -28,12 +28,12 @@
 
 import { PoolDequeue } from './pool-dequeue.js';
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords, type ReclaimResult } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type Released } from './shared-attachment.js';
 import {
-  KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
+  H_RESCUE, KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
-import { CLAIM_ACTIVE, claimHolders, claimLocal, describeLocal, recordWord } from './shared-local.js';
+import { CLAIM_ACTIVE, adoptLocal, claimHolders, claimLocal, describeLocal, recordWord, type Reservation } from './shared-local.js';
 import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './observer.js';
 
 /**
@@ -42,10 +42,11 @@ import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './obs
  *
  * ```ts
  * const pool = SharedPool.create({ blockSize: 4096, blocks: 256, maxLocals: 8 }); // the creator is attached
- * worker.postMessage(pool.buffer);
+ * const seat = pool.reserve(); // the worker's local: reclaim(seat.localId, seat.generation) recovers it whatever happens
+ * const worker = new Worker(url, { workerData: { buffer: pool.buffer, seat } });
+ * worker.on('exit', () => pool.reclaim(seat.localId, seat.generation)); // a no-op if it detached
  * // in the worker:
- * const local = SharedPool.attach(buffer);
- * parentPort.postMessage({ localId: local.localId, generation: local.generation }); // to reclaim it if it dies
+ * const local = SharedPool.attach(workerData.buffer, workerData.seat);
  * const id = local.get();              // a block id, or -1 when all blocks are out
  * local.bytes(id).set(data);           // fill it; pass `id` to another thread, which may put it
  * local.put(id);
@@ -73,7 +74,7 @@ import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './obs
  *   (default 128, Go's) spaces the per-thread records; pad 0 packs them, for the false-sharing
  *   experiment of seed Task 9.
  * - Errors: TypeError for an id or argument that is not an integer, RangeError for one out of
- *   range, PoolError for a state that forbids the call (detached attachment, stale reclaim,
+ *   range, PoolError for a state that forbids the call (detached attachment, a reservation attached twice,
  *   double put in debug mode, a wait past waitLimitMs). Every throw leaves the pool unchanged.
  *   Without debug: true a double put is not detected (it would cost an Atomics per put).
  *
@@ -98,6 +99,8 @@ export class SharedPool extends SharedAttachment {
   private readonly rings: readonly PoolDequeue[];
   /** The local the last steal took from: written on the steal path only, read by the observed get. */
   private stolenFrom = -1;
+  /** The rescue counter (H_RESCUE) when this thread last looked for stranded slots in its ring. */
+  private rescuesSeen = 0;
   /** Set by observe(): rescue() reports the blocks it puts back to it (the slow path only). */
   private observer: SharedPoolObserver | undefined = undefined;
 
@@ -108,17 +111,18 @@ export class SharedPool extends SharedAttachment {
   }
 
   /**
-   * Attaches the calling thread to a free local of the pool in `buffer`. Throws TypeError if
+   * Attaches the calling thread to a free local of the pool in `buffer`, or to the local of
+   * `reservation` (reserve() in the thread that will reclaim this one if it dies). Throws TypeError if
    * `buffer` is not a SharedArrayBuffer, PoolError if it is not a SharedPool of this layout
    * version with a sound header, or if every local is attached. Writes nothing unless it attaches.
    */
-  static attach(buffer: SharedArrayBuffer): SharedPool {
-    return SharedPool.open(buffer, readLayout(KIND_SHARED, buffer));
+  static attach(buffer: SharedArrayBuffer, reservation?: Reservation): SharedPool {
+    return SharedPool.open(buffer, readLayout(KIND_SHARED, buffer), reservation);
   }
 
-  private static open(buffer: SharedArrayBuffer, layout: Layout): SharedPool {
+  private static open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
     const words = metadataWords(buffer, layout);
-    const { localId, generation } = claimLocal(words, layout);
+    const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
     const Class = layout.debug ? DebugSharedPool : SharedPool;
     return new Class(buffer, layout, words, localId, generation);
   }
@@ -219,6 +223,7 @@ export class SharedPool extends SharedAttachment {
 
   private getSlow(): number {
     this.assertAttached('get');
+    this.rescueAfterReclaim();
     let id = this.ring.popHead();
     if (id >= 0) {
       this.count(R_RING_HITS);
@@ -241,8 +246,21 @@ export class SharedPool extends SharedAttachment {
   private putSlow(id: number): void {
     this.assertAttached('put');
     if (!this.isBlockId(id)) throw this.badId('put', id);
+    this.rescueAfterReclaim();
     this.push(this.localId, id);
     this.count(R_PUTS);
+  }
+
+  /**
+   * A thread that died mid-steal may have left a slot of this thread's ring claimed: once it is
+   * reclaimed (which bumps H_RESCUE), take such slots back now rather than when the pushes reach
+   * them, so that a stranded block returns within one slow get or put of this thread.
+   */
+  private rescueAfterReclaim(): void {
+    const rescues = Atomics.load(this.words, H_RESCUE);
+    if (rescues === this.rescuesSeen) return;
+    this.rescuesSeen = rescues;
+    this.rescue(this.localId);
   }
 
   /** Pushes `id` onto the head of ring `ringId`, of which this thread is the producer now. */
@@ -304,7 +322,7 @@ export class SharedPool extends SharedAttachment {
   }
 
   /** Moves the private block of `localId` onto its ring, acting as that ring's producer, after putting back its stranded slots. */
-  protected override release(localId: number): ReclaimResult {
+  protected override release(localId: number): Released {
     const rescued = this.rescue(localId);
     const ring = this.rings[localId]!;
     let stillClaimed = 0;

@@ -8,7 +8,7 @@ import { optimizedCode, type CodeListing, type Instruction } from 'syncpool-benc
 import type { Artifact, Exercise, Judgement, Result, Table } from '../exercise.js';
 import { builtinCode } from '../lib/builtin-disasm.js';
 import { goObjdump, goSection, type GoSection } from '../lib/go.js';
-import { annotate, isLocked, reachable, returnsOf, sources, writeBarrierNote, type GoInstruction, type Step } from '../lib/go-listing.js';
+import { annotate, isLocked, reachable, returnsOf, sources, writeBarrierNote, type GoFunction, type GoInstruction, type Step } from '../lib/go-listing.js';
 import { formatInstruction, successPath } from '../lib/hot-path.js';
 import { count } from '../lib/words.js';
 
@@ -153,6 +153,15 @@ const GO_STEPS: Record<string, Step[]> = {
 
 const GET_PUT = Object.keys(GO_STEPS);
 
+/** Get's load of the private slot in words, from its instructions: "2 plain MOVQ loads". */
+function privateLoad(functions: ReadonlyMap<string, GoFunction>, texts: ReadonlyMap<string, string>): string {
+  const get = functions.get('sync.(*Pool).Get');
+  const load = get === undefined ? [] : annotate(get, texts.get(get.path) ?? '', [GO_STEPS['sync.(*Pool).Get']![1]!])[0]!.instructions;
+  if (load.length === 0) return 'a private slot load not found in the listing';
+  const plain = load.every((i) => /^MOV/.test(i.text) && !isLocked(i));
+  return `${count(load.length, 'instruction')} for the private slot load (${plain ? 'all plain MOVs' : load.map((i) => i.text).join('; ')})`;
+}
+
 /**
  * The seed's steps in Go: go tool objdump of package sync, Get's and Put's steps annotated, and
  * the atomic read-modify-writes of every function in sync and sync/atomic that Get and Put reach
@@ -189,7 +198,7 @@ async function goListing(): Promise<{ section: GoSection; lockedLines: Map<strin
       artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
       note: `Get and Put themselves hold ${count(inGetPut, 'locked instruction')}; ${count(lockedRows.length, 'locked instruction')} ` +
         `sit in ${count(holders.length, 'function')} they reach (${holders.join(', ') || 'none'}), each behind a call off the ` +
-        'success path: the private slot hit is the pin call, two plain loads, the clear with its write barrier ' +
+        `success path: Get's private slot hit is the pin call, ${privateLoad(functions, texts)}, the clear with its write barrier ` +
         'check, the nil check, the unpin call and RET. XCHG with memory is locked without a prefix (an atomic ' +
         'store on amd64). Calls into package runtime (procPin\'s m.locks increment, the write barrier, ' +
         'semaphores) and calls through a register (New) are not followed.',
