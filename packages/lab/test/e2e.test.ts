@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { withPage } from './browser-page.js';
 import { exercises } from '../src/registry.js';
+import { splitSentences } from '../src/report/model.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 const VERDICTS = ['holds', 'does not hold', 'not applicable here'];
@@ -29,6 +30,11 @@ test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chr
         id: section.id,
         verdict: section.getAttribute('data-verdict'),
         shown: section.querySelector('.verdict-line .verdict')?.textContent ?? null,
+        verdictLine: section.querySelector('.verdict-line')?.textContent ?? '',
+        width: section.getBoundingClientRect().width,
+        source: [...section.querySelectorAll('details.source')].map((d) => ({
+          open: (d as HTMLDetailsElement).open, text: d.querySelector('pre')?.textContent ?? '',
+        })),
         charts: [...section.querySelectorAll('figure.chart')].map((figure) => {
           const svg = figure.querySelector('svg');
           const box = svg?.getBoundingClientRect();
@@ -49,8 +55,16 @@ test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chr
       for (const section of sections) {
         assert.ok(VERDICTS.includes(section.verdict ?? ''), `${section.id} has no verdict (got ${section.verdict})`);
         assert.equal(section.shown, section.verdict, `${section.id} shows a verdict that differs from its data attribute`);
+        const reason = section.verdictLine.split(' — ').slice(1).join(' — ');
+        assert.equal(splitSentences(reason, 2).rest, '', `${section.id}'s verdict line has more than two sentences: ${reason}`);
+        // The analogue's source, collapsed: from dist/ it comes out of the source map.
+        const exercise = exercises.find((e) => `ex-${String(e.id).padStart(2, '0')}` === section.id)!;
+        assert.equal(section.source.length, 1, `${section.id} shows its source once`);
+        assert.equal(section.source[0]!.open, false, `${section.id}'s source is collapsed`);
+        assert.ok(section.source[0]!.text.includes(`slug: '${exercise.slug}'`), `${section.id}'s source is its exercise module`);
         for (const chart of section.charts) {
           assert.ok(chart.width > 100 && chart.height > 50, `${chart.file} rendered at ${chart.width}×${chart.height}`);
+          assert.ok(chart.width >= 0.9 * section.width, `${chart.file} is ${chart.width} px wide in a ${section.width} px column`);
           assert.ok(chart.marks > 0, `${chart.file} has no data marks`);
         }
       }

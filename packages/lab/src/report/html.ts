@@ -47,6 +47,9 @@ function render(block: Block): string {
       return `<figure class="chart" data-chart="${escape(block.chart.file)}">${block.chart.svg}` +
         `<figcaption>${inline(block.chart.title)} (<a href="${escape(block.chart.file)}">SVG</a>)</figcaption></figure>`;
     case 'pre': return `<details open><summary>${inline(block.title)}</summary><pre>${escape(block.text)}</pre></details>`;
+    case 'source':
+      return `<details class="source"><summary>The analogue's source: <code>${escape(block.source.path)}</code></summary>` +
+        `<pre>${escape(block.source.text)}</pre></details>`;
     case 'links':
       return `<p class="files">${inline(block.title)}: ${block.links
         .map((l) => `<a href="${escape(l.href)}">${escape(l.text)}</a>`).join(', ')}</p>`;
@@ -70,6 +73,7 @@ section.exercise { border-top: 2px solid #ddd; margin-top: 2rem; }
 dt { font-weight: 600; } dd { margin: 0 0 0.5rem 1rem; } dd p { margin: 0; }
 figure.chart { margin: 1rem 0; } figure.chart svg { max-width: 100%; height: auto; }
 pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; font-size: 12px; }
+details.source pre { max-height: 40rem; overflow-y: auto; }
 code { background: #f1f1f1; padding: 0 0.2rem; }`;
 
 /** `explorers`: the scenarios' data and script (explore/page.ts's explorerScripts). */

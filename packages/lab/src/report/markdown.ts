@@ -28,6 +28,11 @@ function render(block: Block): string {
     case 'table': return table(block.table, block.summary === true);
     case 'chart': return `![${block.chart.title}](${block.chart.file})`;
     case 'pre': return `**${block.title}**\n\n\`\`\`\n${block.text.trimEnd()}\n\`\`\``;
+    case 'source': {
+      // A fence longer than any run of backticks in the file.
+      const fence = '`'.repeat(Math.max(3, ...(block.source.text.match(/`+/g) ?? []).map((run) => run.length + 1)));
+      return `<details><summary>The analogue's source: ${block.source.path}</summary>\n\n${fence}ts\n${block.source.text.trimEnd()}\n${fence}\n\n</details>`;
+    }
     case 'links': return `${block.title}: ${block.links.map((l) => `[${l.text}](${l.href})`).join(', ')}`;
     case 'explorer': return `*${block.scenario.title}: replayed event by event in index.html's explorer.*`;
     case 'section': return [`<a id="${block.anchor}"></a>`, ...block.blocks.map(render)].join('\n\n');

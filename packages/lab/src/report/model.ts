@@ -5,7 +5,8 @@
 import type { Table, Verdict } from '../exercise.js';
 import type { Scenario } from '../explore/scenario.js';
 import type { Outcome } from '../runner.js';
-import type { Rendered, RenderedChart, RunInfo } from './write.js';
+import type { ExerciseSource } from './source.js';
+import type { Rendered, RenderedChart, RenderedOutcome, RunInfo } from './write.js';
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string; anchor?: string }
@@ -15,6 +16,8 @@ export type Block =
   | { kind: 'table'; table: Table; summary?: boolean }
   | { kind: 'chart'; chart: RenderedChart }
   | { kind: 'pre'; title: string; text: string }
+  /** The exercise's module, collapsed: what ran. */
+  | { kind: 'source'; source: ExerciseSource }
   | { kind: 'links'; title: string; links: { text: string; href: string }[] }
   /** A recorded run of the exercise's pool, replayed event by event (index.html only). */
   | { kind: 'explorer'; scenario: Scenario }
@@ -24,21 +27,44 @@ const pad = (id: number) => String(id).padStart(2, '0');
 export const anchorOf = (outcome: Outcome) => `ex-${pad(outcome.exercise.id)}`;
 export const verdictOf = (outcome: Outcome) => outcome.result?.verdict ?? 'failed to run';
 
+/**
+ * A verdict's reason cut after `n` sentences, for the verdict table's cell and the section's
+ * verdict line; `rest` (empty when nothing was cut) follows in the section, below the line.
+ * A full stop ends a sentence only before white space and a character that is not a lower-case
+ * letter, or at the end: "0.5 ns" and "e.g. a pool" stay whole.
+ */
+export function splitSentences(text: string, n: number): { head: string; rest: string } {
+  const sentences = text.match(/[\s\S]*?[.!?](?=\s+[^\sa-z]|\s*$)|[\s\S]+$/g) ?? [text];
+  return { head: sentences.slice(0, n).join('').trim(), rest: sentences.slice(n).join('').trim() };
+}
+
+/** The verdict table's cell: at most `n` sentences, saying so when the section has more. */
+export function firstSentences(text: string, n: number): string {
+  const { head, rest } = splitSentences(text, n);
+  return rest === '' ? head : `${head} (details below)`;
+}
+
+/** Verdict reasons are read in two sentences; the rest of the reason comes below them. */
+const VERDICT_SENTENCES = 2;
+
 /** Long artifacts are linked, short ones (a few dozen lines) are shown as well. */
 const INLINE_LINES = 40;
 
-function exerciseBlocks(outcome: Outcome, charts: RenderedChart[], scenarios: readonly Scenario[]): Block[] {
+function exerciseBlocks(outcome: Outcome, { charts, source }: RenderedOutcome, scenarios: readonly Scenario[]): Block[] {
   const { exercise, result } = outcome;
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: `${pad(exercise.id)}. ${exercise.title}`, anchor: anchorOf(outcome) },
     { kind: 'fields', fields: [['Goal', exercise.goal], ['Criterion', exercise.criterion], ['How it runs here', exercise.analogue]] },
+    { kind: 'source', source },
   ];
   if (result === undefined) {
     blocks.push({ kind: 'verdict', verdict: 'failed to run', reason: 'The exercise did not produce a result.' });
     blocks.push({ kind: 'pre', title: 'Error', text: outcome.error ?? 'unknown error' });
     return blocks;
   }
-  blocks.push({ kind: 'verdict', verdict: result.verdict, reason: result.reason });
+  const { head, rest } = splitSentences(result.reason, VERDICT_SENTENCES);
+  blocks.push({ kind: 'verdict', verdict: result.verdict, reason: head });
+  if (rest !== '') blocks.push({ kind: 'para', text: rest });
   for (const scenario of scenarios) if (scenario.exercise === exercise.id) blocks.push({ kind: 'explorer', scenario });
   for (const table of result.tables) blocks.push({ kind: 'table', table });
   for (const chart of charts) blocks.push({ kind: 'chart', chart });
@@ -67,7 +93,7 @@ export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunIn
     columns: ['#', 'Exercise', 'Verdict', 'Why', 'Time (s)'],
     rows: outcomes.map((o) => [
       pad(o.exercise.id), o.exercise.title, verdictOf(o),
-      o.result?.reason ?? (o.error?.split('\n')[0] ?? ''), o.seconds.toFixed(1),
+      firstSentences(o.result?.reason ?? (o.error?.split('\n')[0] ?? ''), VERDICT_SENTENCES), o.seconds.toFixed(1),
     ]),
   };
   return [
@@ -96,7 +122,7 @@ export function buildReport(outcomes: Outcome[], rendered: Rendered, info: RunIn
     },
     { kind: 'table', table: summary, summary: true },
     ...outcomes.map((o): Block => ({
-      kind: 'section', anchor: anchorOf(o), verdict: verdictOf(o), blocks: exerciseBlocks(o, rendered.get(o) ?? [], scenarios),
+      kind: 'section', anchor: anchorOf(o), verdict: verdictOf(o), blocks: exerciseBlocks(o, rendered.get(o)!, scenarios),
     })),
   ];
 }

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Outcome } from '../runner.js';
 import { renderSvg } from './charts.js';
+import { exerciseSource, type ExerciseSource } from './source.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { explorerScripts } from '../explore/page.js';
@@ -31,7 +32,13 @@ export interface RenderedChart {
   svg: string;
 }
 
-export type Rendered = Map<Outcome, RenderedChart[]>;
+/** What the report shows of an outcome beyond its result: its charts, rendered, and its source. */
+export interface RenderedOutcome {
+  charts: RenderedChart[];
+  source: ExerciseSource;
+}
+
+export type Rendered = Map<Outcome, RenderedOutcome>;
 
 const pad = (id: number) => String(id).padStart(2, '0');
 
@@ -59,7 +66,7 @@ export async function writeReport(outDir: string, outcomes: Outcome[], info: Run
       await put(`charts/${base}.svg`, svg);
       charts.push({ title: chart.title, file: `charts/${base}.svg`, svg: scopeIds(svg, base) });
     }
-    rendered.set(outcome, charts);
+    rendered.set(outcome, { charts, source: await exerciseSource(outcome.exercise) });
     for (const artifact of [...(outcome.result?.artifacts ?? []), ...(outcome.result?.go?.artifacts ?? [])]) {
       await put(artifact.name, artifact.content);
     }
