@@ -1,4 +1,4 @@
-// Opens a file in headless Chromium (test/chromium.ts finds it) and collects the page's console
+// Opens a file (or an http URL) in headless Chromium (test/chromium.ts finds it) and collects the page's console
 // errors and uncaught exceptions, for the lab's browser tests.
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -11,7 +11,7 @@ export async function withPage(file: string, use: (page: Page, errors: string[])
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.goto(/^https?:\/\//.test(file) ? file : pathToFileURL(file).href, { waitUntil: 'load' });
     await use(page, errors);
   } finally {
     await browser.close();

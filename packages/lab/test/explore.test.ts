@@ -1,9 +1,11 @@
 // The explorer: the five scenarios recorded from real runs replay to the pools' own stats() and
 // census(); the replay refuses events that could not have happened; and in headless Chromium the
 // page built by `syncpool-lab explore` replays every scenario to its end with no console error,
-// with the same states as the replay in Node. Needs `npm run build` first (npm test does it).
+// with the same states as the replay in Node; served with --serve, the page is cross-origin isolated
+// and its live form runs SharedPool in the page, with the states of the same run replayed in Node.
+// Needs `npm run build` first (npm test does it).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +15,7 @@ import { withPage } from './browser-page.js';
 // From dist: its worker threads run the built .js (node cannot start a .ts worker without tsx).
 import { recordScenarios } from '../dist/explore/record.js';
 import { ReplayError, poolFinals, replay, sharedFinals, summarize } from '../src/explore/replay.js';
+import { liveSteal } from '../src/explore/live.js';
 import type { Scenario, SharedScenario, PoolScenario } from '../src/explore/scenario.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
@@ -111,6 +114,54 @@ test('syncpool-lab explore writes a page that replays every scenario in headless
       assert.deepEqual(errors, []);
     });
   } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('explore --serve: cross-origin isolated, and the live form runs SharedPool in the page with the states Node rebuilds', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'syncpool-serve-'));
+  const server = spawn(process.execPath, [cli, 'explore', '--serve', '--port', '0', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((found, fail) => {
+      let text = '';
+      server.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const match = /Serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+        if (match !== null) found(match[1]!);
+      });
+      server.once('exit', (code) => fail(new Error(`explore --serve exited (${code}) before serving:\n${text}`)));
+    });
+    // The same program in Node: single-threaded and deterministic, so the page must record the same events.
+    const expected = liveSteal(3, 4, 5, 'live-1');
+    const states = replay(expected);
+    const last = states.at(-1)!;
+    assert.ok(last.pool === 'SharedPool');
+    const { waits: _, ...stats } = expected.final.stats;
+    assert.deepEqual(sharedFinals(last).stats, stats, 'the Node run replays to its stats()');
+    assert.ok(expected.events.some((e) => e.kind === 'get' && e.source === 'steal'), 'the live run steals');
+    await withPage(url, async (page, errors) => {
+      assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the page is cross-origin isolated');
+      await page.select('#syncpool-live select', 'steal');
+      for (const [index, value] of ['3', '4', '5'].entries()) {
+        const input = (await page.$$('#syncpool-live input'))[index]!;
+        await input.click({ count: 3 });
+        await input.type(value);
+      }
+      await page.click('#syncpool-live button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#syncpool-live [role=status]')?.textContent?.startsWith('Recorded'));
+      const steps = await page.evaluate(() => {
+        const x = window.syncpoolExplorer;
+        x.load('live-1');
+        const seen = [x.state()];
+        while (x.step() !== null) seen.push(x.state());
+        return { names: x.scenarios(), seen };
+      });
+      assert.ok(steps.names.includes('live-1'), `scenarios() lists the live run: ${steps.names.join(', ')}`);
+      assert.deepEqual(steps.seen, states.map(summarize), 'the live run\'s states in the page equal the replay of the same run in Node');
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    server.kill();
     rmSync(out, { recursive: true, force: true });
   }
 });
