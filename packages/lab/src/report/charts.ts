@@ -10,7 +10,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 const config = {
   font: 'system-ui, sans-serif',
   axis: { labelFontSize: 12, titleFontSize: 13, grid: true },
-  legend: { labelFontSize: 12, titleFontSize: 13, orient: 'bottom', direction: 'vertical', labelLimit: 480 },
+  legend: { labelFontSize: 12, titleFontSize: 13, symbolOpacity: 1, symbolSize: 120, orient: 'bottom', direction: 'vertical', labelLimit: 480 },
   title: { fontSize: 13, anchor: 'start' },
 } as const;
 
