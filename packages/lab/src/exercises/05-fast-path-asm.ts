@@ -290,6 +290,15 @@ export function present(m: FastPathMeasured): Result {
     columns: ['builtin called', 'at', 'from source'],
     rows: stealCalls.map((i) => [i.builtin ?? '', `+0x${i.offset.toString(16)}`, (i.source?.text ?? '').split('\n')[0]!.slice(0, 50)]),
   };
+  const atomicsTable: Table = {
+    title: 'Atomics off the success paths: the counts the verdict and the explanation quote',
+    columns: ['where', 'count'],
+    rows: [
+      [`AtomicsCompareExchange call sites on the steal path (${m.stealChain.at(-1)})`, casCalls.length],
+      ['lock cmpxchg instructions in V8\'s AtomicsCompareExchange builtin', cas.ok ? cas.locked.length : `not disassembled: ${cas.why}`],
+      ['Atomics builtin calls in SharedPool.get\'s full listing (its inlined slow path)', m.sharedGetSlowCalls],
+    ],
+  };
   const artifacts: Artifact[] = checks.map((c) => ({
     name: `asm/${c.subject.replace('.', '-')}-success-path.txt`,
     content: `${c.subject}: success path (${c.instructions} instructions) from TurboFan's listing\n\n${c.text}\n`,
@@ -324,7 +333,7 @@ export function present(m: FastPathMeasured): Result {
       '\n\nWhere Go differs: Go\'s success path also pins the goroutine to its P (runtime_procPin, which ' +
       'increments m.locks: src/runtime/proc.go:6153–6159 in Go 1.19); a JavaScript thread cannot migrate, so ' +
       'there is nothing to pin.',
-    tables: [table, stealTable],
+    tables: [table, stealTable, atomicsTable],
     charts: [],
     artifacts,
     ...(m.go === undefined ? {} : { go: goPresent(m.go, () => listed!.section) }),

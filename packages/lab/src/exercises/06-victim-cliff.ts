@@ -163,10 +163,10 @@ export function judgeCliff(f: CliffFigures): Judgement {
     verdict: holds ? 'holds' : 'does not hold',
     reason: `allocs/op, counted as calls of New per request (each New allocates a buffer; the handlers' promises are ` +
       `not the pool's): with a forced GC every ${GC_EVERY_MS} ms and the victim cache it is ${round(f.ratio.median)}× ` +
-      `the run without forced GCs (median of ${f.ratio.n} rounds, range ${round(f.ratio.min)}–${round(f.ratio.max)}), ` +
+      `the run without forced GCs (median of the per-round ratios over ${f.ratio.n} rounds, range ${round(f.ratio.min)}–${round(f.ratio.max)}), ` +
       `${holds ? `under the ${DOUBLE}× that would be doubling` : `at least ${DOUBLE}×: the allocations doubled`}. ` +
       `${withOut} of the ${hit.length} collections hit while handlers held buffers (${showSpread(spread(hit))} out). ` +
-      `With the victim cache off it is ${round(f.cliff.median)}×.`,
+      `With the victim cache off it is ${round(f.cliff.median)}× (the same statistic).`,
   };
 }
 
@@ -238,6 +238,18 @@ export function present(m: CliffMeasured): Result {
           return [config.label, rs.map((r) => r.requests).join(', '), showSpread(spread(rs.map((r) => r.news))),
             showSpread(perConfig[i]!, 3), rs.map((r) => r.collections.length).join(', '), outs.length === 0 ? '-' : showSpread(spread(outs))];
         }),
+      },
+      {
+        title: 'What the verdict and the explanation compute from the runs',
+        columns: ['quantity', 'value'],
+        rows: [
+          ['news per request, GC with the victim cache / no forced GC, per-round ratios, median (min–max)', showSpread(figures.ratio)],
+          ['news per request, GC without the victim cache / no forced GC, per-round ratios, median (min–max)', showSpread(figures.cliff)],
+          ['cleanups with the victim cache that found buffers out, of all its cleanups',
+            `${figures.outAtCollections.filter((n) => n > 0).length} of ${figures.outAtCollections.length}`],
+          ['calls of New per cleanup until the next one (mean over the cleanups), victim cache on and off',
+            `${onPer === undefined ? '-' : round(onPer)}, ${offPer === undefined ? '-' : round(offPer)}`],
+        ],
       },
       {
         title: 'Every cleanup of round 1\'s runs with forced GCs, with the buffers the handlers held when it ran',

@@ -6,7 +6,7 @@ import { DEQUEUE_LIMIT, PoolDequeue } from 'syncpool';
 import { measureMemory } from 'syncpool-bench';
 import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
 import { goMeasure, goPresent, goStdTests, type GoRun, type GoSection } from '../lib/go.js';
-import { round } from '../lib/stats.js';
+import { round, sum } from '../lib/stats.js';
 import { runWorkers, workerScript } from '../lib/workers.js';
 import type { DequeueResult, DequeueTask } from '../workers/dequeue.js';
 
@@ -102,7 +102,7 @@ function goTestsSection(g: { rows: (string | number)[][]; text: string }): GoSec
 /** The report section from the measurements. */
 export function present(m: DequeueMeasured): Result {
   const [own, ...stealers] = m.results as [DequeueResult, ...DequeueResult[]];
-  const taken = own.popHeads + stealers.reduce((n, r) => n + r.popTails, 0);
+  const taken = own.popHeads + sum(stealers.map((r) => r.popTails));
   const { count, results, ms, audit, cas } = m;
   const { verdict, reason } = judgeDequeue({ count, ...audit, popHeads: own.popHeads, popTails: taken - own.popHeads });
   return {
@@ -116,7 +116,7 @@ export function present(m: DequeueMeasured): Result {
       'hands its slot back only after it has read it, and pushHead treats a slot not yet handed back as ' +
       `full (${own.fullRetries} push retries here, counting a genuinely full ring too), so no value is overwritten ` +
       'mid-read. Stealers polled an empty ring ' +
-      `${stealers.reduce((n, r) => n + r.emptyPolls, 0)} times: tail pops that found nothing to take.\n\n` +
+      `${sum(stealers.map((r) => r.emptyPolls))} times: tail pops that found nothing to take.\n\n` +
       'Where Go differs: Go packs two 32-bit indexes in a 64-bit word (src/sync/poolqueue.go:20–34 and 51 in ' +
       'Go 1.19); syncpool packs two 16-bit ones in an Int32, because a compareExchange on a BigInt64Array ' +
       `allocates (${round(cas.bigint)} bytes per call, measured in this process, against ${round(cas.int32)} on an Int32Array); that caps a ` +
@@ -127,12 +127,19 @@ export function present(m: DequeueMeasured): Result {
       {
         title: `Who took what (${count} values, ${Math.round(ms)} ms with worker start-up)`,
         columns: ['thread', 'pushes', 'push retries', 'popHead', 'popTail', 'empty polls'],
-        rows: results.map((r, i) => [i === 0 ? 'owner' : `stealer ${i}`, r.pushes, r.fullRetries, r.popHeads, r.popTails, r.emptyPolls]),
+        rows: [...results.map((r, i) => [i === 0 ? 'owner' : `stealer ${i}`, r.pushes, r.fullRetries, r.popHeads, r.popTails, r.emptyPolls]),
+          ['all threads', ...(['pushes', 'fullRetries', 'popHeads', 'popTails', 'emptyPolls'] as const).map((k) => sum(results.map((r) => r[k])))]],
       },
       {
         title: 'Audit of every value',
-        columns: ['values', 'taken', 'lost', 'taken twice or more'],
-        rows: [[count, taken, audit.lost, audit.duplicated]],
+        columns: ['values', 'taken', 'by popHead', 'by popTail', 'lost', 'taken twice or more'],
+        rows: [[count, taken, own.popHeads, taken - own.popHeads, audit.lost, audit.duplicated]],
+      },
+      {
+        title: 'Why the ring packs 16-bit indexes: one compareExchange, bytes allocated per call (measured in this process)',
+        columns: ['word', 'indexes', 'ring capacity limit', 'bytes per compareExchange'],
+        rows: [['BigInt64Array (Go\'s layout: a 64-bit word)', '2 × 32 bits', '2^32', round(cas.bigint)],
+          ['Int32Array (syncpool)', '2 × 16 bits', DEQUEUE_LIMIT, round(cas.int32)]],
       },
     ],
     charts: [],

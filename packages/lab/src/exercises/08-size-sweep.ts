@@ -155,8 +155,15 @@ export function present(m: SweepMeasured): Result {
   const { points, onHeap } = m;
   const { verdict, reason, crossover } = judgeSizeSweep(points);
   const goPoints = m.go?.version === undefined ? undefined : m.go.data.points;
+  const at = (size: number) => points.find((p) => p.size === size)!.alloc.median;
+  const heapTable: Table = {
+    title: 'Where V8 puts a new Uint8Array(n)\'s backing store (measured in this process), and the allocation step beside it',
+    columns: ['n (bytes)', 'bytes off the V8 heap per array', 'allocation ns/op, 128 B / 64 B (ratio of medians)'],
+    rows: [[64, round(onHeap.at64), round(at(128) / at(64))], [65, round(onHeap.at65), '']],
+  };
   const table: Table = {
-    title: `ns/op by size (syncpool-bench; ${over(points[0]!.alloc.n, 'process', 'processes')})`,
+    title: `ns/op by size (syncpool-bench; ${over(points[0]!.alloc.n, 'process', 'processes')}); ` +
+      `crossover ${crossover === undefined ? 'none inside the sweep' : `${crossover} bytes`}`,
     columns: ['size (bytes)', 'new Uint8Array', 'BytesPool get+put', 'pool / alloc (medians)'],
     rows: sweepRows(points),
   };
@@ -168,7 +175,7 @@ export function present(m: SweepMeasured): Result {
     verdict,
     reason,
     explanation: explain(points, crossover, onHeap, goPoints),
-    tables: [table],
+    tables: [table, heapTable],
     charts: [{
       name: 'crossover',
       title: `Allocation against pool, by size, median and range${goPoints === undefined ? '' : '; Go from the same run'}` +
@@ -194,7 +201,7 @@ export const exercise: Exercise = {
   title: 'Pool-size sweep',
   goal: 'For buffer sizes from 64 bytes to 16 KiB, benchmark allocating a fresh byte buffer against taking one ' +
     'from a pool, and plot ns/op for both.',
-  criterion: 'Identify a crossover size below which the pool is no faster (or slower).',
+  criterion: 'Identify a crossover size below which the pool is no faster (or slower); the seed expects Go\'s around 256–512 bytes on amd64.',
   analogue: `\`new Uint8Array(n)\` against \`BytesPool.get(n)\` + \`put\` (one Pool per power-of-two class), with ` +
     `syncpool-bench, for n = ${SWEEP_SIZES.join(', ')} (the seed's sizes plus 16, 32 and 128, to look for a ` +
     'crossover below 64 and to see both sides of 64). ns/op is the median of fresh processes, shown with its ' +

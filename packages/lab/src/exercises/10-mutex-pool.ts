@@ -159,10 +159,12 @@ export function present(m: ContentionMeasured): Result {
     }, {
       title: `Memory with ${CONTENDED} workers (medians of ${rounds} rounds)`,
       columns: ['pool', 'arena', 'own memory', 'largest worker heap', 'peak RSS growth'],
-      rows: [['SharedPool', sharedMemory, 'shared'], ['MutexPool', mutexMemory, 'mutex']].map(([name, m]) => {
-        const pm = m as PoolMemory;
-        return [name as string, kib(pm.arenaBytes), kib(pm.ownBytes), mib(pm.workerHeapBytes), mib(pm.peakRssGrowth)];
-      }),
+      rows: [
+        ...([['SharedPool', sharedMemory], ['MutexPool', mutexMemory]] as const).map(([name, pm]) =>
+          [name, kib(pm.arenaBytes), kib(pm.ownBytes), mib(pm.workerHeapBytes), mib(pm.peakRssGrowth)]),
+        ['SharedPool / MutexPool (own memory); larger / smaller (heap, RSS)', '-', `${round(sharedMemory.ownBytes / mutexMemory.ownBytes)}×`,
+          `${round(apart(sharedMemory.workerHeapBytes, mutexMemory.workerHeapBytes))}×`, `${round(apart(sharedMemory.peakRssGrowth, mutexMemory.peakRssGrowth))}×`],
+      ],
     }],
     charts: [{
       name: 'contention',

@@ -211,7 +211,12 @@ export function present(m: WarmupMeasured): Result {
       'describes the same limit: whatever the warm-up puts beyond what the Ps take is gone after the GCs. ' +
       'One isolate has one P, so here the start-up elbow is set only by the demand the workload reaches before ' +
       'the second collection.',
-    tables: [table],
+    tables: [table, {
+      title: 'The elbows of the two windows\' median curves (Kneedle: the point farthest below the chord, both axes scaled to [0, 1])',
+      columns: ['window', 'farthest point below the chord', 'New rate there', 'distance below the chord', 'an elbow'],
+      rows: [['steady state', `K = ${elbow.x}`, round(elbow.y), round(elbow.distance, 2), verdict === 'holds' ? 'yes' : 'no'],
+        ['start-up window', `K = ${startup.elbow.x}`, round(startup.elbow.y), round(startup.elbow.distance, 2), startup.sharp ? 'yes' : 'no']],
+    }],
     charts: [{
       name: 'new-rate',
       title: `New rate against warm-up K, median and range of ${seeds.length} seed${seeds.length === 1 ? '' : 's'}` +
