@@ -37,6 +37,7 @@ test('exercise 3: hits and misses make up the consumers\' gets in every run, ste
     if (withGo) {
       const onOneP = table(r, /^Racing on one P/);
       for (const row of onOneP.rows) assert.equal(Number(row[2]) + Number(row[3]), row[0] === 'Go, GOMAXPROCS=1' ? 9000 : gets, `${row[0]}: hits + misses`);
+      assert.equal(sum(onOneP.rows.filter((row) => row[0] !== 'Go, GOMAXPROCS=1').map((row) => Number(/^(\d+) of/.exec(String(row[1]))![1]))), r.tables[0]!.rows.filter((row) => row[0] === '1 local (one thread), racing').length, 'every analogue run counted once');
     }
   }
 });

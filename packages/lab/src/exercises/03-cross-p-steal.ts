@@ -163,7 +163,11 @@ function goStealSection(results: readonly GoStealRun[], analogue: readonly Trial
       title: 'Racing on one P: Go with GOMAXPROCS=1 (its most frequent split) beside the one-local racing analogue',
       columns: ['', 'runs', 'hits', 'misses', 'misses / gets'],
       rows: [['Go, GOMAXPROCS=1', `${oneProc.go.times} of ${oneProc.go.runs}`, oneProc.go.hits, oneProc.go.misses, oneProc.go.share],
-        ...oneProc.js.map((t) => ['TypeScript, 1 local', 1, t.hits, t.misses, t.share])],
+        ...[...new Set(oneProc.js.map((t) => JSON.stringify(t)))].map((key) => {
+          const t = JSON.parse(key) as (typeof oneProc.js)[number];
+          const times = oneProc.js.filter((x) => JSON.stringify(x) === key).length;
+          return ['TypeScript, 1 local', `${times} of ${oneProc.js.length}`, t.hits, t.misses, t.share];
+        })],
     }])],
     artifacts: [],
     note: 'The seed counts a nil Get as a miss, but with New set Get never returns nil (src/sync/pool.go:150–152 ' +
