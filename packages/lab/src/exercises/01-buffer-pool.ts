@@ -34,11 +34,11 @@ export function judgeBufferPool(noPool: FormatFigures, pool: FormatFigures, rese
   const holds = dropped && noWorse && resetsCleanly;
   const failed = [
     dropped ? '' : `allocs/op dropped by ${round(allocsDrop)}, less than the 1 the criterion needs`,
-    noWorse ? '' : `the pooled version is slower: ${round(timeRatio)}× the unpooled ns/op, beyond the ${NO_WORSE}× allowed for noise`,
+    noWorse ? '' : `the pooled version is slower: ${round(timeRatio)}× the unpooled ns/op (ratio of medians), beyond the ${NO_WORSE}× allowed for noise`,
     resetsCleanly ? '' : 'a reused buffer kept the previous user\'s bytes: it was not reset before put',
   ].filter((s) => s !== '');
   const figures = `allocs/op ${round(noPool.allocsPerOp)} → ${round(pool.allocsPerOp)}, ` +
-    `ns/op ${showSpread(noPool.ns)} → ${showSpread(pool.ns)} (medians ${round(timeRatio)}×), ` +
+    `ns/op ${showSpread(noPool.ns)} → ${showSpread(pool.ns)} (ratio of medians ${round(timeRatio)}×), ` +
     `B/op ${round(noPool.bytesPerOp)} → ${round(pool.bytesPerOp)}`;
   return {
     allocsDrop,

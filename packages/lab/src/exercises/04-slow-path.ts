@@ -22,7 +22,7 @@ export function judgeSlowPath(fast: Spread, slow: Spread): Judgement & { ratio: 
     ratio,
     verdict: holds ? 'holds' : 'does not hold',
     reason: `A stealing get costs ${showSpread(slow)} ns against ${showSpread(fast)} ns for a private-hit put+get pair ` +
-      `(${over(slow.n, 'process', 'processes')}): ${round(ratio)}× per get, ${holds ? 'at least' : 'less than'} the ${SLOWER}× ` +
+      `(${over(slow.n, 'process', 'processes')}): ${round(ratio)}× per get (ratio of medians), ${holds ? 'at least' : 'less than'} the ${SLOWER}× ` +
       `the criterion needs${holds ? '' : ', so the slow path is not twice as slow here'}. The fast side is timed as a ` +
       'put+get pair, an upper bound on a fast get, so the per-get ratio is at least this.',
   };

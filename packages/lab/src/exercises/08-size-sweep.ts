@@ -79,7 +79,7 @@ function explain(points: readonly SizePoint[], crossover: number | undefined, on
   const text = [
     `Allocation: ${sizes(upTo64)} ns for ${upTo64.map((p) => p.size).join(', ')} bytes, then ${sizes(from128)} ns for ` +
       `${from128.map((p) => p.size).join(', ')} bytes: from 128 bytes up it ${allocTrend} with the size. Between 64 ` +
-      `and 128 bytes it ${jump >= 2 ? 'jumps' : 'changes by'} ${round(jump)}×: a new Uint8Array(64) puts ${round(onHeap.at64)} bytes off the V8 heap ` +
+      `and 128 bytes it ${jump >= 2 ? 'jumps' : 'changes by'} ${round(jump)}× (ratio of medians): a new Uint8Array(64) puts ${round(onHeap.at64)} bytes off the V8 heap ` +
       `and a new Uint8Array(65) ${round(onHeap.at65)} (measured in this process), so from 65 bytes the backing store ` +
       'is allocated by the embedder, zeroed and registered with the GC as external memory.',
     `A pooled get+put costs ${round(Math.min(...poolMedians))}–${round(Math.max(...poolMedians))} ns across the sweep ` +

@@ -47,7 +47,7 @@ export function judgePadding(f: PaddingFigures): Judgement & { parallel: number 
       parallel,
       verdict: 'not applicable here',
       reason: `The two workers could not run at the same time: two control workers that share no memory reached only ` +
-        `${round(parallel)}× one control worker's throughput (under ${PARALLEL}×), so the cores were busy with other work ` +
+        `${round(parallel)}× one control worker's throughput (ratio of medians; under ${PARALLEL}×), so the cores were busy with other work ` +
         `and no cache line could be shared while both wrote. Measured instead, and not a verdict: ${measured}.`,
     };
   }
@@ -55,7 +55,7 @@ export function judgePadding(f: PaddingFigures): Judgement & { parallel: number 
   return {
     parallel,
     verdict: holds ? 'holds' : 'does not hold',
-    reason: `Two control workers reached ${round(parallel)}× one worker's throughput, so two threads ran at once; ` +
+    reason: `Two control workers reached ${round(parallel)}× one worker's throughput (ratio of medians), so two threads ran at once; ` +
       `${measured}: ${holds ? `at least ${MEASURABLE}×, measurably faster` : `under the ${MEASURABLE}× read as measurably faster`}. ` +
       `With 1 worker the median of the per-round ratios is ${round(f.singleRatio.median)}×.`,
   };
