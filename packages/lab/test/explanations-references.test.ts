@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Result } from '../src/exercise.js';
-import { sections } from './synthetic.js';
+import { otherOutcomes, sections } from './synthetic.js';
 
 const texts = (r: Result) => [r.reason, r.explanation, r.go?.note ?? '', ...[...r.tables, ...(r.go?.tables ?? [])].map((t) => t.title)];
 /** "exercise 5", "exercises 9 and 10", "exercise 5's": references to sections, not `syncpool-lab 5` commands. */
@@ -13,9 +13,9 @@ const exerciseRefs = (text: string) => [...text.replace(/syncpool-lab \d+/g, '')
 /** What only a report with Go's section can point at. */
 const GO_OUTPUT = /\bGo (section|table|listing|rows?)\b|\bGo(, | )in the same run\b|\bGo's ratio\b|\bin the Go section\b/i;
 
-for (const [exercise, section] of sections) {
+for (const [exercise, outcome, section] of [...sections.map(([e, build]) => [e, 'typical', build] as const), ...otherOutcomes]) {
   for (const withGo of [false, true]) {
-    test(`exercise ${exercise.id} ${withGo ? 'with' : 'without'} --with-go: no sentence points at output this report may lack`, () => {
+    test(`exercise ${exercise.id} ${withGo ? 'with' : 'without'} --with-go, ${outcome}: no sentence points at output this report may lack`, () => {
       const all = texts(section(withGo));
       assert.deepEqual(all.flatMap(exerciseRefs).filter((n) => n !== exercise.id), []);
       if (!withGo) assert.deepEqual(all.filter((t) => GO_OUTPUT.test(t)), []);

@@ -72,7 +72,7 @@ const objdump = [
   'TEXT sync.(*poolDequeue).popTail(SB) /go/src/sync/poolqueue.go',
   '  poolqueue.go:161\t\t0x400\t\tf0\t\tLOCK CMPXCHGQ DX, 0(CX)\t',
 ].join('\n');
-const fastPath = (withGo: boolean) => e5.present({
+const m5 = (withGo: boolean): e5.FastPathMeasured => ({
   checks: [pathCheck('Pool.get', 34), pathCheck('Pool.put', 31), pathCheck('SharedPool.get', 52), pathCheck('SharedPool.put', 48)],
   stealChain: ['popTail'], stealCalls: [v8(0x61, 'call', 'r10', { builtin: 'AtomicsLoad' }), v8(0xa3, 'call', 'r10', { builtin: 'AtomicsCompareExchange' })],
   sharedGetSlowCalls: 3, cas: { ok: true, lines: ['a', 'b', 'c'], locked: ['lock cmpxchg [rdx],rcx'] }, listings: [],
@@ -133,53 +133,123 @@ const warmupPoints = warmupKs.map((k, i) => [0, 1, 2].map((seed) => ({
 const goWarmupRuns: e12.GoWarmupRun[] = warmupKs.flatMap((k) => [12, 13, 14].map((seed) =>
   ({ k, seed, gomaxprocs: 2, startupRate: Math.max(0.02, 0.1 - 0.01 * k), steadyRate: 0.03 + 0.001 * (seed - 12) })));
 
-/** Each exercise's section from synthetic measurements, without Go and with it. */
+/** Each exercise's synthetic measurements, without Go and with it. */
+const m1 = (withGo: boolean): e1.BufferPoolMeasured => ({
+  noPool: { ns: ns(1510, 1432, 1620), bytesPerOp: 1792, allocsPerOp: 9.2 },
+  pool: { ns: ns(811, 790, 840), bytesPerOp: 616, allocsPerOp: 2.1 },
+  resetsCleanly: true, remaining: { strings: 0.04, result: 2.02 }, capacities: [64, 128, 256, 512], outputBytes: 290,
+  artifacts: [artifact],
+  ...(withGo ? { go: { version: GO_VERSION, data: { noPool: figures([1213, 1180, 1290], 1280, 6), pool: figures([612, 590, 640], 0, 0), artifact } } } : {}),
+});
+
+const m2 = (withGo: boolean): e2.DrainMeasured => ({
+  scenarios: [true, false].flatMap((victim) => [0, 1, 2].map((gcs) => ({
+    gcs, victim, before: 1, after: gcs === 0 || (victim && gcs === 1) ? 1 : 2, victimHits: victim && gcs === 1 ? 1 : 0, cleanups: gcs,
+  }))),
+  ...(withGo ? { go: { version: GO_VERSION, data: drainRuns } } : {}),
+});
+
+const m3 = (withGo: boolean): e3.StealMeasured => ({
+  trials: [stealTrial(4, 'race', 3958), stealTrial(4, 'after', 7200), stealTrial(1, 'race', 4800), stealTrial(1, 'after', 7200),
+    stealTrial(4, 'race', 1384), stealTrial(4, 'after', 7200), stealTrial(1, 'race', 4800), stealTrial(1, 'after', 7200)],
+  ...(withGo ? { go: { version: GO_VERSION, data: stealRuns } } : {}),
+});
+
+const m4 = (withGo: boolean): e4.SlowPathMeasured => ({
+  fast: figures([7.9, 7.1, 8.4], 0, 0), slow: figures([41.2, 39.5, 47.3], 12.5, 0.01), untimed: { privateBytes: 0.01, stealBytes: 0.02 },
+  artifacts: [artifact],
+  ...(withGo ? { go: { version: GO_VERSION, data: { fast: figures([11.2, 10.9, 12.1], 0, 0), slow: figures([88.4, 80.3, 91.2], 0, 0), artifacts: [artifact] } } } : {}),
+});
+
+const m6 = (withGo: boolean): e6.CliffMeasured => ({
+  runs: cliffRuns,
+  ...(withGo ? { go: { version: GO_VERSION, data: { noGC: figures([31.2, 30.1, 33.4], 0, 0), gc: figures([36.5, 35.2, 39.9], 1, 0), artifact } } } : {}),
+});
+
+const m7 = (withGo: boolean): e7.DequeueMeasured => ({
+  count: 1000, results: dequeueResults, ms: 123.4, audit: { lost: 0, duplicated: 0 }, cas: { bigint: 32.1, int32: 0.02 },
+  ...(withGo ? { go: { version: GO_VERSION, data: { rows: [['TestPoolDequeue', 'PASS', 1.23], ['TestPoolChain', 'PASS', 2.31]], text: '' } } } : {}),
+});
+
+const m8 = (withGo: boolean): e8.SweepMeasured => ({
+  points: sweep((size) => (size <= 64 ? 14 + size / 16 : 40 + size / 40), 30), onHeap: { at64: 0, at65: 65 }, artifacts: [artifact],
+  ...(withGo ? { go: { version: GO_VERSION, data: { points: sweep((size) => 10 + size / 30, 18), artifact } } } : {}),
+});
+
+const m9 = (withGo: boolean): e9.PaddingMeasured => ({ measured: paddingRuns, rounds: 3, opsPerWorker: 1000, bufferBytes: { padded: 8704, packed: 8448 }, cores: 2, withGo });
+
+const m10 = (withGo: boolean): e10.ContentionMeasured => ({
+  measured: contentionRuns, rounds: 3,
+  ...(withGo ? { go: { version: GO_VERSION, data: { rows: goContention, artifact } } } : {}),
+});
+
+const m11 = (withGo: boolean): e11.TraceMeasured => ({ producers: 2, puts: 3, logs: traceLogs, gateEpochMs: 1000, exitedMs: [400, 120, 160], withGo });
+
+const m12 = (withGo: boolean): e12.WarmupMeasured => ({
+  ks: warmupKs, seeds: [12, 13, 14], points: warmupPoints,
+  ...(withGo ? { go: { version: GO_VERSION, data: goWarmupRuns } } : {}),
+});
+
+/** Each exercise's section from its synthetic measurements, without Go and with it. */
 export const sections: [Exercise, (withGo: boolean) => Result][] = [
-  [e1.exercise, (withGo) => e1.present({
-    noPool: { ns: ns(1510, 1432, 1620), bytesPerOp: 1792, allocsPerOp: 9.2 },
-    pool: { ns: ns(811, 790, 840), bytesPerOp: 616, allocsPerOp: 2.1 },
-    resetsCleanly: true, remaining: { strings: 0.04, result: 2.02 }, capacities: [64, 128, 256, 512], outputBytes: 290,
-    artifacts: [artifact],
-    ...(withGo ? { go: { version: GO_VERSION, data: { noPool: figures([1213, 1180, 1290], 1280, 6), pool: figures([612, 590, 640], 0, 0), artifact } } } : {}),
-  })],
-  [e2.exercise, (withGo) => e2.present({
-    scenarios: [true, false].flatMap((victim) => [0, 1, 2].map((gcs) => ({
-      gcs, victim, before: 1, after: gcs === 0 || (victim && gcs === 1) ? 1 : 2, victimHits: victim && gcs === 1 ? 1 : 0, cleanups: gcs,
-    }))),
-    ...(withGo ? { go: { version: GO_VERSION, data: drainRuns } } : {}),
-  })],
-  [e3.exercise, (withGo) => e3.present({
-    trials: [stealTrial(4, 'race', 3958), stealTrial(4, 'after', 7200), stealTrial(1, 'race', 4800), stealTrial(1, 'after', 7200),
-      stealTrial(4, 'race', 1384), stealTrial(4, 'after', 7200), stealTrial(1, 'race', 4800), stealTrial(1, 'after', 7200)],
-    ...(withGo ? { go: { version: GO_VERSION, data: stealRuns } } : {}),
-  })],
-  [e4.exercise, (withGo) => e4.present({
-    fast: figures([7.9, 7.1, 8.4], 0, 0), slow: figures([41.2, 39.5, 47.3], 12.5, 0.01), untimed: { privateBytes: 0.01, stealBytes: 0.02 },
-    artifacts: [artifact],
-    ...(withGo ? { go: { version: GO_VERSION, data: { fast: figures([11.2, 10.9, 12.1], 0, 0), slow: figures([88.4, 80.3, 91.2], 0, 0), artifacts: [artifact] } } } : {}),
-  })],
-  [e5.exercise, fastPath],
-  [e6.exercise, (withGo) => e6.present({
-    runs: cliffRuns,
-    ...(withGo ? { go: { version: GO_VERSION, data: { noGC: figures([31.2, 30.1, 33.4], 0, 0), gc: figures([36.5, 35.2, 39.9], 1, 0), artifact } } } : {}),
-  })],
-  [e7.exercise, (withGo) => e7.present({
-    count: 1000, results: dequeueResults, ms: 123.4, audit: { lost: 0, duplicated: 0 }, cas: { bigint: 32.1, int32: 0.02 },
-    ...(withGo ? { go: { version: GO_VERSION, data: { rows: [['TestPoolDequeue', 'PASS', 1.23], ['TestPoolChain', 'PASS', 2.31]], text: '' } } } : {}),
-  })],
-  [e8.exercise, (withGo) => e8.present({
-    points: sweep((size) => (size <= 64 ? 14 + size / 16 : 40 + size / 40), 30), onHeap: { at64: 0, at65: 65 }, artifacts: [artifact],
-    ...(withGo ? { go: { version: GO_VERSION, data: { points: sweep((size) => 10 + size / 30, 18), artifact } } } : {}),
-  })],
-  [e9.exercise, (withGo) => e9.present({ measured: paddingRuns, rounds: 3, opsPerWorker: 1000, bufferBytes: { padded: 8704, packed: 8448 }, cores: 2, withGo })],
-  [e10.exercise, (withGo) => e10.present({
-    measured: contentionRuns, rounds: 3,
-    ...(withGo ? { go: { version: GO_VERSION, data: { rows: goContention, artifact } } } : {}),
-  })],
-  [e11.exercise, (withGo) => e11.present({ producers: 2, puts: 3, logs: traceLogs, gateEpochMs: 1000, exitedMs: [400, 120, 160], withGo })],
-  [e12.exercise, (withGo) => e12.present({
-    ks: warmupKs, seeds: [12, 13, 14], points: warmupPoints,
-    ...(withGo ? { go: { version: GO_VERSION, data: goWarmupRuns } } : {}),
-  })],
+  [e1.exercise, (withGo) => e1.present(m1(withGo))],
+  [e2.exercise, (withGo) => e2.present(m2(withGo))],
+  [e3.exercise, (withGo) => e3.present(m3(withGo))],
+  [e4.exercise, (withGo) => e4.present(m4(withGo))],
+  [e5.exercise, (withGo) => e5.present(m5(withGo))],
+  [e6.exercise, (withGo) => e6.present(m6(withGo))],
+  [e7.exercise, (withGo) => e7.present(m7(withGo))],
+  [e8.exercise, (withGo) => e8.present(m8(withGo))],
+  [e9.exercise, (withGo) => e9.present(m9(withGo))],
+  [e10.exercise, (withGo) => e10.present(m10(withGo))],
+  [e11.exercise, (withGo) => e11.present(m11(withGo))],
+  [e12.exercise, (withGo) => e12.present(m12(withGo))],
 ];
 
+/**
+ * The other outcomes, whose sentences take other branches: the verdict fails, nothing can be
+ * measured, Go disagrees or is skipped. Each changes the typical measurements above.
+ */
+export const otherOutcomes: [Exercise, string, (withGo: boolean) => Result][] = [
+  [e1.exercise, 'the pooled version slower and allocating beyond toString', (withGo) => e1.present({
+    ...m1(withGo), pool: { ns: ns(1710, 1650, 1800), bytesPerOp: 616, allocsPerOp: 4.6 }, resetsCleanly: false,
+  })],
+  [e2.exercise, 'no two-step drain, and Go losing the item without a change of P', (withGo) => e2.present({
+    scenarios: m2(withGo).scenarios.map((x) => (x.victim && x.gcs === 1 ? { ...x, after: 2, victimHits: 0 } : x)),
+    ...(withGo ? { go: { version: GO_VERSION, data: drainRuns.map((r) => (r.gomaxprocs === 2 && r.gcs === 1 ? { ...r, after: 2, getP: r.putP } : r)) } } : {}),
+  })],
+  [e3.exercise, 'steals short of the hits, and Go\'s producer first on one P', (withGo) => e3.present({
+    trials: m3(withGo).trials.map((t) => (t.locals === 4 && t.order === 'race' ? { ...t, stats: { ...t.stats, steals: t.hits - 7 } } : t)),
+    ...(withGo ? { go: { version: GO_VERSION, data: stealRuns.map((r) => (r.procs === 1 ? { ...r, hits: 9000, misses: 0, order: ['p', 'c2', 'c0', 'c1'] } : r)) } } : {}),
+  })],
+  [e4.exercise, 'the slow path less than twice as slow, Go\'s steal skipped', (withGo) => e4.present({
+    ...m4(withGo), slow: figures([12.2, 11.5, 13.1], 0, 0),
+    ...(withGo ? { go: { version: GO_VERSION, data: { fast: figures([11.2, 10.9, 12.1], 0, 0), artifacts: [artifact] } } } : {}),
+  })],
+  [e5.exercise, 'a landmark not found and the builtin not disassembled', (withGo) => {
+    const m = m5(withGo);
+    const [first, ...rest] = m.checks;
+    return e5.present({
+      ...m, checks: [{ ...first!, landmarks: first!.landmarks.map((l, i) => (i === 1 ? { label: l.label } : l)) }, ...rest],
+      cas: { ok: false, why: 'objdump is not installed' },
+    });
+  }],
+  [e6.exercise, 'no collection during the forced-GC runs', (withGo) => e6.present({
+    ...m6(withGo), runs: cliffRuns.map((round) => round.map((r) => ({ ...r, collections: [] }))),
+  })],
+  [e7.exercise, 'values lost and taken twice', (withGo) => e7.present({ ...m7(withGo), audit: { lost: 3, duplicated: 2, firstBad: 417 } })],
+  [e8.exercise, 'the pool faster at every size, in TypeScript and in Go', (withGo) => e8.present({
+    ...m8(withGo), points: sweep(() => 90, 30), ...(withGo ? { go: { version: GO_VERSION, data: { points: sweep(() => 70, 18), artifact } } } : {}),
+  })],
+  [e9.exercise, 'two control workers not running at once', (withGo) => e9.present({
+    ...m9(withGo), measured: paddingRuns.map((r) => (r.config.kind === 'control' && r.config.workers === 2 ? throughput(r.config, [210.3, 205.1, 214.4]) : r)),
+  })],
+  [e10.exercise, 'SharedPool not 5× faster, memory not similar', (withGo) => e10.present({
+    ...m10(withGo),
+    measured: contentionRuns.map((r) => (r.config.kind === 'mutex' ? throughput(r.config, r.samples.map((v) => v * 30), 5_000_000, 262_144) : r)),
+  })],
+  [e11.exercise, 'every get before its producer exited', (withGo) => e11.present({ ...m11(withGo), exitedMs: [400, 500, 600] })],
+  [e12.exercise, 'a steady state with a sharp elbow', (withGo) => e12.present({
+    ...m12(withGo), points: warmupPoints.map((perSeed, i) => perSeed.map((p) => ({ ...p, steadyRate: i < 2 ? 0.3 - 0.12 * i : 0.02 }))),
+  })],
+];

@@ -132,8 +132,8 @@ export function present(m: DequeueMeasured): Result {
       },
       {
         title: 'Audit of every value',
-        columns: ['values', 'taken', 'by popHead', 'by popTail', 'lost', 'taken twice or more'],
-        rows: [[count, taken, own.popHeads, taken - own.popHeads, audit.lost, audit.duplicated]],
+        columns: ['values', 'taken', 'by popHead', 'by popTail', 'lost', 'taken twice or more', 'first value lost or taken twice'],
+        rows: [[count, taken, own.popHeads, taken - own.popHeads, audit.lost, audit.duplicated, audit.firstBad ?? '-']],
       },
       {
         title: 'Why the ring packs 16-bit indexes: one compareExchange, bytes allocated per call (measured in this process)',
