@@ -132,7 +132,7 @@ export function present(m: BufferPoolMeasured): Result {
   };
   const go = m.go === undefined ? undefined : goPresent(m.go, (g) => ({
     tables: [{
-      title: `Go: format(${N}) with bytes.Buffer, go test -bench -benchmem (ns/op median (min–max))`,
+      title: `Go: format(${N}) with bytes.Buffer, go test -bench -benchmem (ns/op ${over(g.noPool.ns.n, 'run')})`,
       columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
       rows: [row('no pool', g.noPool), row('sync.Pool of *bytes.Buffer', g.pool)],
     }],

@@ -72,7 +72,7 @@ export function present(m: SlowPathMeasured): Result {
   const goRatio = goData?.slow === undefined ? undefined : goData.slow.ns.median / goData.fast.ns.median;
   const go = m.go === undefined ? undefined : goPresent(m.go, (g) => ({
     tables: [{
-      title: 'Go: sync.Pool, private hit (Put+Get pair) against a Get that steals (GOMAXPROCS ≥ 2); ns/op median (min–max)',
+      title: `Go: sync.Pool, private hit (Put+Get pair) against a Get that steals (GOMAXPROCS ≥ 2); ns/op ${over(g.fast.ns.n, 'run')}`,
       columns: ['path', 'ns/op', 'ratio of medians'],
       rows: [['private hit', showSpread(g.fast.ns), 1],
         ['steal', g.slow === undefined ? 'skipped (GOMAXPROCS < 2)' : showSpread(g.slow.ns), goRatio === undefined ? '-' : round(goRatio)]],

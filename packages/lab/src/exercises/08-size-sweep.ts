@@ -128,7 +128,7 @@ function goSweepSection(g: { points: SizePoint[]; artifact: Artifact }): GoSecti
   const cross = findCrossover(g.points);
   return {
     tables: [{
-      title: `Go: make([]byte, n) against sync.Pool of *[]byte, ns/op median (min–max); crossover ${cross.identified ? `${cross.size} bytes` : 'none inside the sweep'}`,
+      title: `Go: make([]byte, n) against sync.Pool of *[]byte, ns/op ${over(g.points[0]!.alloc.n, 'run')}; crossover ${cross.identified ? `${cross.size} bytes` : 'none inside the sweep'}`,
       columns: ['size (bytes)', 'make', 'sync.Pool Get+Put', 'pool / make (medians)'],
       rows: sweepRows(g.points),
     }],
