@@ -161,7 +161,7 @@ function goWarmupSection(ks: readonly number[], results: readonly GoWarmupRun[])
       : judged.flat ? 'flat in K' : `no sharp elbow: ${round(Math.min(...steady))}–${round(Math.max(...steady))} per get across K`}); ` +
       `its start-up window ${start.sharp ? `has a sharp elbow at K = ${start.elbow.x}` : 'has no sharp elbow'}. Go draws its ` +
       'own random demand sequence (math/rand), so single rates differ from the TypeScript run; with several Ps, ' +
-      'items put on one P are stolen by the others.',
+      'items put on one P can be stolen by the others (not measured here).',
   };
 }
 
