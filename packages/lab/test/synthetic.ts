@@ -190,20 +190,13 @@ const m12 = (withGo: boolean): e12.WarmupMeasured => ({
   ...(withGo ? { go: { version: GO_VERSION, data: goWarmupRuns } } : {}),
 });
 
+const typical = <M>(module: { exercise: Exercise; present: (m: M) => Result }, measured: (withGo: boolean) => M): [Exercise, (withGo: boolean) => Result] =>
+  [module.exercise, (withGo) => module.present(measured(withGo))];
+
 /** Each exercise's section from its synthetic measurements, without Go and with it. */
 export const sections: [Exercise, (withGo: boolean) => Result][] = [
-  [e1.exercise, (withGo) => e1.present(m1(withGo))],
-  [e2.exercise, (withGo) => e2.present(m2(withGo))],
-  [e3.exercise, (withGo) => e3.present(m3(withGo))],
-  [e4.exercise, (withGo) => e4.present(m4(withGo))],
-  [e5.exercise, (withGo) => e5.present(m5(withGo))],
-  [e6.exercise, (withGo) => e6.present(m6(withGo))],
-  [e7.exercise, (withGo) => e7.present(m7(withGo))],
-  [e8.exercise, (withGo) => e8.present(m8(withGo))],
-  [e9.exercise, (withGo) => e9.present(m9(withGo))],
-  [e10.exercise, (withGo) => e10.present(m10(withGo))],
-  [e11.exercise, (withGo) => e11.present(m11(withGo))],
-  [e12.exercise, (withGo) => e12.present(m12(withGo))],
+  typical(e1, m1), typical(e2, m2), typical(e3, m3), typical(e4, m4), typical(e5, m5), typical(e6, m6),
+  typical(e7, m7), typical(e8, m8), typical(e9, m9), typical(e10, m10), typical(e11, m11), typical(e12, m12),
 ];
 
 /**
