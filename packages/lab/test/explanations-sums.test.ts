@@ -26,9 +26,12 @@ test('exercise 3: hits and misses make up the consumers\' gets in every run, ste
     const runs = table(r, /^Consumer gets \((\d+) × (\d+)\)/);
     const [, consumers, each] = /\((\d+) × (\d+)\)/.exec(runs.title)!;
     const gets = Number(consumers) * Number(each);
-    const [hits, misses, steals, privateHits, ringHits] = ['hits', 'misses (fresh block)', 'steals', 'private hits', 'ring-head hits'].map((c) => column(runs, c));
+    const [hits, misses, steals, privateHits, ringHits, fresh] = ['hits', 'misses (fresh block)', 'steals', 'private hits', 'ring-head hits',
+      'fresh blocks (all threads)'].map((c) => column(runs, c));
+    const produced = Number(/A producer worker takes (\d+) blocks/.exec(sections.find(([e]) => e.id === 3)![0].analogue)![1]);
     runs.rows.forEach((row, i) => {
       assert.equal(hits![i]! + misses![i]!, gets, `${row[0]}: hits + misses`);
+      assert.equal(fresh![i], produced + misses![i]!, `${row[0]}: fresh blocks = the producer's + the consumers' misses`);
       if (String(row[0]).startsWith('4 locals')) assert.equal(steals![i], hits![i], `${row[0]}: steals = hits`);
       else assert.ok(privateHits![i]! + ringHits![i]! >= hits![i]!, `${row[0]}: the consumers' hits come from the private slot and the ring head`);
     });
