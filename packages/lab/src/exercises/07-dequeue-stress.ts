@@ -2,7 +2,7 @@
  * Exercise 7: Go's poolDequeue, single producer and many stealers, under load: nothing lost,
  * nothing taken twice.
  */
-import { DEQUEUE_LIMIT, PoolDequeue } from 'syncpool';
+import { DEQUEUE_LIMIT, PoolDequeue } from 'syncpool/internals';
 import { measureMemory } from 'syncpool-bench';
 import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
 import { goMeasure, goPresent, goStdTests, type GoRun, type GoSection } from '../lib/go.js';
