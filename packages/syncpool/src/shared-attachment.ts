@@ -94,10 +94,13 @@ function unsigned(word: number): number {
 }
 
 /** The metadata words of a pool: header, records, rings or stack, debug words (not the arena). */
+/** @internal */
 export function metadataWords(buffer: SharedArrayBuffer, layout: Layout): Int32Array {
   return new Int32Array(buffer, 0, layout.arenaAt >>> 2);
 }
 
+// The protected members are SharedPool's and MutexPool's building blocks, marked internal so that
+// the declaration files leave them out (stripInternal) and a user sees only the public API.
 export abstract class SharedAttachment {
   /** The pool's memory: post it to a worker and call attach(buffer) there. */
   readonly buffer: SharedArrayBuffer;
@@ -113,13 +116,18 @@ export abstract class SharedAttachment {
   readonly blocks: number;
   /** Bytes per block. */
   readonly blockSize: number;
+  /** @internal */
   protected readonly layout: Layout;
+  /** @internal */
   protected readonly words: Int32Array;
   /** Word index of this attachment's record. */
+  /** @internal */
   protected readonly record: number;
+  /** @internal */
   protected attached = true;
-  private readonly views: (Uint8Array | undefined)[];
+  readonly #views: (Uint8Array | undefined)[];
 
+  /** @internal */
   protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     this.buffer = buffer;
     this.layout = layout;
@@ -129,7 +137,7 @@ export abstract class SharedAttachment {
     this.blocks = layout.blocks;
     this.blockSize = layout.blockSize;
     this.record = recordWord(layout, localId);
-    this.views = new Array<Uint8Array | undefined>(layout.blocks).fill(undefined);
+    this.#views = new Array<Uint8Array | undefined>(layout.blocks).fill(undefined);
   }
 
   /**
@@ -137,9 +145,11 @@ export abstract class SharedAttachment {
    * one (reclaim): subclasses move its private block where others find it and free what it
    * locked. Must leave the pool consistent if it throws.
    */
+  /** @internal */
   protected abstract release(localId: number): Released;
 
   /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
+  /** @internal */
   protected abstract collectPooled(out: number[], stranded: number[]): number;
 
   /**
@@ -148,15 +158,15 @@ export abstract class SharedAttachment {
    * `id` must be handed out now (PoolError for a use after put).
    */
   bytes(id: number): Uint8Array {
-    const block = this.layout.debug ? this.outstandingBlock('bytes', id) : id;
-    if (this.attached && this.isBlockId(block)) return this.views[block] ?? this.makeView(block);
+    const block = this.layout.debug ? this.#outstandingBlock('bytes', id) : id;
+    if (this.attached && this.isBlockId(block)) return this.#views[block] ?? this.#makeView(block);
     this.assertAttached('bytes');
     throw this.badId('bytes', id);
   }
 
   /**
    * Gives this thread's local back: what it still holds privately moves where other threads
-   * can take it (seed Task 11: a put stays observable after its thread is gone). The attachment
+   * can take it (a block put by a thread stays in circulation after that thread is gone). The attachment
    * is unusable afterwards (every method throws PoolError); attach(buffer) again for a new one.
    */
   detach(): void {
@@ -187,7 +197,7 @@ export abstract class SharedAttachment {
     this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_MAX,
       'pass the generation of the dead thread\'s attachment (attachment.generation)');
     if (localId === this.localId) throw new PoolError(this.layout.name, 'reclaim: that is this attachment\'s own local; call detach()');
-    return this.reclaimLocal(localId, generation);
+    return this.#reclaimLocal(localId, generation);
   }
 
   /**
@@ -235,7 +245,7 @@ export abstract class SharedAttachment {
    * dead thread had started (it was a reclaimer that died), then FREE. The local is restored to
    * ATTACHED if its own part throws.
    */
-  private reclaimLocal(localId: number, generation: number): ReclaimResult {
+  #reclaimLocal(localId: number, generation: number): ReclaimResult {
     const w = this.words;
     const state = stateIndex(this.layout, localId);
     if (!beginReclaim(w, this.layout, localId, generation, this.localId)) return { reclaimed: false, recovered: 0, lost: 0 };
@@ -253,7 +263,7 @@ export abstract class SharedAttachment {
     let failure: unknown;
     for (const [other, otherGeneration] of unfinishedReclaims(w, this.layout, localId)) {
       try {
-        const more = this.reclaimLocal(other, otherGeneration);
+        const more = this.#reclaimLocal(other, otherGeneration);
         recovered += more.recovered;
         lost += more.lost;
       } catch (error) {
@@ -270,6 +280,7 @@ export abstract class SharedAttachment {
   }
 
   /** A never-used block from the arena (Go's New), or -1 when the arena is used up. */
+  /** @internal */
   protected fresh(): number {
     const w = this.words;
     for (;;) {
@@ -282,6 +293,7 @@ export abstract class SharedAttachment {
   }
 
   /** Adds one to a counter of this attachment's record (a plain store: only we write it). */
+  /** @internal */
   protected count(counter: number): void {
     const w = this.words;
     const word = this.record + counter;
@@ -289,15 +301,18 @@ export abstract class SharedAttachment {
   }
 
   /** The block index of an id that get() returned (debug mode's ids carry a handout number). */
+  /** @internal */
   protected blockIndex(id: number): number {
     return id % BLOCK_ID_SPAN;
   }
 
+  /** @internal */
   protected isBlockId(id: number): boolean {
     return typeof id === 'number' && id >>> 0 === id && id < this.blocks;
   }
 
   /** The error for an id that is not a block index: TypeError for a non-integer, RangeError otherwise. */
+  /** @internal */
   protected badId(method: string, id: unknown): Error {
     const hint = this.layout.debug ? 'pass the id that get() returned, unchanged' : `block ids are integers from 0 to ${this.blocks - 1}, as returned by get()`;
     return Number.isInteger(id)
@@ -306,6 +321,7 @@ export abstract class SharedAttachment {
   }
 
   /** TypeError unless `value` is an integer, RangeError unless it is in min..max. */
+  /** @internal */
   protected checkInteger(method: string, what: string, value: unknown, min: number, max: number, hint: string): void {
     if (!Number.isInteger(value)) throw new TypeError(`${this.layout.name}.${method}: ${what} ${describe(value)} is not an integer; ${hint}`);
     if ((value as number) < min || (value as number) > max) {
@@ -313,6 +329,7 @@ export abstract class SharedAttachment {
     }
   }
 
+  /** @internal */
   protected assertAttached(method: string): void {
     if (!this.attached) {
       throw new PoolError(this.layout.name, `${method}: this attachment was detached; call attach(buffer) for a new one`);
@@ -327,6 +344,7 @@ export abstract class SharedAttachment {
   // whichever thread makes it, and two threads putting one id at once cannot both succeed.
 
   /** Debug mode, on get: the id for handing block `block` out now. */
+  /** @internal */
   protected handOut(block: number): number {
     const index = (this.layout.statesAt >>> 2) + block;
     const previous = Atomics.load(this.words, index) >>> 1;
@@ -340,11 +358,12 @@ export abstract class SharedAttachment {
    * Debug mode's put: takes the handout of `id` back before anything changes, then has `store`
    * put its block; if `store` throws, the handout is out again, as before the call.
    */
+  /** @internal */
   protected putHandout(id: number, store: (block: number) => void): void {
-    const { index, handout } = this.handoutOf('put', id);
+    const { index, handout } = this.#handoutOf('put', id);
     const out = (handout << 1) | 1;
     if (Atomics.compareExchange(this.words, index, out, handout << 1) !== out) {
-      throw this.notHandedOut('put', id, 'put twice, or an id from before the block was put and handed out again, or never returned by get(); the put was ignored');
+      throw this.#notHandedOut('put', id, 'put twice, or an id from before the block was put and handed out again, or never returned by get(); the put was ignored');
     }
     try {
       store(id % BLOCK_ID_SPAN);
@@ -354,15 +373,15 @@ export abstract class SharedAttachment {
     }
   }
 
-  private outstandingBlock(method: string, id: number): number {
-    const { index, handout } = this.handoutOf(method, id);
+  #outstandingBlock(method: string, id: number): number {
+    const { index, handout } = this.#handoutOf(method, id);
     if (this.attached && Atomics.load(this.words, index) !== ((handout << 1) | 1)) {
-      throw this.notHandedOut(method, id, 'a use after put');
+      throw this.#notHandedOut(method, id, 'a use after put');
     }
     return id % BLOCK_ID_SPAN;
   }
 
-  private handoutOf(method: string, id: number): { index: number; handout: number } {
+  #handoutOf(method: string, id: number): { index: number; handout: number } {
     this.assertAttached(method);
     if (!Number.isInteger(id) || id < 0 || id >= HANDOUT_LIMIT * BLOCK_ID_SPAN || id % BLOCK_ID_SPAN >= this.blocks) {
       throw this.badId(method, id);
@@ -370,14 +389,14 @@ export abstract class SharedAttachment {
     return { index: (this.layout.statesAt >>> 2) + (id % BLOCK_ID_SPAN), handout: Math.floor(id / BLOCK_ID_SPAN) };
   }
 
-  private notHandedOut(method: string, id: number, cause: string): PoolError {
+  #notHandedOut(method: string, id: number, cause: string): PoolError {
     return new PoolError(this.layout.name, `${method}: block ${id % BLOCK_ID_SPAN} is not handed out under id ${id} ` +
       `(handout ${Math.floor(id / BLOCK_ID_SPAN)}): ${cause}`);
   }
 
-  private makeView(id: number): Uint8Array {
+  #makeView(id: number): Uint8Array {
     const view = new Uint8Array(this.buffer, this.layout.arenaAt + id * this.layout.blockStride, this.blockSize);
-    this.views[id] = view;
+    this.#views[id] = view;
     return view;
   }
 }
