@@ -12,14 +12,16 @@ import { finishCompiles, fullGC, isTurboFanned, optimizeNow } from './v8flags.js
 //   list:   runs every benchmark once with N = 1 (Go's run1) to find the measurable ones (the
 //           leaves: those that call no b.run) and checks that each reads b.N; measures nothing;
 //   timing: ns/op of one leaf, with nothing observing the GC (GCProfiler costs ≈ 39 µs per GC);
-//   memory: bytes of one leaf with v8.GCProfiler chaining, at the N its timing pass settled on;
-//   allocs: allocation counts of one leaf with the sampling heap profiler, over a small N.
+//   memory: bytes of one leaf with v8.GCProfiler chaining, at an N the runner derives from the
+//           first timing pass (the same N in every round, so that GCs/op is comparable), then
+//           its allocation counts with the sampling heap profiler, over a small N. One memory
+//           pass per timing pass: with --count N every metric of a result line has N samples.
 // A measuring pass walks the file as Go does, run1 of each benchmark on the way to its leaf
 // (which runs its setup and b.run calls), but runs no other leaf: what an earlier benchmark
 // leaves behind in a process (type feedback in shared code, optimized code, heap layout) can
 // change what a later one measures, so each leaf has the process to itself.
 
-export type PassKind = 'list' | 'timing' | 'memory' | 'allocs';
+export type PassKind = 'list' | 'timing' | 'memory';
 
 export interface PassConfig {
   kind: PassKind;
@@ -28,7 +30,7 @@ export interface PassConfig {
   pattern: string;
   /** timing, memory and allocs passes: the full name of the one leaf to measure. */
   target?: string;
-  /** memory and allocs passes: the N the first timing pass used. */
+  /** memory pass: the N of its bytes count (the runner's choice, see memoryN). */
   n?: number;
 }
 
@@ -43,6 +45,8 @@ export interface PassRecord {
   minorGCs?: number;
   majorGCs?: number;
   allocations?: number;
+  /** memory pass: the operations `allocations` counts. */
+  allocsN?: number;
   /**
    * timing pass: ns/op of an empty `for (i < b.N)` loop in this process, measured after the
    * benchmark; exact when the result was re-timed, else an upper bound that already cleared it.
@@ -163,8 +167,8 @@ export class Pass {
       else {
         // run1's stopTimer() count sizes the runs: each toggle of a meter is costly.
         const n = Math.min(this.config.n ?? 1, toggleCap(b.toggles));
-        if (this.config.kind === 'memory') yield* this.memory(name, fn, n);
-        else yield* this.allocs(name, fn, n, async);
+        const record = yield* this.memory(name, fn, n);
+        yield* this.allocs(record, fn, n, async);
       }
     } catch (err) {
       return this.fail(name, describe(err));
@@ -191,18 +195,22 @@ export class Pass {
     if (fastest < FLOOR_FACTOR * floorNs) record.nearFloorNs = fastest;
   }
 
-  private *memory(name: string, fn: BenchFunction, n: number): Steps<void> {
+  private *memory(name: string, fn: BenchFunction, n: number): Steps<PassRecord> {
     const meter = new ByteMeter();
     const spare = new B(name, new ByteMeter(), this.runSub);
     yield* warmUp(spare, fn, n, ByteMeter.code);
     const b = yield* measured(name, meter, this.runSub, fn, n, spare);
-    this.output.records.push({
+    const record: PassRecord = {
       name, n: b.N, heapBytes: meter.heapBytes, offHeapBytes: meter.offHeapBytes,
       minorGCs: meter.minorGCs, majorGCs: meter.majorGCs,
-    });
+    };
+    this.output.records.push(record);
+    return record;
   }
 
-  private *allocs(name: string, fn: BenchFunction, n: number, async: boolean): Steps<void> {
+  /** Counts the allocations of `record`'s benchmark, after its bytes, in the same process. */
+  private *allocs(record: PassRecord, fn: BenchFunction, n: number, async: boolean): Steps<void> {
+    const name = record.name;
     const meter = new AllocMeter();
     const spare = new B(name, new AllocMeter(false), this.runSub);
     yield* warmUp(spare, fn, n, AllocMeter.code);
@@ -220,7 +228,8 @@ export class Pass {
     // its single run.
     const small = Math.floor(large / 2);
     const allocations = (yield* count(large)) - (yield* count(small));
-    this.output.records.push({ name, n: large - small, allocations });
+    record.allocations = allocations;
+    record.allocsN = large - small;
   }
 
   /**

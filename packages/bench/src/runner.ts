@@ -39,17 +39,32 @@ export interface RunResult {
   warnings: string[];
 }
 
-// Flags of the memory and allocs passes, and why. None changes what optimized code allocates;
-// they remove the JIT's own heap activity from the measured run: Sparkplug batch compiles
-// land in code space, flushed bytecode is recompiled into old space, and lazily allocated
-// feedback vectors are heap allocations under the benchmark's stack.
+// Flags of the memory pass, and why. Allocation folding merges objects allocated together into
+// one allocation event, which would undercount allocs/op (it does not change their bytes). The
+// others do not change what optimized code allocates; they remove the JIT's own heap activity
+// from the measured run: Sparkplug batch compiles land in code space, flushed bytecode is
+// recompiled into old space, and lazily allocated feedback vectors are heap allocations under
+// the benchmark's stack.
 const QUIET_JIT = ['--no-sparkplug', '--no-flush-bytecode', '--no-lazy-feedback-allocation'];
 export const PASS_FLAGS: Record<PassKind, string[]> = {
   list: [],
   timing: [],
-  memory: [flagArg(CONCURRENT_AB_SWEEPING, false), ...QUIET_JIT],
-  allocs: [flagArg(ALLOCATION_FOLDING, false), ...QUIET_JIT],
+  memory: [flagArg(CONCURRENT_AB_SWEEPING, false), flagArg(ALLOCATION_FOLDING, false), ...QUIET_JIT],
 };
+
+/** The timed work a memory pass's bytes count aims at: enough that per-call setup weighs nothing. */
+const MEMORY_BUDGET_NS = 50e6;
+
+/**
+ * The N of every memory pass of a benchmark: the largest power of ten within both the first
+ * timing pass's N and MEMORY_BUDGET_NS at its ns/op. A power of ten, so that two runs of the
+ * same code almost always count over the same N, and their GCs/op (whole GCs over N) agree.
+ */
+function memoryN(first: PassRecord): number {
+  const nsPerOp = Math.max((first.ns ?? 0) / first.n, 1e-3);
+  const n = Math.max(1, Math.min(first.n, Math.floor(MEMORY_BUDGET_NS / nsPerOp)));
+  return 10 ** Math.floor(Math.log10(n) + 1e-9);
+}
 
 const BENCH_FILE = /\.bench\.(ts|mts|js|mjs)$/;
 
@@ -115,7 +130,7 @@ function configLines(pkg: string, benchtime: string): string[] {
     `v8: ${process.versions.v8}`,
     `benchtime: ${benchtime}`,
   ];
-  for (const kind of ['timing', 'memory', 'allocs'] as const) {
+  for (const kind of ['timing', 'memory'] as const) {
     lines.push(`${kind}-flags: ${PASS_FLAGS[kind].join(' ') || '(none)'}`);
   }
   const nodeOptions = process.env['NODE_OPTIONS'];
@@ -124,11 +139,20 @@ function configLines(pkg: string, benchtime: string): string[] {
 }
 
 /**
- * One result line's values from a timing record and the memory and allocs records of its name.
- * As in Go, a metric the benchmark reported under a built-in unit (ns/op, MB/s, B/op,
- * allocs/op) replaces the measured one.
+ * Bytes per op to the whole byte, as Go reports them. Below that a count is the harness's own
+ * heap activity (a few hundred bytes per pass, spread over N), which differs from process to
+ * process: kept, it would make two runs of the same code differ significantly in B/op.
  */
-function merge(t: PassRecord, mem: PassRecord | undefined, alloc: PassRecord | undefined): LineValues {
+function wholeBytes(perOp: number): number {
+  return Math.round(perOp);
+}
+
+/**
+ * One result line's values from a timing record and the memory record of the same round. As in
+ * Go, a metric the benchmark reported under a built-in unit (ns/op, MB/s, B/op, allocs/op)
+ * replaces the measured one.
+ */
+function merge(t: PassRecord, mem: PassRecord | undefined): LineValues {
   const reported = new Map(t.extra ?? []);
   const builtin = (unit: string, measured: number): number => {
     const v = reported.get(unit);
@@ -142,13 +166,13 @@ function merge(t: PassRecord, mem: PassRecord | undefined, alloc: PassRecord | u
     n: t.n,
     nsPerOp: builtin('ns/op', (t.ns ?? 0) / t.n),
     mbPerSec: builtin('MB/s', bytes > 0 && seconds > 0 ? (bytes * t.n) / 1e6 / seconds : 0),
-    bytesPerOp: builtin('B/op', ((mem?.heapBytes ?? 0) + (mem?.offHeapBytes ?? 0)) / memN),
-    allocsPerOp: builtin('allocs/op', (alloc?.allocations ?? 0) / (alloc?.n ?? 1)),
+    bytesPerOp: builtin('B/op', wholeBytes(((mem?.heapBytes ?? 0) + (mem?.offHeapBytes ?? 0)) / memN)),
+    allocsPerOp: builtin('allocs/op', (mem?.allocations ?? 0) / (mem?.allocsN ?? 1)),
     extra: [],
   };
   values.extra = [
     ...reported,
-    ['offheap-B/op', (mem?.offHeapBytes ?? 0) / memN],
+    ['offheap-B/op', wholeBytes((mem?.offHeapBytes ?? 0) / memN)],
     ['minor-GCs/op', (mem?.minorGCs ?? 0) / memN],
     ['major-GCs/op', (mem?.majorGCs ?? 0) / memN],
   ];
@@ -178,8 +202,8 @@ interface FileRun {
   /** The benchmarks measured, in the order the list pass ran them. */
   leaves: string[];
   timings: Map<string, PassRecord[]>;
-  memory: Map<string, PassRecord>;
-  allocs: Map<string, PassRecord>;
+  /** Per benchmark, one memory record per round, in round order. */
+  memory: Map<string, PassRecord[]>;
   /** The first failure of each benchmark, in any pass. */
   failed: Map<string, string>;
   /** The list pass could not load the file. */
@@ -189,10 +213,11 @@ interface FileRun {
 /**
  * The list pass, then every benchmark in processes of its own: the timing passes in rounds
  * that alternate the benchmarks (so that a change in the machine's load falls on all of them),
- * then each one's memory and allocs passes at the N of its first timing pass.
+ * then as many rounds of memory passes, each at the benchmark's memoryN: result line k pairs
+ * timing pass k with memory pass k, so --count N gives N independent samples of every metric.
  */
 async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRun> {
-  const run: FileRun = { leaves: [], timings: new Map(), memory: new Map(), allocs: new Map(), failed: new Map() };
+  const run: FileRun = { leaves: [], timings: new Map(), memory: new Map(), failed: new Map() };
   let step = 0;
   let steps = 1;
   const pass = async (config: PassConfig): Promise<PassOutput | string> => {
@@ -206,7 +231,7 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   const list = await pass({ ...base, kind: 'list' });
   if (typeof list === 'string') return { ...run, loadError: list };
   run.leaves = list.leaves;
-  steps = 1 + run.leaves.length * (s.count + 2);
+  steps = 1 + run.leaves.length * s.count * 2;
   const measure = async (kind: PassKind, target: string, n?: number): Promise<PassRecord | undefined> => {
     const config: PassConfig = { ...base, kind, target };
     if (n !== undefined) config.n = n;
@@ -229,12 +254,12 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
       if (record !== undefined) run.timings.set(leaf, [...(run.timings.get(leaf) ?? []), record]);
     }
   }
-  for (const leaf of run.leaves) {
-    const n = run.timings.get(leaf)?.[0]?.n;
-    if (run.failed.has(leaf) || n === undefined) continue;
-    for (const kind of ['memory', 'allocs'] as const) {
-      const record = await measure(kind, leaf, n);
-      if (record !== undefined) run[kind].set(leaf, record);
+  for (let c = 0; c < s.count; c++) {
+    for (const leaf of run.leaves) {
+      const first = run.timings.get(leaf)?.[0];
+      if (run.failed.has(leaf) || first === undefined) continue;
+      const record = await measure('memory', leaf, memoryN(first));
+      if (record !== undefined) run.memory.set(leaf, [...(run.memory.get(leaf) ?? []), record]);
     }
   }
   return run;
@@ -252,8 +277,9 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
   // Result lines grouped per benchmark, as go test -count prints them.
   for (const name of measured) {
     const full = withProcs(name, s.procs);
-    for (const t of run.timings.get(name) ?? []) {
-      const values = merge(t, run.memory.get(name), run.allocs.get(name));
+    const memory = run.memory.get(name) ?? [];
+    for (const [round, t] of (run.timings.get(name) ?? []).entries()) {
+      const values = merge(t, memory[round]);
       lines.push(resultLine(full, maxLen, values));
       out.results.push({ file: pkg, name, procs: s.procs, iterations: values.n, values: toValues(values), config: configRecord });
       if (t.nearFloorNs !== undefined && !out.warnings.some((w) => w.startsWith(`${full}:`))) {
@@ -274,8 +300,7 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
 
 /**
  * Runs the benchmarks of `files` (files or directories), each benchmark in fresh processes of
- * its own: `count` timing passes, then one memory pass and one allocs pass at the N the first
- * timing pass settled on. Resolves with Go-format text and the same data as records. Throws BenchError for
+ * its own: `count` timing passes and `count` memory passes (bytes, then allocations). Resolves with Go-format text and the same data as records. Throws BenchError for
  * bad arguments (a missing file, an invalid --bench or --benchtime, a TypeScript file without
  * tsx installed); a file that fails to load
  * and a benchmark that throws are reported in `failures`, and the rest still run.
