@@ -139,12 +139,13 @@ function configLines(pkg: string, benchtime: string): string[] {
 }
 
 /**
- * Bytes per op to the whole byte, as Go reports them. Below that a count is the harness's own
- * heap activity (a few hundred bytes per pass, spread over N), which differs from process to
- * process: kept, it would make two runs of the same code differ significantly in B/op.
+ * Bytes per op truncated to the whole byte, as Go's AllocedBytesPerOp divides. What a count has
+ * beyond the benchmark's own bytes is the harness's heap activity (a few hundred bytes per pass,
+ * spread over N), always added and different from process to process: kept, it would make two
+ * runs of the same code differ significantly in B/op; truncated, it vanishes once N is large.
  */
 function wholeBytes(perOp: number): number {
-  return Math.round(perOp);
+  return Math.trunc(perOp);
 }
 
 /**
