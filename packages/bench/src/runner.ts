@@ -52,17 +52,19 @@ export const PASS_FLAGS: Record<PassKind, string[]> = {
   memory: [flagArg(CONCURRENT_AB_SWEEPING, false), flagArg(ALLOCATION_FOLDING, false), ...QUIET_JIT],
 };
 
-/** The timed work a memory pass's bytes count aims at: enough that per-call setup weighs nothing. */
-const MEMORY_BUDGET_NS = 50e6;
+/** The most operations a memory pass counts bytes over (measureMemory's default too). */
+const MEMORY_MAX_N = 100_000;
 
 /**
  * The N of every memory pass of a benchmark: the largest power of ten within both the first
- * timing pass's N and MEMORY_BUDGET_NS at its ns/op. A power of ten, so that two runs of the
- * same code almost always count over the same N, and their GCs/op (whole GCs over N) agree.
+ * timing pass's N and MEMORY_MAX_N. A count of operations, not of time: two runs of the same
+ * code count over the same N whatever the machine's load (at the default 1 s benchtime, every
+ * benchmark under ≈ 10 µs/op gets 100 000), so their GCs/op (whole GCs over N) agree. A time
+ * budget instead moved N by a power of ten with the load, and a run at 10 000 ops of 176 B saw
+ * no scavenge where one at 100 000 saw eight.
  */
 function memoryN(first: PassRecord): number {
-  const nsPerOp = Math.max((first.ns ?? 0) / first.n, 1e-3);
-  const n = Math.max(1, Math.min(first.n, Math.floor(MEMORY_BUDGET_NS / nsPerOp)));
+  const n = Math.max(1, Math.min(first.n, MEMORY_MAX_N));
   return 10 ** Math.floor(Math.log10(n) + 1e-9);
 }
 
