@@ -10,8 +10,8 @@ import { BenchError } from './errors.js';
 import { resultLine, withProcs, type LineValues } from './format.js';
 import { loaderArgs } from './loader.js';
 import { Matcher } from './names.js';
-import { FLOOR_FACTOR, type PassConfig, type PassKind, type PassOutput, type PassRecord } from './passes.js';
-import { ALLOCATION_FOLDING, CONCURRENT_AB_SWEEPING, flagArg } from './v8flags.js';
+import { FLOOR_FACTOR, MEMORY_FLAGS, type PassConfig, type PassKind, type PassOutput, type PassRecord } from './passes.js';
+import { flagArg } from './v8flags.js';
 
 export interface RunOptions {
   /** Regular expression selecting benchmarks, split at '/' per level as in go test -bench (default '.'). */
@@ -37,35 +37,6 @@ export interface RunResult {
   failures: BenchFailure[];
   /** Results that may be dead code (at the empty-loop floor) and other notes. */
   warnings: string[];
-}
-
-// Flags of the memory pass, and why. Allocation folding merges objects allocated together into
-// one allocation event, which would undercount allocs/op (it does not change their bytes). The
-// others do not change what optimized code allocates; they remove the JIT's own heap activity
-// from the measured run: Sparkplug batch compiles land in code space, flushed bytecode is
-// recompiled into old space, and lazily allocated feedback vectors are heap allocations under
-// the benchmark's stack.
-const QUIET_JIT = ['--no-sparkplug', '--no-flush-bytecode', '--no-lazy-feedback-allocation'];
-export const PASS_FLAGS: Record<PassKind, string[]> = {
-  list: [],
-  timing: [],
-  memory: [flagArg(CONCURRENT_AB_SWEEPING, false), flagArg(ALLOCATION_FOLDING, false), ...QUIET_JIT],
-};
-
-/** The most operations a memory pass counts bytes over (measureMemory's default too). */
-const MEMORY_MAX_N = 100_000;
-
-/**
- * The N of every memory pass of a benchmark: the largest power of ten within both the first
- * timing pass's N and MEMORY_MAX_N. A count of operations, not of time: two runs of the same
- * code count over the same N whatever the machine's load (at the default 1 s benchtime, every
- * benchmark under ≈ 10 µs/op gets 100 000), so their GCs/op (whole GCs over N) agree. A time
- * budget instead moved N by a power of ten with the load, and a run at 10 000 ops of 176 B saw
- * no scavenge where one at 100 000 saw eight.
- */
-function memoryN(first: PassRecord): number {
-  const n = Math.max(1, Math.min(first.n, MEMORY_MAX_N));
-  return 10 ** Math.floor(Math.log10(n) + 1e-9);
 }
 
 const BENCH_FILE = /\.bench\.(ts|mts|js|mjs)$/;
@@ -101,7 +72,7 @@ function spawnPass(file: string, config: PassConfig, onOutput: (chunk: string) =
   const loader = loaderArgs(file);
   return new Promise((done, fail) => {
     const child = fork(CHILD_ENTRY, [file, JSON.stringify(config)], {
-      execArgv: [...loader, ...PASS_FLAGS[config.kind]],
+      execArgv: loader,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let message: ChildMessage | undefined;
@@ -132,9 +103,7 @@ function configLines(pkg: string, benchtime: string): string[] {
     `v8: ${process.versions.v8}`,
     `benchtime: ${benchtime}`,
   ];
-  for (const kind of ['timing', 'memory'] as const) {
-    lines.push(`${kind}-flags: ${PASS_FLAGS[kind].join(' ') || '(none)'}`);
-  }
+  lines.push('timing-flags: (none)', `memory-flags: ${MEMORY_FLAGS.map(([name, on]) => flagArg(name, on)).join(' ')}`);
   const nodeOptions = process.env['NODE_OPTIONS'];
   if (nodeOptions) lines.push(`node-options: ${nodeOptions}`);
   return lines;
@@ -151,11 +120,11 @@ function wholeBytes(perOp: number): number {
 }
 
 /**
- * One result line's values from a timing record and the memory record of the same round. As in
+ * One result line's values from the record of one round's process. As in
  * Go, a metric the benchmark reported under a built-in unit (ns/op, MB/s, B/op, allocs/op)
  * replaces the measured one.
  */
-function merge(t: PassRecord, mem: PassRecord | undefined): LineValues {
+function merge(t: PassRecord): LineValues {
   const reported = new Map(t.extra ?? []);
   const builtin = (unit: string, measured: number): number => {
     const v = reported.get(unit);
@@ -164,20 +133,20 @@ function merge(t: PassRecord, mem: PassRecord | undefined): LineValues {
   };
   const seconds = (t.ns ?? 0) / 1e9;
   const bytes = t.bytesPerOpSet ?? 0;
-  const memN = mem?.n ?? 1;
+  const memN = t.bytesN ?? 1;
   const values: LineValues = {
     n: t.n,
     nsPerOp: builtin('ns/op', (t.ns ?? 0) / t.n),
     mbPerSec: builtin('MB/s', bytes > 0 && seconds > 0 ? (bytes * t.n) / 1e6 / seconds : 0),
-    bytesPerOp: builtin('B/op', wholeBytes(((mem?.heapBytes ?? 0) + (mem?.offHeapBytes ?? 0)) / memN)),
-    allocsPerOp: builtin('allocs/op', (mem?.allocations ?? 0) / (mem?.allocsN ?? 1)),
+    bytesPerOp: builtin('B/op', wholeBytes(((t.heapBytes ?? 0) + (t.offHeapBytes ?? 0)) / memN)),
+    allocsPerOp: builtin('allocs/op', (t.allocations ?? 0) / (t.allocsN ?? 1)),
     extra: [],
   };
   values.extra = [
     ...reported,
-    ['offheap-B/op', wholeBytes((mem?.offHeapBytes ?? 0) / memN)],
-    ['minor-GCs/op', (mem?.minorGCs ?? 0) / memN],
-    ['major-GCs/op', (mem?.majorGCs ?? 0) / memN],
+    ['offheap-B/op', wholeBytes((t.offHeapBytes ?? 0) / memN)],
+    ['minor-GCs/op', (t.minorGCs ?? 0) / memN],
+    ['major-GCs/op', (t.majorGCs ?? 0) / memN],
   ];
   return values;
 }
@@ -204,9 +173,8 @@ interface Settings {
 interface FileRun {
   /** The benchmarks measured, in the order the list pass ran them. */
   leaves: string[];
-  timings: Map<string, PassRecord[]>;
-  /** Per benchmark, one memory record per round, in round order. */
-  memory: Map<string, PassRecord[]>;
+  /** Per benchmark, one record (time and memory) per round, in round order. */
+  records: Map<string, PassRecord[]>;
   /** The first failure of each benchmark, in any pass. */
   failed: Map<string, string>;
   /** The list pass could not load the file. */
@@ -214,13 +182,13 @@ interface FileRun {
 }
 
 /**
- * The list pass, then every benchmark in processes of its own: the timing passes in rounds
- * that alternate the benchmarks (so that a change in the machine's load falls on all of them),
- * then as many rounds of memory passes, each at the benchmark's memoryN: result line k pairs
- * timing pass k with memory pass k, so --count N gives N independent samples of every metric.
+ * The list pass, then every benchmark in processes of its own, one per round: the rounds
+ * alternate the benchmarks (so that a change in the machine's load falls on all of them), and
+ * each process times its benchmark and then counts its memory, at the N the first round chose
+ * (memoryN): --count N gives N independent samples of every metric.
  */
 async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRun> {
-  const run: FileRun = { leaves: [], timings: new Map(), memory: new Map(), failed: new Map() };
+  const run: FileRun = { leaves: [], records: new Map(), failed: new Map() };
   let step = 0;
   let steps = 1;
   const pass = async (config: PassConfig): Promise<PassOutput | string> => {
@@ -234,10 +202,11 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   const list = await pass({ ...base, kind: 'list' });
   if (typeof list === 'string') return { ...run, loadError: list };
   run.leaves = list.leaves;
-  steps = 1 + run.leaves.length * s.count * 2;
-  const measure = async (kind: PassKind, target: string, n?: number): Promise<PassRecord | undefined> => {
+  steps = 1 + run.leaves.length * s.count;
+  const measure = async (target: string, memoryN: number | undefined): Promise<PassRecord | undefined> => {
+    const kind = 'measure';
     const config: PassConfig = { ...base, kind, target };
-    if (n !== undefined) config.n = n;
+    if (memoryN !== undefined) config.memoryN = memoryN;
     const out = await pass(config);
     if (typeof out === 'string') {
       if (!run.failed.has(target)) run.failed.set(target, `the ${kind} pass failed to load ${pkg}:\n${out}`);
@@ -253,16 +222,9 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   for (let c = 0; c < s.count; c++) {
     for (const leaf of run.leaves) {
       if (run.failed.has(leaf)) continue;
-      const record = await measure('timing', leaf);
-      if (record !== undefined) run.timings.set(leaf, [...(run.timings.get(leaf) ?? []), record]);
-    }
-  }
-  for (let c = 0; c < s.count; c++) {
-    for (const leaf of run.leaves) {
-      const first = run.timings.get(leaf)?.[0];
-      if (run.failed.has(leaf) || first === undefined) continue;
-      const record = await measure('memory', leaf, memoryN(first));
-      if (record !== undefined) run.memory.set(leaf, [...(run.memory.get(leaf) ?? []), record]);
+      const earlier = run.records.get(leaf) ?? [];
+      const record = await measure(leaf, earlier[0]?.memoryN);
+      if (record !== undefined) run.records.set(leaf, [...earlier, record]);
     }
   }
   return run;
@@ -280,9 +242,8 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
   // Result lines grouped per benchmark, as go test -count prints them.
   for (const name of measured) {
     const full = withProcs(name, s.procs);
-    const memory = run.memory.get(name) ?? [];
-    for (const [round, t] of (run.timings.get(name) ?? []).entries()) {
-      const values = merge(t, memory[round]);
+    for (const t of run.records.get(name) ?? []) {
+      const values = merge(t);
       lines.push(resultLine(full, maxLen, values));
       out.results.push({ file: pkg, name, procs: s.procs, iterations: values.n, values: toValues(values), config: configRecord });
       if (t.nearFloorNs !== undefined && !out.warnings.some((w) => w.startsWith(`${full}:`))) {
@@ -303,7 +264,8 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
 
 /**
  * Runs the benchmarks of `files` (files or directories), each benchmark in fresh processes of
- * its own: `count` timing passes and `count` memory passes (bytes, then allocations). Resolves with Go-format text and the same data as records. Throws BenchError for
+ * its own: `count` processes, each timing it, then counting its bytes and allocations.
+ * Resolves with Go-format text and the same data as records. Throws BenchError for
  * bad arguments (a missing file, an invalid --bench or --benchtime, a TypeScript file without
  * tsx installed); a file that fails to load
  * and a benchmark that throws are reported in `failures`, and the rest still run.

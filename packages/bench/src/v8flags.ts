@@ -1,10 +1,10 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-// V8 flags that the measurement passes change. Only these can be set at run time with effect:
-// --no-turbo-allocation-folding applies to functions optimized after it is set, and the
-// ArrayBuffer sweeping flag is read at each GC. (--single-threaded-gc cannot be set late:
-// setting it in a running Node 20 process crashed V8.)
+// V8 flags that the memory measurement changes, at run time: --no-turbo-allocation-folding
+// (and --no-sparkplug) apply to functions compiled after they are set, the ArrayBuffer
+// sweeping and bytecode flushing flags are read at each GC. (--single-threaded-gc cannot be set
+// late: setting it in a running Node 20 process crashed V8.)
 export const ALLOCATION_FOLDING = 'turbo-allocation-folding';
 export const CONCURRENT_AB_SWEEPING = 'concurrent-array-buffer-sweeping';
 
@@ -55,6 +55,11 @@ function native(name: string, params: '' | 'f'): Function {
 /** Marks f as never optimized (and so never inlined into an optimized caller). */
 export function neverOptimize(f: Function): void {
   native('NeverOptimizeFunction', 'f')(f);
+}
+
+/** Throws away f's optimized code: its next calls run in the interpreter until it is recompiled. */
+export function deoptimize(f: Function): void {
+  native('DeoptimizeFunction', 'f')(f);
 }
 
 /**
