@@ -4,10 +4,11 @@ import { predictN, type Benchtime } from './benchtime.js';
 import { ByteMeter } from './bytemeter.js';
 import { Matcher, NameRegistry } from './names.js';
 import type { BenchFunction, Registered } from './registry.js';
+import { MEMORY_MEASURED } from './runtime.js';
 import { renewSinks } from './sink.js';
 import { drive, isThenable, type Steps } from './steps.js';
 import {
-  ALLOCATION_FOLDING, CONCURRENT_AB_SWEEPING, deoptimize, finishCompiles, fullGC, isTurboFanned, optimizeNow, setFlag,
+  ALLOCATION_FOLDING, CONCURRENT_AB_SWEEPING, deoptimize, finishCompiles, fullGC, isTurboFanned, NATIVES, optimizeNow, setFlag,
 } from './v8flags.js';
 
 // The passes, each run in its own process over one benchmark file:
@@ -88,6 +89,9 @@ const FLOOR_RUNS = 5;
 const FLOOR_SUSPECT = 4;
 export const FLOOR_FACTOR = 2;
 
+/** Measured runs of a memory stage where the JIT cannot be told to optimize (see memory()). */
+const UNFORCED_RUNS = 3;
+
 /** The most operations a memory stage counts bytes over (measureMemory's default too). */
 const MEMORY_MAX_N = 100_000;
 
@@ -119,11 +123,15 @@ export const MEMORY_FLAGS: ReadonlyArray<readonly [string, boolean]> = [
   ['sparkplug', false], ['flush-bytecode', false], ['lazy-feedback-allocation', false],
 ];
 
-/** Sets MEMORY_FLAGS and drops fn's and the harness's optimized code, compiled without them. */
+/**
+ * Sets MEMORY_FLAGS and, where V8's natives are reachable (Node), drops fn's and the harness's
+ * optimized code, compiled without them. (Deno allocates the same objects either way; only
+ * allocs/op, which Deno does not count, depends on allocation folding.)
+ */
 function quietForMemory(fn: BenchFunction): void {
-  finishCompiles();
+  if (NATIVES) finishCompiles();
   for (const [name, on] of MEMORY_FLAGS) setFlag(name, on);
-  for (const f of [fn, ...B_CODE]) deoptimize(f);
+  if (NATIVES) for (const f of [fn, ...B_CODE]) deoptimize(f);
 }
 
 function describe(err: unknown): string {
@@ -215,11 +223,13 @@ export class Pass {
       const record = yield* this.time(b, fn, watch);
       const memN = this.config.memoryN ?? memoryN(record.n);
       record.memoryN = memN;
-      quietForMemory(fn);
-      // run1's stopTimer() count sizes the runs: each toggle of a meter is costly.
-      const n = Math.min(memN, toggleCap(b.toggles));
-      yield* this.memory(record, fn, n);
-      yield* this.allocs(record, fn, n, async);
+      if (MEMORY_MEASURED !== 'none') {
+        quietForMemory(fn);
+        // run1's stopTimer() count sizes the runs: each toggle of a meter is costly.
+        const n = Math.min(memN, toggleCap(b.toggles));
+        yield* this.memory(record, fn, n);
+        if (MEMORY_MEASURED === 'all') yield* this.allocs(record, fn, n, async);
+      }
     } catch (err) {
       return this.fail(name, describe(err));
     }
@@ -248,13 +258,20 @@ export class Pass {
 
   /** Counts the bytes of `record`'s benchmark over n operations, after its timing. */
   private *memory(record: PassRecord, fn: BenchFunction, n: number): Steps<void> {
-    const meter = new ByteMeter();
     const spare = new B(record.name, new ByteMeter(), this.runSub);
     yield* warmUp(spare, fn, n, ByteMeter.code);
-    const b = yield* measured(record.name, meter, this.runSub, fn, n, spare);
-    Object.assign(record, {
-      bytesN: b.N, heapBytes: meter.heapBytes, offHeapBytes: meter.offHeapBytes, minorGCs: meter.minorGCs, majorGCs: meter.majorGCs,
-    });
+    // Without natives (Deno) nothing makes sure that the measured call runs optimized code, and
+    // the interpreter and the JIT only ever add bytes to what the optimized loop allocates: the
+    // fewest bytes of UNFORCED_RUNS runs is the one that ran it.
+    let best: ByteMeter | undefined;
+    for (let i = 0; i < (NATIVES ? 1 : UNFORCED_RUNS); i++) {
+      const meter = new ByteMeter();
+      yield* measured(record.name, meter, this.runSub, fn, n, spare);
+      if (best === undefined || meter.heapBytes + meter.offHeapBytes < best.heapBytes + best.offHeapBytes) best = meter;
+    }
+    if (best === undefined) return;
+    Object.assign(record, { bytesN: n, heapBytes: best.heapBytes, minorGCs: best.minorGCs, majorGCs: best.majorGCs });
+    if (MEMORY_MEASURED === 'all') record.offHeapBytes = best.offHeapBytes;
   }
 
   /** Counts the allocations of `record`'s benchmark, after its bytes. */
@@ -333,12 +350,13 @@ function toggleCap(togglesPerOp: number): number {
  * inlines the meter's methods, and a meter of another class there would deoptimize it.
  */
 function* warmUp(b: B, fn: BenchFunction, n: number, meterCode: Function[]): Steps<void> {
-  const warmN = Math.max(1, Math.floor(n / 10));
+  // Without natives (Deno), whole runs of N let the JIT's own tiering reach the same code.
+  const warmN = NATIVES ? Math.max(1, Math.floor(n / 10)) : n;
   for (let i = 0; i < 2; i++) {
     yield b.runN(fn, warmN);
     // The meter's own code too: in the interpreter its reads are not symmetric to the byte,
     // and when fn does not inline it (too little feedback) it runs on its own.
-    for (const f of [fn, ...meterCode, ...B_CODE]) optimizeNow(f);
+    if (NATIVES) for (const f of [fn, ...meterCode, ...B_CODE]) optimizeNow(f);
   }
 }
 
@@ -361,7 +379,7 @@ const B_CODE = [B.prototype.startTimer, B.prototype.stopTimer, B.prototype.reset
  */
 function* measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunction, n: number,
   spare: B, region?: (f: BenchFunction, b: B) => unknown): Steps<B> {
-  if (!isTurboFanned(fn)) {
+  if (NATIVES && !isTurboFanned(fn)) {
     optimizeNow(fn);
     yield spare.runN(fn, 1);
   }
@@ -372,7 +390,7 @@ function* measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunct
     optimizeNow(fn);
     yield spare.runN(fn, 1);
   }
-  finishCompiles();
+  if (NATIVES) finishCompiles();
   yield b.runN(fn, n, region);
   return b;
 }

@@ -11,6 +11,7 @@ import { resultLine, withProcs, type LineValues } from './format.js';
 import { loaderArgs } from './loader.js';
 import { Matcher } from './names.js';
 import { FLOOR_FACTOR, MEMORY_FLAGS, type PassConfig, type PassKind, type PassOutput, type PassRecord } from './passes.js';
+import { NOT_MEASURED, RUNTIME, runtimeVersion } from './runtime.js';
 import { flagArg } from './v8flags.js';
 
 export interface RunOptions {
@@ -99,11 +100,14 @@ function configLines(pkg: string, benchtime: string): string[] {
     `goarch: ${({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch}`,
     `pkg: ${pkg}`,
     `cpu: ${os.cpus()[0]?.model.trim() ?? 'unknown'}`,
-    `node: ${process.version}`,
-    `v8: ${process.versions.v8}`,
+    `${RUNTIME}: ${runtimeVersion()}`,
+    // Bun's process.versions.v8 is the version of Node's API it imitates, not an engine it runs.
+    RUNTIME === 'bun' ? `jsc: ${process.versions['webkit'] ?? 'unknown'}` : `v8: ${process.versions.v8}`,
     `benchtime: ${benchtime}`,
   ];
-  lines.push('timing-flags: (none)', `memory-flags: ${MEMORY_FLAGS.map(([name, on]) => flagArg(name, on)).join(' ')}`);
+  const missing = NOT_MEASURED[RUNTIME];
+  if (missing === undefined) lines.push('timing-flags: (none)', `memory-flags: ${MEMORY_FLAGS.map(([name, on]) => flagArg(name, on)).join(' ')}`);
+  else lines.push(`memory: ${missing}`);
   const nodeOptions = process.env['NODE_OPTIONS'];
   if (nodeOptions) lines.push(`node-options: ${nodeOptions}`);
   return lines;
@@ -138,16 +142,17 @@ function merge(t: PassRecord): LineValues {
     n: t.n,
     nsPerOp: builtin('ns/op', (t.ns ?? 0) / t.n),
     mbPerSec: builtin('MB/s', bytes > 0 && seconds > 0 ? (bytes * t.n) / 1e6 / seconds : 0),
-    bytesPerOp: builtin('B/op', wholeBytes(((t.heapBytes ?? 0) + (t.offHeapBytes ?? 0)) / memN)),
-    allocsPerOp: builtin('allocs/op', (t.allocations ?? 0) / (t.allocsN ?? 1)),
     extra: [],
   };
-  values.extra = [
-    ...reported,
-    ['offheap-B/op', wholeBytes((t.offHeapBytes ?? 0) / memN)],
-    ['minor-GCs/op', (t.minorGCs ?? 0) / memN],
-    ['major-GCs/op', (t.majorGCs ?? 0) / memN],
-  ];
+  const measured: Array<[string, number]> = [];
+  if (t.heapBytes !== undefined) {
+    // Bytes and GCs were counted (Node; Deno: heap bytes); allocations where the runtime lets them be (Node).
+    values.memory = { bytesPerOp: builtin('B/op', wholeBytes((t.heapBytes + (t.offHeapBytes ?? 0)) / memN)) };
+    if (t.allocations !== undefined) values.memory.allocsPerOp = builtin('allocs/op', t.allocations / (t.allocsN ?? 1));
+    if (t.offHeapBytes !== undefined) measured.push(['offheap-B/op', wholeBytes(t.offHeapBytes / memN)]);
+    measured.push(['minor-GCs/op', (t.minorGCs ?? 0) / memN], ['major-GCs/op', (t.majorGCs ?? 0) / memN]);
+  }
+  values.extra = [...reported, ...measured];
   return values;
 }
 
@@ -155,7 +160,8 @@ function toValues(v: LineValues): BenchValue[] {
   const values: BenchValue[] = [{ value: v.nsPerOp, unit: 'ns/op' }];
   if (v.mbPerSec !== 0) values.push({ value: v.mbPerSec, unit: 'MB/s' });
   for (const [unit, value] of [...v.extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) values.push({ value, unit });
-  values.push({ value: v.bytesPerOp, unit: 'B/op' }, { value: v.allocsPerOp, unit: 'allocs/op' });
+  if (v.memory !== undefined) values.push({ value: v.memory.bytesPerOp, unit: 'B/op' });
+  if (v.memory?.allocsPerOp !== undefined) values.push({ value: v.memory.allocsPerOp, unit: 'allocs/op' });
   return values;
 }
 
