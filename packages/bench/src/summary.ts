@@ -1,6 +1,6 @@
 import { valueOf, type BenchResult } from './benchfmt.js';
 import { median } from './stats.js';
-import { bar, figure as number } from './views.js';
+import { bar, figure as number, splitName } from './views.js';
 
 // Contenders side by side: benchmarks named Group/Contender (the last level is the contender,
 // the rest the group, e.g. BenchmarkPeers/SinkStore/Pool) become one Markdown table with a
@@ -17,11 +17,6 @@ const BAR_WIDTH = 40;
 
 interface Cell { median: number; min: number; max: number; n: number }
 
-function split(name: string): [group: string, contender: string] {
-  const bare = name.replace(/^Benchmark/, '');
-  const cut = bare.lastIndexOf('/');
-  return cut < 0 ? ['', bare] : [bare.slice(0, cut), bare.slice(cut + 1)];
-}
 
 export function summarize(results: BenchResult[], opts: SummaryOptions = {}): string {
   const unit = opts.unit ?? 'ns/op';
@@ -29,7 +24,7 @@ export function summarize(results: BenchResult[], opts: SummaryOptions = {}): st
   for (const r of results) {
     const v = valueOf(r, unit);
     if (v === undefined) continue;
-    const [group, contender] = split(r.name);
+    const [group, contender] = splitName(r.name);
     const row = samples.get(group) ?? new Map<string, number[]>();
     row.set(contender, [...(row.get(contender) ?? []), v]);
     samples.set(group, row);

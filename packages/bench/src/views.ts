@@ -3,7 +3,7 @@ import { median } from './stats.js';
 
 // The views people read benchmark results with, beside Go's text: per benchmark the median,
 // p75, p99 and min–max of its samples (one per --count round, each from a process of its
-// own), drawn as a boxplot on a shared scale (box p25–p75), or as a histogram per benchmark. Percentiles
+// own), drawn as a boxplot on a scale shared by each group (box p25–p75), or as a histogram per benchmark. Percentiles
 // are nearest-rank (the smallest sample with at least that share of the samples at or below
 // it), so every figure shown is a measured sample: with few rounds p99 is the slowest one.
 
@@ -62,25 +62,39 @@ export function bar(value: number, max: number, width: number): string {
 export interface ViewOptions { unit?: string; width?: number }
 
 /**
- * The table of every benchmark's spread of `unit` (default ns/op) with a boxplot column on
- * one scale for all of them (lower is better, so the scale starts at 0).
+ * The table of every benchmark's spread of `unit` (default ns/op) with a boxplot column, on one
+ * scale per group of benchmarks (lower is better, so the scale starts at 0).
  */
 export function spreadTable(results: BenchResult[], opts: ViewOptions = {}): string {
   const unit = opts.unit ?? 'ns/op';
   const width = opts.width ?? 40;
-  const rows = [...samplesOf(results, unit)].map(([name, xs]) => [name, spread(xs)] as const);
-  if (rows.length === 0) return `no results with ${unit}\n`;
-  const hi = Math.max(...rows.map(([, s]) => s.max));
-  const nameWidth = Math.max(9, ...rows.map(([name]) => name.length));
-  const head = `${'benchmark'.padEnd(nameWidth)}  ${'n'.padStart(3)}  ${['median', 'p75', 'p99', 'min', 'max'].map((h) => h.padStart(9)).join(' ')}  ` +
-    `0 … ${figure(hi)} ${unit}`;
-  const lines = [head];
-  for (const [name, s] of rows) {
-    const values = [s.median, s.p75, s.p99, s.min, s.max].map((x) => figure(x).padStart(9)).join(' ');
-    lines.push(`${name.padEnd(nameWidth)}  ${String(s.n).padStart(3)}  ${values}  ${boxplot(s, 0, hi, width)}`);
+  const groups = new Map<string, Array<[string, Spread]>>();
+  for (const [name, xs] of samplesOf(results, unit)) {
+    const [group] = splitName(name);
+    groups.set(group, [...(groups.get(group) ?? []), [name, spread(xs)]]);
   }
-  if (rows.some(([, s]) => s.n === 1)) lines.push(`(n = 1: one sample, median = p75 = p99 = min = max; run with --count 5 or more for a spread)`);
+  if (groups.size === 0) return `no results with ${unit}\n`;
+  const all = [...groups.values()].flat();
+  const nameWidth = Math.max(9, ...all.map(([name]) => name.length));
+  const lines = [`${'benchmark'.padEnd(nameWidth)}  ${'n'.padStart(3)}  ${['median', 'p75', 'p99', 'min', 'max'].map((h) => h.padStart(9)).join(' ')}  ${unit}`];
+  for (const [group, rows] of groups) {
+    // One scale per group (the contenders of one comparison), from 0: lower is better.
+    const hi = Math.max(...rows.map(([, s]) => s.max));
+    lines.push(`${(group || '(top level)').padEnd(nameWidth + 56)}  0 … ${figure(hi)}`);
+    for (const [name, s] of rows) {
+      const values = [s.median, s.p75, s.p99, s.min, s.max].map((x) => figure(x).padStart(9)).join(' ');
+      lines.push(`${name.padEnd(nameWidth)}  ${String(s.n).padStart(3)}  ${values}  ${boxplot(s, 0, hi, width)}`);
+    }
+  }
+  if (all.some(([, s]) => s.n === 1)) lines.push(`(n = 1: one sample, median = p75 = p99 = min = max; run with --count 5 or more for a spread)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A benchmark's group (its name without Benchmark and its last level) and its last level. */
+export function splitName(name: string): [group: string, last: string] {
+  const bare = name.replace(/^Benchmark/, '');
+  const cut = bare.lastIndexOf('/');
+  return cut < 0 ? ['', bare] : [bare.slice(0, cut), bare.slice(cut + 1)];
 }
 
 /** Per benchmark, a histogram of its samples of `unit` over `bins` equal bins from its min to its max. */

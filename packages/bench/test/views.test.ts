@@ -39,12 +39,18 @@ const results = parseGoBench([
   'BenchmarkB-2   100  20 ns/op',
 ].join('\n'));
 
-test('spreadTable: one row per benchmark, the spread and a boxplot on a shared scale; one sample said so', () => {
+test('spreadTable: one row per benchmark, the spread and a boxplot on a scale per group; one sample said so', () => {
   const table = spreadTable(results, { width: 21 }).split('\n');
-  assert.match(table[0] ?? '', /^benchmark\s+n\s+median\s+p75\s+p99\s+min\s+max\s+0 … 20\.00 ns\/op$/);
-  assert.match(table[1] ?? '', /^BenchmarkA-2\s+5\s+4\.000\s+5\.000\s+9\.000\s+3\.000\s+9\.000 {2}\s{3}-\|\]----\s+$/);
-  assert.match(table[2] ?? '', /^BenchmarkB-2\s+1\s+20\.00\s+20\.00\s+20\.00\s+20\.00\s+20\.00 {2}\s{20}\|$/);
-  assert.match(table[3] ?? '', /^\(n = 1: one sample/);
+  assert.match(table[0] ?? '', /^benchmark\s+n\s+median\s+p75\s+p99\s+min\s+max {2}ns\/op$/);
+  // The group's scale line: its 0 sits where the boxplots start.
+  assert.equal(table[1]?.indexOf('0 … 20.00'), table[2]?.search(/ {3}-\|\]----/) ?? -1);
+  assert.match(table[1] ?? '', /^\(top level\)\s+0 … 20\.00$/);
+  assert.match(table[2] ?? '', /^BenchmarkA-2\s+5\s+4\.000\s+5\.000\s+9\.000\s+3\.000\s+9\.000 {2} {3}-\|\]---- {11}$/);
+  assert.match(table[3] ?? '', /^BenchmarkB-2\s+1\s+20\.00\s+20\.00\s+20\.00\s+20\.00\s+20\.00 {2} {20}\|$/);
+  assert.match(table[4] ?? '', /^\(n = 1: one sample/);
+  // Two groups, two scales: the fast group's boxes are not squeezed against the slow one's.
+  const grouped = spreadTable(parseGoBench('BenchmarkF/x-2 1 1 ns/op\nBenchmarkF/y-2 1 2 ns/op\nBenchmarkS/z-2 1 1000 ns/op\n'), { width: 11 });
+  assert.match(grouped, /^F\s+0 … 2\.000\nBenchmarkF\/x-2 .*1\.000 {7}\| {5}\nBenchmarkF\/y-2 .*2\.000 {12}\|\nS\s+0 … 1000\n/m);
   assert.equal(spreadTable(results, { unit: 'B/op' }), 'no results with B/op\n');
 });
 
@@ -84,7 +90,7 @@ test('CLI: stats prints the spread table or histograms; --view takes spread, his
   const go = fileURLToPath(new URL('fixtures/go-test-bench.txt', import.meta.url));
   const stats = spawnSync(process.execPath, [cli, 'stats', go], { encoding: 'utf8' });
   assert.equal(stats.status, 0, stats.stderr);
-  assert.match(stats.stdout, /^benchmark\s+n\s+median\s+p75\s+p99\s+min\s+max\s+0 … 853\.8 ns\/op\nBenchmarkPool-2\s+2\s+20\.80\s+23\.66\s+23\.66\s+17\.95\s+23\.66/);
+  assert.match(stats.stdout, /^benchmark\s+n\s+median\s+p75\s+p99\s+min\s+max {2}ns\/op\n\(top level\)\s+0 … 853\.8\nBenchmarkPool-2\s+2\s+20\.80\s+23\.66\s+23\.66\s+17\.95\s+23\.66/);
   const hist = spawnSync(process.execPath, [cli, 'stats', '--histogram', go], { encoding: 'utf8' });
   assert.match(hist.stdout, /^BenchmarkPool-2 \(ns\/op, 2 samples, median 20\.80\)\n/);
   const params = fileURLToPath(new URL('fixtures/params.bench.mjs', import.meta.url));
