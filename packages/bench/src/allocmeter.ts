@@ -1,4 +1,5 @@
 import { Session } from 'node:inspector';
+import { RUNTIME } from './runtime.js';
 import { neverOptimize } from './v8flags.js';
 
 // Counts heap allocations with the inspector's sampling heap profiler at samplingInterval 1,
@@ -55,9 +56,9 @@ function syncpoolBenchMarkReset(): void { markers.last = {}; }
 // The profiler records one frame per optimized function, not its inlined callees: were the
 // region or a marker inlined into an optimized caller, its frame would vanish from the
 // samples (and a marker's allocation could be optimized away). A function that is never
-// optimized is never inlined either.
-for (const f of [syncpoolBenchAllocationRegion, syncpoolBenchMarkStart, syncpoolBenchMarkStop, syncpoolBenchMarkReset]) {
-  neverOptimize(f);
+// optimized is never inlined either. (Only Node counts allocations; see runtime.ts.)
+if (RUNTIME === 'node') {
+  for (const f of [syncpoolBenchAllocationRegion, syncpoolBenchMarkStart, syncpoolBenchMarkStop, syncpoolBenchMarkReset]) neverOptimize(f);
 }
 const REGION = syncpoolBenchAllocationRegion.name;
 type Kind = 'start' | 'stop' | 'reset' | 'region' | 'other';

@@ -118,6 +118,23 @@ export class B {
   }
 
   /**
+   * Parameterised sub-benchmarks: fn once per value, as the sub-benchmark `${param}=${value}`
+   * (Go's convention, e.g. BenchmarkSize/n=1024), with the value as its second argument.
+   * Returns whether all succeeded; a Promise when any fn is async. Use range() for powers.
+   */
+  runEach<T extends number | string>(param: string, values: Iterable<T>, fn: (b: B, value: T) => void | Promise<void>): boolean | Promise<boolean> {
+    if (typeof param !== 'string' || param === '' || /[\s=/]/.test(param)) {
+      throw new TypeError(`${this.name}: runEach(param, values, fn) needs a parameter name without spaces, '=' or '/', got ${JSON.stringify(param)}`);
+    }
+    if (values === null || typeof (values as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`${this.name}: runEach('${param}', values, fn) needs an iterable of numbers or strings, such as range(8, 1024)`);
+    }
+    if (typeof fn !== 'function') throw new TypeError(`${this.name}: runEach('${param}', values, fn) needs a function (b, value) => void`);
+    const ran = [...values].map((value) => this.run(`${param}=${value}`, (b: B) => fn(b, value)) as boolean | Promise<boolean>);
+    return ran.some(isThenable) ? Promise.all(ran).then((oks) => oks.every(Boolean)) : ran.every(Boolean);
+  }
+
+  /**
    * @internal one call of the benchmark function with N = n, timed as Go's runN; when fn
    * returns a Promise, the timer stops when it settles, and runN returns a Promise too. `call`
    * makes the call (the allocs pass wraps it in its region frame).
@@ -145,4 +162,18 @@ export class B {
     if (this.timerOn) this.meter.stop();
     this.timerOn = false;
   }
+}
+
+/**
+ * from, from·multiplier, from·multiplier², … up to and including `to` when it falls on the
+ * sequence (as mitata's range): range(8, 1024) is 8, 16, 32, …, 1024.
+ */
+export function range(from: number, to: number, multiplier = 2): number[] {
+  if (!Number.isSafeInteger(from) || from < 1 || !Number.isSafeInteger(to) || to < from) {
+    throw new RangeError(`range(from, to): needs integers 1 <= from <= to, got ${String(from)}, ${String(to)}`);
+  }
+  if (!Number.isSafeInteger(multiplier) || multiplier < 2) throw new RangeError(`range: multiplier must be an integer >= 2, got ${String(multiplier)}`);
+  const out: number[] = [];
+  for (let x = from; x <= to; x *= multiplier) out.push(x);
+  return out;
 }

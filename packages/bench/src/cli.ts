@@ -8,6 +8,7 @@ import { compareResults } from './compare.js';
 import { BenchError } from './errors.js';
 import { runBenchFiles, type ProgressEvent } from './runner.js';
 import { summarize } from './summary.js';
+import { histograms, spreadTable } from './views.js';
 
 function positiveInteger(text: string): number {
   const n = Number(text);
@@ -40,6 +41,20 @@ function loadResults(file: string): BenchResult[] {
   return results;
 }
 
+const VIEWS = ['spread', 'histogram', 'none'] as const;
+type View = (typeof VIEWS)[number];
+
+function view(text: string): View {
+  if (!(VIEWS as readonly string[]).includes(text)) throw new InvalidArgumentError(`must be one of ${VIEWS.join(', ')}`);
+  return text as View;
+}
+
+/** The view of `results` (after Go's text): the spread table with boxplots, or histograms. */
+function render(kind: View, results: BenchResult[], unit: string): string {
+  if (kind === 'none') return '';
+  return kind === 'spread' ? spreadTable(results, { unit }) : histograms(results, { unit });
+}
+
 function progressBar(): ((e: ProgressEvent) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   const bar = new cliProgress.SingleBar({
@@ -65,12 +80,16 @@ const program = new Command('syncpool-bench')
   .option('--benchtime <t>', 'run each benchmark for a duration (1s, 500ms) or a number of iterations (200x)', '1s')
   .option('--count <n>', 'run each benchmark n times, each in a fresh process', positiveInteger, 1)
   .option('--json <file>', 'also write the results as JSON to file')
-  .action(async (paths: string[], opts: { bench: string; benchtime: string; count: number; json?: string }) => {
+  .option('--view <kind>', 'after the Go text, per benchmark: spread (median, p75, p99, min–max and a boxplot), histogram, ' +
+    'or none (default: spread when stdout is a terminal, else none: the text stays Go\'s alone)', view)
+  .action(async (paths: string[], opts: { bench: string; benchtime: string; count: number; json?: string; view?: View }) => {
     const onProgress = progressBar();
     const result = await runBenchFiles(paths.length > 0 ? paths : ['.'], {
       bench: opts.bench, benchtime: opts.benchtime, count: opts.count, ...(onProgress ? { onProgress } : {}),
     });
     process.stdout.write(result.text);
+    const shown = render(opts.view ?? (process.stdout.isTTY ? 'spread' : 'none'), result.results, 'ns/op');
+    if (shown !== '') process.stdout.write(`\n${shown}`);
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     if (opts.json !== undefined) {
       const { text: _text, ...data } = result;
@@ -98,6 +117,16 @@ program.command('summary')
   .option('--unit <unit>', 'the unit to tabulate; lower is better', 'ns/op')
   .action((files: string[], opts: { unit: string }) => {
     process.stdout.write(summarize(files.flatMap(loadResults), { unit: opts.unit }));
+  });
+
+program.command('stats')
+  .description('per benchmark: the median, p75, p99 and min–max of its samples (one per --count round), ' +
+    'with a boxplot on one scale, or a histogram of each')
+  .argument('<files...>', 'results (Go benchmark text or --json output)')
+  .option('--unit <unit>', 'the unit to show', 'ns/op')
+  .option('--histogram', 'a histogram per benchmark instead of the table')
+  .action((files: string[], opts: { unit: string; histogram?: boolean }) => {
+    process.stdout.write(render(opts.histogram === true ? 'histogram' : 'spread', files.flatMap(loadResults), opts.unit));
   });
 
 program.exitOverride((err) => {

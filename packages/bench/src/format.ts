@@ -52,8 +52,11 @@ export interface LineValues {
   mbPerSec: number;
   /** Extra metrics (reportMetric and the harness's own), printed sorted by unit. */
   extra: Array<[string, number]>;
-  bytesPerOp: number;
-  allocsPerOp: number;
+  /**
+   * Go's MemString, where the runtime lets it be measured: absent, the line ends as Go's
+   * without -benchmem; allocsPerOp absent (Deno), B/op alone ends it.
+   */
+  memory?: { bytesPerOp: number; allocsPerOp?: number };
 }
 
 /** The part of a result line after the padded name, as BenchmarkResult.String() + MemString(). */
@@ -63,7 +66,8 @@ export function resultFields(v: LineValues): string {
   if (v.mbPerSec !== 0) s += `\t${pad(goFixed(v.mbPerSec, 2), 7)} MB/s`;
   const extra = [...v.extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [unit, value] of extra) s += `\t${prettyPrint(value, unit)}`;
-  s += `\t${pad(String(Math.trunc(v.bytesPerOp)), 8)} B/op\t${pad(String(Math.trunc(v.allocsPerOp)), 8)} allocs/op`;
+  if (v.memory !== undefined) s += `\t${pad(String(Math.trunc(v.memory.bytesPerOp)), 8)} B/op`;
+  if (v.memory?.allocsPerOp !== undefined) s += `\t${pad(String(Math.trunc(v.memory.allocsPerOp)), 8)} allocs/op`;
   return s;
 }
 

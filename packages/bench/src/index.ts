@@ -1,12 +1,14 @@
 export { bench } from './registry.js';
 export type { BenchFunction } from './registry.js';
-export { B } from './b.js';
+export { B, range } from './b.js';
 export { sink } from './sink.js';
 export { BenchError } from './errors.js';
 export { runBenchFiles, findBenchFiles } from './runner.js';
 export { compareResults } from './compare.js';
 export type { CompareOptions } from './compare.js';
 export { summarize } from './summary.js';
+export { spread, spreadTable, histograms } from './views.js';
+export type { Spread, ViewOptions } from './views.js';
 export type { SummaryOptions } from './summary.js';
 export type { RunOptions, RunResult, ProgressEvent, BenchFailure } from './runner.js';
 export { parseGoBench, parseGoBenchReport, fullName, valueOf } from './benchfmt.js';

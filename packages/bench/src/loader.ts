@@ -1,14 +1,15 @@
 import { extname } from 'node:path';
 import { BenchError } from './errors.js';
+import { RUNTIME } from './runtime.js';
 
 // JavaScript benchmark files load as they are; only TypeScript needs a loader, tsx, which is
 // looked up when a TypeScript file is run, so that a project with .js/.mjs files alone works
-// without it.
+// without it. Deno and Bun load TypeScript themselves.
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 /** Node arguments that let a child process load `file`: tsx's loader for TypeScript files. */
 export function loaderArgs(file: string): string[] {
-  if (!TYPESCRIPT.has(extname(file))) return [];
+  if (RUNTIME !== 'node' || !TYPESCRIPT.has(extname(file))) return [];
   let tsx: string;
   try {
     // Resolved from this package, so the child finds tsx wherever the user's script lives.

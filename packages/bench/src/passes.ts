@@ -4,32 +4,42 @@ import { predictN, type Benchtime } from './benchtime.js';
 import { ByteMeter } from './bytemeter.js';
 import { Matcher, NameRegistry } from './names.js';
 import type { BenchFunction, Registered } from './registry.js';
+import { MEMORY_MEASURED } from './runtime.js';
 import { renewSinks } from './sink.js';
 import { drive, isThenable, type Steps } from './steps.js';
-import { finishCompiles, fullGC, isTurboFanned, optimizeNow } from './v8flags.js';
+import {
+  ALLOCATION_FOLDING, CONCURRENT_AB_SWEEPING, deoptimize, finishCompiles, fullGC, isTurboFanned, NATIVES, optimizeNow, setFlag,
+} from './v8flags.js';
 
 // The passes, each run in its own process over one benchmark file:
-//   list:   runs every benchmark once with N = 1 (Go's run1) to find the measurable ones (the
-//           leaves: those that call no b.run) and checks that each reads b.N; measures nothing;
-//   timing: ns/op of one leaf, with nothing observing the GC (GCProfiler costs ≈ 39 µs per GC);
-//   memory: bytes of one leaf with v8.GCProfiler chaining, at the N its timing pass settled on;
-//   allocs: allocation counts of one leaf with the sampling heap profiler, over a small N.
+//   list:    runs every benchmark once with N = 1 (Go's run1) to find the measurable ones (the
+//            leaves: those that call no b.run) and checks that each reads b.N; measures nothing;
+//   measure: one leaf, in two stages. Timing first: ns/op with nothing observing the GC
+//            (GCProfiler costs ≈ 39 µs per GC) and the process's flags as the user gave them.
+//            Then memory, in the same process: MEMORY_FLAGS are set, the benchmark's code is
+//            thrown away and recompiled under them, and its bytes are counted with v8.GCProfiler
+//            chaining at memoryN (the same N in every round, so that GCs/op is comparable),
+//            then its allocations with the sampling heap profiler over a small N. One process
+//            per round: with --count N every metric of a result line has N samples.
 // A measuring pass walks the file as Go does, run1 of each benchmark on the way to its leaf
 // (which runs its setup and b.run calls), but runs no other leaf: what an earlier benchmark
 // leaves behind in a process (type feedback in shared code, optimized code, heap layout) can
 // change what a later one measures, so each leaf has the process to itself.
 
-export type PassKind = 'list' | 'timing' | 'memory' | 'allocs';
+export type PassKind = 'list' | 'measure';
 
 export interface PassConfig {
   kind: PassKind;
   benchtime: Benchtime;
   /** list pass: the -bench pattern. */
   pattern: string;
-  /** timing, memory and allocs passes: the full name of the one leaf to measure. */
+  /** measure pass: the full name of the one leaf to measure. */
   target?: string;
-  /** memory and allocs passes: the N the first timing pass used. */
-  n?: number;
+  /**
+   * measure pass: the N of its bytes count, fixed by the runner from the first round (see
+   * memoryN); absent in the first round, which derives it from its own timing.
+   */
+  memoryN?: number;
 }
 
 export interface PassRecord {
@@ -38,11 +48,17 @@ export interface PassRecord {
   ns?: number;
   bytesPerOpSet?: number;
   extra?: Array<[string, number]>;
+  /** The N the memory stage aimed at (memoryN), for the runner to pass to later rounds. */
+  memoryN?: number;
+  /** The operations heapBytes, offHeapBytes and the GC counts are over. */
+  bytesN?: number;
   heapBytes?: number;
   offHeapBytes?: number;
   minorGCs?: number;
   majorGCs?: number;
   allocations?: number;
+  /** The operations `allocations` counts. */
+  allocsN?: number;
   /**
    * timing pass: ns/op of an empty `for (i < b.N)` loop in this process, measured after the
    * benchmark; exact when the result was re-timed, else an upper bound that already cleared it.
@@ -72,6 +88,51 @@ const FLOOR_RUNS = 5;
 /** Results under this multiple of the floor are re-timed; under FLOOR_FACTOR they are flagged. */
 const FLOOR_SUSPECT = 4;
 export const FLOOR_FACTOR = 2;
+
+/** Measured runs of a memory stage where the JIT cannot be told to optimize (see memory()). */
+const UNFORCED_RUNS = 3;
+
+/** The most operations a memory stage counts bytes over (measureMemory's default too). */
+const MEMORY_MAX_N = 100_000;
+
+/**
+ * The N of every memory stage of a benchmark: the largest power of ten within both the first
+ * round's timed N and MEMORY_MAX_N (the runner passes the first round's to the later ones). A
+ * count of operations, not of time: two runs of the same code count over the same N whatever
+ * the machine's load (at the default 1 s benchtime, every benchmark under ≈ 10 µs/op gets
+ * 100 000), so their GCs/op (whole GCs over N) agree. A time budget instead moved N by a power
+ * of ten with the load, and a run at 10 000 ops of 176 B saw no scavenge where one at 100 000
+ * saw eight.
+ */
+function memoryN(timedN: number): number {
+  const n = Math.max(1, Math.min(timedN, MEMORY_MAX_N));
+  return 10 ** Math.floor(Math.log10(n) + 1e-9);
+}
+
+// The memory stage's flags, and why. Allocation folding merges objects allocated together into
+// one allocation event, which would undercount allocs/op (it does not change their bytes).
+// Concurrent ArrayBuffer sweeping would free backing stores on another thread, racing the
+// off-heap count. The others do not change what optimized code allocates; they remove the
+// JIT's own heap activity from the measured run: Sparkplug batch compiles land in code space,
+// flushed bytecode is recompiled into old space, and lazily allocated feedback vectors are
+// heap allocations under the benchmark's stack. Set at run time, after the timing, so that
+// the timing runs under the user's own flags; they apply to code compiled (and GCs run) from
+// then on, so the memory stage throws the benchmark's code away first.
+export const MEMORY_FLAGS: ReadonlyArray<readonly [string, boolean]> = [
+  [CONCURRENT_AB_SWEEPING, false], [ALLOCATION_FOLDING, false],
+  ['sparkplug', false], ['flush-bytecode', false], ['lazy-feedback-allocation', false],
+];
+
+/**
+ * Sets MEMORY_FLAGS and, where V8's natives are reachable (Node), drops fn's and the harness's
+ * optimized code, compiled without them. (Deno allocates the same objects either way; only
+ * allocs/op, which Deno does not count, depends on allocation folding.)
+ */
+function quietForMemory(fn: BenchFunction): void {
+  if (NATIVES) finishCompiles();
+  for (const [name, on] of MEMORY_FLAGS) setFlag(name, on);
+  if (NATIVES) for (const f of [fn, ...B_CODE]) deoptimize(f);
+}
 
 function describe(err: unknown): string {
   if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
@@ -159,12 +220,15 @@ export class Pass {
       return true;
     }
     try {
-      if (this.config.kind === 'timing') yield* this.time(b, fn, watch);
-      else {
+      const record = yield* this.time(b, fn, watch);
+      const memN = this.config.memoryN ?? memoryN(record.n);
+      record.memoryN = memN;
+      if (MEMORY_MEASURED !== 'none') {
+        quietForMemory(fn);
         // run1's stopTimer() count sizes the runs: each toggle of a meter is costly.
-        const n = Math.min(this.config.n ?? 1, toggleCap(b.toggles));
-        if (this.config.kind === 'memory') yield* this.memory(name, fn, n);
-        else yield* this.allocs(name, fn, n, async);
+        const n = Math.min(memN, toggleCap(b.toggles));
+        yield* this.memory(record, fn, n);
+        if (MEMORY_MEASURED === 'all') yield* this.allocs(record, fn, n, async);
       }
     } catch (err) {
       return this.fail(name, describe(err));
@@ -173,7 +237,7 @@ export class Pass {
   }
 
   /** Go's launch(): grow N until the benchtime is reached. b already ran once with N = 1. */
-  private *time(b: B, fn: BenchFunction, watch: Stopwatch): Steps<void> {
+  private *time(b: B, fn: BenchFunction, watch: Stopwatch): Steps<PassRecord> {
     yield* grow(b, fn, watch, this.config.benchtime);
     const record: PassRecord = { name: b.name, n: b.N, ns: watch.ns, bytesPerOpSet: b.bytes, extra: [...b.extra] };
     this.output.records.push(record);
@@ -181,7 +245,7 @@ export class Pass {
     // fastest of short runs, so that load on the machine cannot hide it (or fake it).
     const floorNs = yield* this.floor(watch.ns / b.N / FLOOR_SUSPECT);
     record.floorNs = floorNs;
-    if (watch.ns / b.N >= FLOOR_SUSPECT * floorNs) return;
+    if (watch.ns / b.N >= FLOOR_SUSPECT * floorNs) return record;
     const n = Math.max(1, Math.round(FLOOR_NS / Math.max(watch.ns / b.N, 0.01)));
     let fastest = Infinity;
     for (let i = 0; i < FLOOR_RUNS; i++) {
@@ -189,20 +253,30 @@ export class Pass {
       fastest = Math.min(fastest, watch.ns / n);
     }
     if (fastest < FLOOR_FACTOR * floorNs) record.nearFloorNs = fastest;
+    return record;
   }
 
-  private *memory(name: string, fn: BenchFunction, n: number): Steps<void> {
-    const meter = new ByteMeter();
-    const spare = new B(name, new ByteMeter(), this.runSub);
+  /** Counts the bytes of `record`'s benchmark over n operations, after its timing. */
+  private *memory(record: PassRecord, fn: BenchFunction, n: number): Steps<void> {
+    const spare = new B(record.name, new ByteMeter(), this.runSub);
     yield* warmUp(spare, fn, n, ByteMeter.code);
-    const b = yield* measured(name, meter, this.runSub, fn, n, spare);
-    this.output.records.push({
-      name, n: b.N, heapBytes: meter.heapBytes, offHeapBytes: meter.offHeapBytes,
-      minorGCs: meter.minorGCs, majorGCs: meter.majorGCs,
-    });
+    // Without natives (Deno) nothing makes sure that the measured call runs optimized code, and
+    // the interpreter and the JIT only ever add bytes to what the optimized loop allocates: the
+    // fewest bytes of UNFORCED_RUNS runs is the one that ran it.
+    let best: ByteMeter | undefined;
+    for (let i = 0; i < (NATIVES ? 1 : UNFORCED_RUNS); i++) {
+      const meter = new ByteMeter();
+      yield* measured(record.name, meter, this.runSub, fn, n, spare);
+      if (best === undefined || meter.heapBytes + meter.offHeapBytes < best.heapBytes + best.offHeapBytes) best = meter;
+    }
+    if (best === undefined) return;
+    Object.assign(record, { bytesN: n, heapBytes: best.heapBytes, minorGCs: best.minorGCs, majorGCs: best.majorGCs });
+    if (MEMORY_MEASURED === 'all') record.offHeapBytes = best.offHeapBytes;
   }
 
-  private *allocs(name: string, fn: BenchFunction, n: number, async: boolean): Steps<void> {
+  /** Counts the allocations of `record`'s benchmark, after its bytes. */
+  private *allocs(record: PassRecord, fn: BenchFunction, n: number, async: boolean): Steps<void> {
+    const name = record.name;
     const meter = new AllocMeter();
     const spare = new B(name, new AllocMeter(false), this.runSub);
     yield* warmUp(spare, fn, n, AllocMeter.code);
@@ -220,7 +294,8 @@ export class Pass {
     // its single run.
     const small = Math.floor(large / 2);
     const allocations = (yield* count(large)) - (yield* count(small));
-    this.output.records.push({ name, n: large - small, allocations });
+    record.allocations = allocations;
+    record.allocsN = large - small;
   }
 
   /**
@@ -238,17 +313,20 @@ export class Pass {
     let fastest = Infinity;
     for (let i = 0; i < FLOOR_RUNS && fastest > enough; i++) {
       b.runN(empty, 1);
-      yield* grow(b, empty, watch, { ns: FLOOR_NS });
+      // No GC before the floor's runs: an empty loop neither allocates nor stores (it only cost
+      // the floor 3–20 ms per run on a loaded machine).
+      yield* grow(b, empty, watch, { ns: FLOOR_NS }, () => {});
       fastest = Math.min(fastest, watch.ns / b.N);
     }
     return fastest;
   }
 }
 
-function* grow(b: B, fn: BenchFunction, watch: Stopwatch, benchtime: Benchtime): Steps<void> {
+/** Go's launch; `before` runs before every run (Go's runtime.GC() in runN: settle). */
+function* grow(b: B, fn: BenchFunction, watch: Stopwatch, benchtime: Benchtime, before: () => void = settle): Steps<void> {
   if ('n' in benchtime) {
     if (benchtime.n > 1) {
-      settle();
+      before();
       yield b.runN(fn, benchtime.n);
     }
     return;
@@ -256,7 +334,7 @@ function* grow(b: B, fn: BenchFunction, watch: Stopwatch, benchtime: Benchtime):
   for (let n = 1; watch.ns < benchtime.ns && n < 1e9;) {
     const last = n;
     n = predictN(benchtime.ns, b.N, watch.ns, last);
-    settle();
+    before();
     yield b.runN(fn, n);
   }
 }
@@ -275,12 +353,13 @@ function toggleCap(togglesPerOp: number): number {
  * inlines the meter's methods, and a meter of another class there would deoptimize it.
  */
 function* warmUp(b: B, fn: BenchFunction, n: number, meterCode: Function[]): Steps<void> {
-  const warmN = Math.max(1, Math.floor(n / 10));
+  // Without natives (Deno), whole runs of N let the JIT's own tiering reach the same code.
+  const warmN = NATIVES ? Math.max(1, Math.floor(n / 10)) : n;
   for (let i = 0; i < 2; i++) {
     yield b.runN(fn, warmN);
     // The meter's own code too: in the interpreter its reads are not symmetric to the byte,
     // and when fn does not inline it (too little feedback) it runs on its own.
-    for (const f of [fn, ...meterCode, ...B_CODE]) optimizeNow(f);
+    if (NATIVES) for (const f of [fn, ...meterCode, ...B_CODE]) optimizeNow(f);
   }
 }
 
@@ -303,7 +382,7 @@ const B_CODE = [B.prototype.startTimer, B.prototype.stopTimer, B.prototype.reset
  */
 function* measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunction, n: number,
   spare: B, region?: (f: BenchFunction, b: B) => unknown): Steps<B> {
-  if (!isTurboFanned(fn)) {
+  if (NATIVES && !isTurboFanned(fn)) {
     optimizeNow(fn);
     yield spare.runN(fn, 1);
   }
@@ -314,7 +393,7 @@ function* measured(name: string, meter: Meter, runSub: SubRunner, fn: BenchFunct
     optimizeNow(fn);
     yield spare.runN(fn, 1);
   }
-  finishCompiles();
+  if (NATIVES) finishCompiles();
   yield b.runN(fn, n, region);
   return b;
 }

@@ -10,8 +10,9 @@ import { BenchError } from './errors.js';
 import { resultLine, withProcs, type LineValues } from './format.js';
 import { loaderArgs } from './loader.js';
 import { Matcher } from './names.js';
-import { FLOOR_FACTOR, type PassConfig, type PassKind, type PassOutput, type PassRecord } from './passes.js';
-import { ALLOCATION_FOLDING, CONCURRENT_AB_SWEEPING, flagArg } from './v8flags.js';
+import { FLOOR_FACTOR, MEMORY_FLAGS, type PassConfig, type PassKind, type PassOutput, type PassRecord } from './passes.js';
+import { NOT_MEASURED, RUNTIME, runtimeVersion } from './runtime.js';
+import { flagArg } from './v8flags.js';
 
 export interface RunOptions {
   /** Regular expression selecting benchmarks, split at '/' per level as in go test -bench (default '.'). */
@@ -38,18 +39,6 @@ export interface RunResult {
   /** Results that may be dead code (at the empty-loop floor) and other notes. */
   warnings: string[];
 }
-
-// Flags of the memory and allocs passes, and why. None changes what optimized code allocates;
-// they remove the JIT's own heap activity from the measured run: Sparkplug batch compiles
-// land in code space, flushed bytecode is recompiled into old space, and lazily allocated
-// feedback vectors are heap allocations under the benchmark's stack.
-const QUIET_JIT = ['--no-sparkplug', '--no-flush-bytecode', '--no-lazy-feedback-allocation'];
-export const PASS_FLAGS: Record<PassKind, string[]> = {
-  list: [],
-  timing: [],
-  memory: [flagArg(CONCURRENT_AB_SWEEPING, false), ...QUIET_JIT],
-  allocs: [flagArg(ALLOCATION_FOLDING, false), ...QUIET_JIT],
-};
 
 const BENCH_FILE = /\.bench\.(ts|mts|js|mjs)$/;
 
@@ -84,7 +73,7 @@ function spawnPass(file: string, config: PassConfig, onOutput: (chunk: string) =
   const loader = loaderArgs(file);
   return new Promise((done, fail) => {
     const child = fork(CHILD_ENTRY, [file, JSON.stringify(config)], {
-      execArgv: [...loader, ...PASS_FLAGS[config.kind]],
+      execArgv: loader,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let message: ChildMessage | undefined;
@@ -111,24 +100,35 @@ function configLines(pkg: string, benchtime: string): string[] {
     `goarch: ${({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch}`,
     `pkg: ${pkg}`,
     `cpu: ${os.cpus()[0]?.model.trim() ?? 'unknown'}`,
-    `node: ${process.version}`,
-    `v8: ${process.versions.v8}`,
+    `${RUNTIME}: ${runtimeVersion()}`,
+    // Bun's process.versions.v8 is the version of Node's API it imitates, not an engine it runs.
+    RUNTIME === 'bun' ? `jsc: ${process.versions['webkit'] ?? 'unknown'}` : `v8: ${process.versions.v8}`,
     `benchtime: ${benchtime}`,
   ];
-  for (const kind of ['timing', 'memory', 'allocs'] as const) {
-    lines.push(`${kind}-flags: ${PASS_FLAGS[kind].join(' ') || '(none)'}`);
-  }
+  const missing = NOT_MEASURED[RUNTIME];
+  if (missing === undefined) lines.push('timing-flags: (none)', `memory-flags: ${MEMORY_FLAGS.map(([name, on]) => flagArg(name, on)).join(' ')}`);
+  else lines.push(`memory: ${missing}`);
   const nodeOptions = process.env['NODE_OPTIONS'];
   if (nodeOptions) lines.push(`node-options: ${nodeOptions}`);
   return lines;
 }
 
 /**
- * One result line's values from a timing record and the memory and allocs records of its name.
- * As in Go, a metric the benchmark reported under a built-in unit (ns/op, MB/s, B/op,
- * allocs/op) replaces the measured one.
+ * Bytes per op truncated to the whole byte, as Go's AllocedBytesPerOp divides. What a count has
+ * beyond the benchmark's own bytes is the harness's heap activity (a few hundred bytes per pass,
+ * spread over N), always added and different from process to process: kept, it would make two
+ * runs of the same code differ significantly in B/op; truncated, it vanishes once N is large.
  */
-function merge(t: PassRecord, mem: PassRecord | undefined, alloc: PassRecord | undefined): LineValues {
+function wholeBytes(perOp: number): number {
+  return Math.trunc(perOp);
+}
+
+/**
+ * One result line's values from the record of one round's process. As in
+ * Go, a metric the benchmark reported under a built-in unit (ns/op, MB/s, B/op, allocs/op)
+ * replaces the measured one.
+ */
+function merge(t: PassRecord): LineValues {
   const reported = new Map(t.extra ?? []);
   const builtin = (unit: string, measured: number): number => {
     const v = reported.get(unit);
@@ -137,21 +137,22 @@ function merge(t: PassRecord, mem: PassRecord | undefined, alloc: PassRecord | u
   };
   const seconds = (t.ns ?? 0) / 1e9;
   const bytes = t.bytesPerOpSet ?? 0;
-  const memN = mem?.n ?? 1;
+  const memN = t.bytesN ?? 1;
   const values: LineValues = {
     n: t.n,
     nsPerOp: builtin('ns/op', (t.ns ?? 0) / t.n),
     mbPerSec: builtin('MB/s', bytes > 0 && seconds > 0 ? (bytes * t.n) / 1e6 / seconds : 0),
-    bytesPerOp: builtin('B/op', ((mem?.heapBytes ?? 0) + (mem?.offHeapBytes ?? 0)) / memN),
-    allocsPerOp: builtin('allocs/op', (alloc?.allocations ?? 0) / (alloc?.n ?? 1)),
     extra: [],
   };
-  values.extra = [
-    ...reported,
-    ['offheap-B/op', (mem?.offHeapBytes ?? 0) / memN],
-    ['minor-GCs/op', (mem?.minorGCs ?? 0) / memN],
-    ['major-GCs/op', (mem?.majorGCs ?? 0) / memN],
-  ];
+  const measured: Array<[string, number]> = [];
+  if (t.heapBytes !== undefined) {
+    // Bytes and GCs were counted (Node; Deno: heap bytes); allocations where the runtime lets them be (Node).
+    values.memory = { bytesPerOp: builtin('B/op', wholeBytes((t.heapBytes + (t.offHeapBytes ?? 0)) / memN)) };
+    if (t.allocations !== undefined) values.memory.allocsPerOp = builtin('allocs/op', t.allocations / (t.allocsN ?? 1));
+    if (t.offHeapBytes !== undefined) measured.push(['offheap-B/op', wholeBytes(t.offHeapBytes / memN)]);
+    measured.push(['minor-GCs/op', (t.minorGCs ?? 0) / memN], ['major-GCs/op', (t.majorGCs ?? 0) / memN]);
+  }
+  values.extra = [...reported, ...measured];
   return values;
 }
 
@@ -159,7 +160,8 @@ function toValues(v: LineValues): BenchValue[] {
   const values: BenchValue[] = [{ value: v.nsPerOp, unit: 'ns/op' }];
   if (v.mbPerSec !== 0) values.push({ value: v.mbPerSec, unit: 'MB/s' });
   for (const [unit, value] of [...v.extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) values.push({ value, unit });
-  values.push({ value: v.bytesPerOp, unit: 'B/op' }, { value: v.allocsPerOp, unit: 'allocs/op' });
+  if (v.memory !== undefined) values.push({ value: v.memory.bytesPerOp, unit: 'B/op' });
+  if (v.memory?.allocsPerOp !== undefined) values.push({ value: v.memory.allocsPerOp, unit: 'allocs/op' });
   return values;
 }
 
@@ -177,9 +179,8 @@ interface Settings {
 interface FileRun {
   /** The benchmarks measured, in the order the list pass ran them. */
   leaves: string[];
-  timings: Map<string, PassRecord[]>;
-  memory: Map<string, PassRecord>;
-  allocs: Map<string, PassRecord>;
+  /** Per benchmark, one record (time and memory) per round, in round order. */
+  records: Map<string, PassRecord[]>;
   /** The first failure of each benchmark, in any pass. */
   failed: Map<string, string>;
   /** The list pass could not load the file. */
@@ -187,12 +188,13 @@ interface FileRun {
 }
 
 /**
- * The list pass, then every benchmark in processes of its own: the timing passes in rounds
- * that alternate the benchmarks (so that a change in the machine's load falls on all of them),
- * then each one's memory and allocs passes at the N of its first timing pass.
+ * The list pass, then every benchmark in processes of its own, one per round: the rounds
+ * alternate the benchmarks (so that a change in the machine's load falls on all of them), and
+ * each process times its benchmark and then counts its memory, at the N the first round chose
+ * (memoryN): --count N gives N independent samples of every metric.
  */
 async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRun> {
-  const run: FileRun = { leaves: [], timings: new Map(), memory: new Map(), allocs: new Map(), failed: new Map() };
+  const run: FileRun = { leaves: [], records: new Map(), failed: new Map() };
   let step = 0;
   let steps = 1;
   const pass = async (config: PassConfig): Promise<PassOutput | string> => {
@@ -206,10 +208,11 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   const list = await pass({ ...base, kind: 'list' });
   if (typeof list === 'string') return { ...run, loadError: list };
   run.leaves = list.leaves;
-  steps = 1 + run.leaves.length * (s.count + 2);
-  const measure = async (kind: PassKind, target: string, n?: number): Promise<PassRecord | undefined> => {
+  steps = 1 + run.leaves.length * s.count;
+  const measure = async (target: string, memoryN: number | undefined): Promise<PassRecord | undefined> => {
+    const kind = 'measure';
     const config: PassConfig = { ...base, kind, target };
-    if (n !== undefined) config.n = n;
+    if (memoryN !== undefined) config.memoryN = memoryN;
     const out = await pass(config);
     if (typeof out === 'string') {
       if (!run.failed.has(target)) run.failed.set(target, `the ${kind} pass failed to load ${pkg}:\n${out}`);
@@ -225,16 +228,9 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   for (let c = 0; c < s.count; c++) {
     for (const leaf of run.leaves) {
       if (run.failed.has(leaf)) continue;
-      const record = await measure('timing', leaf);
-      if (record !== undefined) run.timings.set(leaf, [...(run.timings.get(leaf) ?? []), record]);
-    }
-  }
-  for (const leaf of run.leaves) {
-    const n = run.timings.get(leaf)?.[0]?.n;
-    if (run.failed.has(leaf) || n === undefined) continue;
-    for (const kind of ['memory', 'allocs'] as const) {
-      const record = await measure(kind, leaf, n);
-      if (record !== undefined) run[kind].set(leaf, record);
+      const earlier = run.records.get(leaf) ?? [];
+      const record = await measure(leaf, earlier[0]?.memoryN);
+      if (record !== undefined) run.records.set(leaf, [...earlier, record]);
     }
   }
   return run;
@@ -252,8 +248,8 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
   // Result lines grouped per benchmark, as go test -count prints them.
   for (const name of measured) {
     const full = withProcs(name, s.procs);
-    for (const t of run.timings.get(name) ?? []) {
-      const values = merge(t, run.memory.get(name), run.allocs.get(name));
+    for (const t of run.records.get(name) ?? []) {
+      const values = merge(t);
       lines.push(resultLine(full, maxLen, values));
       out.results.push({ file: pkg, name, procs: s.procs, iterations: values.n, values: toValues(values), config: configRecord });
       if (t.nearFloorNs !== undefined && !out.warnings.some((w) => w.startsWith(`${full}:`))) {
@@ -274,8 +270,8 @@ function report(pkg: string, run: FileRun, s: Settings, seconds: string): Omit<R
 
 /**
  * Runs the benchmarks of `files` (files or directories), each benchmark in fresh processes of
- * its own: `count` timing passes, then one memory pass and one allocs pass at the N the first
- * timing pass settled on. Resolves with Go-format text and the same data as records. Throws BenchError for
+ * its own: `count` processes, each timing it, then counting its bytes and allocations.
+ * Resolves with Go-format text and the same data as records. Throws BenchError for
  * bad arguments (a missing file, an invalid --bench or --benchtime, a TypeScript file without
  * tsx installed); a file that fails to load
  * and a benchmark that throws are reported in `failures`, and the rest still run.

@@ -1,28 +1,22 @@
 import { valueOf, type BenchResult } from './benchfmt.js';
 import { median } from './stats.js';
+import { bar, figure as number, splitName } from './views.js';
 
 // Contenders side by side: benchmarks named Group/Contender (the last level is the contender,
 // the rest the group, e.g. BenchmarkPeers/SinkStore/Pool) become one Markdown table with a
 // column per group and a row per contender, each cell the median and the min–max of its
-// runs, followed by each group's ranking, fastest first.
+// runs, followed by each group's ranking, fastest first, and a bar chart of each group's
+// medians (bars to scale within the group).
 
 export interface SummaryOptions {
   /** The unit to tabulate (default ns/op); lower is better. */
   unit?: string;
 }
 
+const BAR_WIDTH = 40;
+
 interface Cell { median: number; min: number; max: number; n: number }
 
-function split(name: string): [group: string, contender: string] {
-  const bare = name.replace(/^Benchmark/, '');
-  const cut = bare.lastIndexOf('/');
-  return cut < 0 ? ['', bare] : [bare.slice(0, cut), bare.slice(cut + 1)];
-}
-
-/** Four significant digits, as Go prints small ns/op values. */
-function number(x: number): string {
-  return Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(4);
-}
 
 export function summarize(results: BenchResult[], opts: SummaryOptions = {}): string {
   const unit = opts.unit ?? 'ns/op';
@@ -30,7 +24,7 @@ export function summarize(results: BenchResult[], opts: SummaryOptions = {}): st
   for (const r of results) {
     const v = valueOf(r, unit);
     if (v === undefined) continue;
-    const [group, contender] = split(r.name);
+    const [group, contender] = splitName(r.name);
     const row = samples.get(group) ?? new Map<string, number[]>();
     row.set(contender, [...(row.get(contender) ?? []), v]);
     samples.set(group, row);
@@ -57,6 +51,14 @@ export function summarize(results: BenchResult[], opts: SummaryOptions = {}): st
   for (const [g, row] of cells) {
     const ranked = [...row].sort(([, a], [, b]) => a.median - b.median);
     lines.push(`- ${label(g)}: ${ranked.map(([c, cell]) => `${c} ${number(cell.median)}`).join(' < ')}`);
+  }
+  for (const [g, row] of cells) {
+    const top = Math.max(...[...row.values()].map((cell) => cell.median));
+    const width = Math.max(...[...row.keys()].map((c) => c.length));
+    lines.push('', `${label(g)} (${unit}, median)`);
+    for (const [c, cell] of [...row].sort(([, a], [, b]) => a.median - b.median)) {
+      lines.push(`  ${c.padEnd(width)}  ${bar(cell.median, top, BAR_WIDTH).padEnd(BAR_WIDTH)}  ${number(cell.median)}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

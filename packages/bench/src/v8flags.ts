@@ -1,10 +1,12 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { BenchError } from './errors.js';
+import { RUNTIME } from './runtime.js';
 
-// V8 flags that the measurement passes change. Only these can be set at run time with effect:
-// --no-turbo-allocation-folding applies to functions optimized after it is set, and the
-// ArrayBuffer sweeping flag is read at each GC. (--single-threaded-gc cannot be set late:
-// setting it in a running Node 20 process crashed V8.)
+// V8 flags that the memory measurement changes, at run time: --no-turbo-allocation-folding
+// (and --no-sparkplug) apply to functions compiled after they are set, the ArrayBuffer
+// sweeping and bytecode flushing flags are read at each GC. (--single-threaded-gc cannot be set
+// late: setting it in a running Node 20 process crashed V8.)
 export const ALLOCATION_FOLDING = 'turbo-allocation-folding';
 export const CONCURRENT_AB_SWEEPING = 'concurrent-array-buffer-sweeping';
 
@@ -25,11 +27,13 @@ export function setFlag(name: string, on: boolean): void {
 
 let gcFunction: (() => void) | undefined;
 
-/** A full, synchronous garbage collection, without needing node --expose-gc. */
+/** A full, synchronous garbage collection, without needing node --expose-gc (Bun: Bun.gc(true)). */
 export function fullGC(): void {
   if (gcFunction === undefined) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed !== undefined) gcFunction = exposed;
+    const global = globalThis as { gc?: () => void; Bun?: { gc(sync: boolean): void } };
+    const bun = global.Bun;
+    if (bun !== undefined) gcFunction = () => bun.gc(true);
+    else if (global.gc !== undefined) gcFunction = global.gc;
     else {
       v8.setFlagsFromString('--expose-gc');
       gcFunction = vm.runInNewContext('gc') as () => void;
@@ -38,6 +42,9 @@ export function fullGC(): void {
   gcFunction();
 }
 
+/** Whether V8's % natives are reachable: Node's v8.setFlagsFromString can turn them on late, Deno's cannot. */
+export const NATIVES = RUNTIME === 'node';
+
 const natives = new Map<string, Function>();
 
 // V8's % natives, reachable from TypeScript by compiling a tiny function after turning on
@@ -45,6 +52,7 @@ const natives = new Map<string, Function>();
 function native(name: string, params: '' | 'f'): Function {
   let call = natives.get(name);
   if (call === undefined) {
+    if (!NATIVES) throw new BenchError(`%${name} is V8's, reachable from Node only; ${RUNTIME} gives scripts no natives`);
     v8.setFlagsFromString('--allow-natives-syntax');
     call = new Function(params, `return %${name}(${params})`);
     natives.set(name, call);
@@ -55,6 +63,11 @@ function native(name: string, params: '' | 'f'): Function {
 /** Marks f as never optimized (and so never inlined into an optimized caller). */
 export function neverOptimize(f: Function): void {
   native('NeverOptimizeFunction', 'f')(f);
+}
+
+/** Throws away f's optimized code: its next calls run in the interpreter until it is recompiled. */
+export function deoptimize(f: Function): void {
+  native('DeoptimizeFunction', 'f')(f);
 }
 
 /**

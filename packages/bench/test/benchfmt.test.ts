@@ -56,7 +56,7 @@ test('benchfmt rules: configuration keys, field counts, names, bad numbers', () 
 
 test('our own result lines parse back to the same numbers (B/op and allocs/op truncated as Go does)', () => {
   const line = resultLine('BenchmarkX/sub-2', 20, {
-    n: 123456, nsPerOp: 12.3456, mbPerSec: 1.5, extra: [['offheap-B/op', 1024], ['p50-ns', 0.25]], bytesPerOp: 1208.9, allocsPerOp: 2.5,
+    n: 123456, nsPerOp: 12.3456, mbPerSec: 1.5, extra: [['offheap-B/op', 1024], ['p50-ns', 0.25]], memory: { bytesPerOp: 1208.9, allocsPerOp: 2.5 },
   });
   const [r] = parseGoBench(`goos: linux\n${line}\n`);
   assert.deepEqual(r?.values, [

@@ -11,7 +11,7 @@ BenchmarkPeers/TwoHeld/ArrayStack-2   100  6.5 ns/op  16 B/op
 BenchmarkAlone-2   100  1234.5 ns/op
 `);
 
-test('summary: a column per group, a row per contender, medians with ranges, each group ranked fastest first', () => {
+test('summary: a column per group, a row per contender, medians with ranges, each group ranked fastest first, bar charts', () => {
   assert.equal(summarize(results), [
     '| ns/op: median (min–max) | Peers/SinkStore | Peers/TwoHeld | (top level) |',
     '|---|---|---|---|',
@@ -23,6 +23,17 @@ test('summary: a column per group, a row per contender, medians with ranges, eac
     '- Peers/SinkStore: Pool 4.000 < reusify 6.000',
     '- Peers/TwoHeld: ArrayStack 6.500 < Pool 7.000',
     '- (top level): Alone 1235',
+    '',
+    'Peers/SinkStore (ns/op, median)',
+    '  Pool     ██████████████████████████▋               4.000', // 4/6 of 40 columns: 26 and 5 eighths
+    '  reusify  ████████████████████████████████████████  6.000',
+    '',
+    'Peers/TwoHeld (ns/op, median)',
+    '  ArrayStack  █████████████████████████████████████▏    6.500',
+    '  Pool        ████████████████████████████████████████  7.000',
+    '',
+    '(top level) (ns/op, median)',
+    '  Alone  ████████████████████████████████████████  1235',
     '',
   ].join('\n'));
 });
