@@ -12,6 +12,7 @@ export type Pool<T, Got extends T | undefined = T> = PoolClass<T, Got>;
 export { poolCleanup, type PoolOptions, type PoolStats, type PoolConstructor } from './pool.js';
 export { gcCycle, setCleanupMode, cleanupMode, type CleanupMode } from './gc-trigger.js';
 export { PoolError } from './errors.js';
+export { Lease } from './lease.js';
 export { BytesPool, bytesPool, type BytesPoolOptions, type NodeBuffer, type BytesPoolStats, type Rejection, type Zeroing } from './bytes-pool.js';
 export { SharedPool } from './shared-pool.js';
 export { MutexPool } from './mutex-pool.js';

@@ -28,12 +28,11 @@ import {
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
 import { adoptLocal, claimLocal, describeLocal, type Reservation } from './shared-local.js';
+import { WAIT_SLICE_MS, wakeWaiters } from './wait.js';
 
 const FREE = 0;
 const CONTENDED = 1 << 30;
 const HOLDER = CONTENDED - 1;
-/** The longest a waiter sleeps before it looks at the lock word again. */
-const WAIT_SLICE_MS = 10;
 /** A spinning waiter reads the clock once per this many re-reads (a power of two). */
 const SPINS_PER_CLOCK = 1024;
 
@@ -140,6 +139,7 @@ export class MutexPool extends SharedAttachment {
       w[this.topWord] = top + 1;
     }
     this.unlock();
+    if (!full) wakeWaiters(w);
     if (full) {
       throw new PoolError(this.layout.name, `put(${id}): the stack is full, so a block was put twice; ` +
         'create the pool with debug: true to catch the first double put');

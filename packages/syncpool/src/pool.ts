@@ -10,6 +10,7 @@
 // and put back is primary again.
 
 import { PoolError } from './errors.js';
+import { Lease } from './lease.js';
 import { armCleanup, registerPoolCleanup } from './gc-trigger.js';
 import type { PoolEvent, PoolGetSource, PoolObserver } from './observer.js';
 import { debugFromEnvironment } from './runtime.js';
@@ -324,6 +325,14 @@ export class Pool<T, Got extends T | undefined = T> {
     this.#victimHits++;
     if (this.#debug !== undefined) this.#debug.taken(x as T);
     return x as Got;
+  }
+
+  /**
+   * get(), as a lease: `using lease = pool.lease()` puts `lease.value` back when the scope ends
+   * (or call lease.release()). Costs one small object per lease; get and put are unchanged.
+   */
+  lease(): Lease<Got> {
+    return new Lease<Got>(this as { put(x: Got): void }, this.get());
   }
 
   /** Counters since creation and the current cache sizes. */

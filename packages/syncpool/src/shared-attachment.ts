@@ -20,6 +20,8 @@
 
 import { PoolError, describeValue as describe } from './errors.js';
 import { DEQUEUE_LIMIT } from './pool-dequeue.js';
+import { Lease } from './lease.js';
+import { waitForBlock, waitForBlockAsync } from './wait.js';
 import {
   H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
@@ -141,6 +143,58 @@ export abstract class SharedAttachment {
 
   /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
   protected abstract collectPooled(out: number[], stranded: number[]): number;
+
+  /** A block id, or -1 when none is available now (see SharedPool.get, MutexPool.get). */
+  abstract get(): number;
+
+  /** Gives block `id` back to the pool (see SharedPool.put, MutexPool.put). */
+  abstract put(id: number): void;
+
+  /**
+   * get(), but when no block is available it waits for one, at most `timeoutMs` milliseconds
+   * (default: the pool's waitLimitMs), and returns -1 only if none came. The thread sleeps in
+   * Atomics.wait and a put that makes a block available to this thread wakes it (wait.ts); each
+   * try is a get() (stats and observers count every one). Throws PoolError on a thread that may
+   * not block (a browser's main thread: use getAsync), TypeError/RangeError for a timeout that
+   * is not an integer from 0 to 2^31 - 1; nothing is taken then.
+   */
+  getWait(timeoutMs: number = this.layout.waitLimitMs): number {
+    this.assertAttached('getWait');
+    this.checkTimeout('getWait', timeoutMs);
+    return waitForBlock(this.layout.name, this.words, () => this.get(), timeoutMs);
+  }
+
+  /**
+   * getWait() without blocking the thread, so it works on a browser's main thread too: resolves
+   * with a block id, or with -1 if none came within `timeoutMs`. It awaits Atomics.waitAsync
+   * where the engine has it; where it does not, it tries again every 10 ms. Rejects with the
+   * errors of getWait (but never for blocking).
+   */
+  async getAsync(timeoutMs: number = this.layout.waitLimitMs): Promise<number> {
+    this.assertAttached('getAsync');
+    this.checkTimeout('getAsync', timeoutMs);
+    return waitForBlockAsync(this.words, () => this.get(), timeoutMs);
+  }
+
+  /**
+   * getWait(timeoutMs) as a lease, or undefined when no block came (timeoutMs 0, the default:
+   * do not wait). `using lease = pool.lease(); if (lease) use(pool.bytes(lease.value));` puts
+   * the block back when the scope ends (`using` accepts undefined). Errors as getWait.
+   */
+  lease(timeoutMs = 0): Lease<number> | undefined {
+    const id = this.getWait(timeoutMs);
+    return id < 0 ? undefined : new Lease<number>(this, id);
+  }
+
+  /** getAsync(timeoutMs) as a lease (see lease()): resolves with undefined when no block came. */
+  async leaseAsync(timeoutMs: number = this.layout.waitLimitMs): Promise<Lease<number> | undefined> {
+    const id = await this.getAsync(timeoutMs);
+    return id < 0 ? undefined : new Lease<number>(this, id);
+  }
+
+  private checkTimeout(method: string, timeoutMs: number): void {
+    this.checkInteger(method, 'timeoutMs', timeoutMs, 0, 0x7fffffff, 'pass the milliseconds to wait at most (0: do not wait)');
+  }
 
   /**
    * The bytes of block `id`: a view of the shared arena, created on the first call for that id

@@ -35,6 +35,7 @@ import {
 } from './shared-layout.js';
 import { CLAIM_ACTIVE, adoptLocal, claimHolders, claimLocal, describeLocal, recordWord, type Reservation } from './shared-local.js';
 import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './observer.js';
+import { wakeWaiters } from './wait.js';
 
 /**
  * Go's sync.Pool across threads: a pool of fixed-size blocks of one SharedArrayBuffer, with a
@@ -248,6 +249,7 @@ export class SharedPool extends SharedAttachment {
     if (!this.isBlockId(id)) throw this.badId('put', id);
     this.rescueAfterReclaim();
     this.push(this.localId, id);
+    wakeWaiters(this.words);
     this.count(R_PUTS);
   }
 
@@ -263,7 +265,11 @@ export class SharedPool extends SharedAttachment {
     this.rescue(this.localId);
   }
 
-  /** Pushes `id` onto the head of ring `ringId`, of which this thread is the producer now. */
+  /**
+   * Pushes `id` onto the head of ring `ringId`, of which this thread is the producer now. Throws
+   * only before it publishes. Its callers then wake a thread waiting for a block (wait.ts): the
+   * block can be stolen now. (Not in here: release() repairs on any throw from push.)
+   */
   private push(ringId: number, id: number): void {
     if (!this.rings[ringId]!.pushHead(id)) this.pushSlow(ringId, id);
   }
@@ -306,7 +312,7 @@ export class SharedPool extends SharedAttachment {
       const word = ring.stranded(k);
       if (word === 0) continue;
       if (held(k)) {
-        if (k === 0) return rescued; // nothing can be pushed before the head slot comes back
+        if (k === 0) break; // nothing can be pushed before the head slot comes back
         continue;
       }
       const id = ring.retake(k, word);
@@ -318,6 +324,7 @@ export class SharedPool extends SharedAttachment {
       }
       k = -1; // head moved (or the slot changed): look again from the head
     }
+    if (rescued > 0) wakeWaiters(this.words);
     return rescued;
   }
 
@@ -342,6 +349,7 @@ export class SharedPool extends SharedAttachment {
       Atomics.store(this.words, slot, held);
       throw error;
     }
+    wakeWaiters(this.words);
     this.observer?.({ kind: 'put', local: localId, to: 'head', block: held - 1 });
     return { recovered: rescued + 1, lost: stillClaimed };
   }
