@@ -15,7 +15,7 @@ test('Symbol.dispose exists on this Node and a Lease has it: release() under the
 test('Pool.lease: using puts the item back at scope exit, by a normal end, a throw and a break', () => {
   const made: object[] = [];
   const pool = new Pool({ new: () => { const x = { n: made.length }; made.push(x); return x; } });
-  let seen: object | undefined;
+  let seen: { n: number } | undefined;
   {
     using lease = pool.lease();
     seen = lease.value;
