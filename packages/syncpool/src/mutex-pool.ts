@@ -63,25 +63,25 @@ function requireWait(name: string): void {
  * holder's local. The lockSpin option sets the spinning before sleeping (default 4, as Go).
  */
 export class MutexPool extends SharedAttachment {
-  private readonly lockWord: number;
-  private readonly topWord: number;
-  private readonly stackWord: number;
+  readonly #lockWord: number;
+  readonly #topWord: number;
+  readonly #stackWord: number;
 
   /** Allocates a pool and attaches the calling thread. Throws TypeError/RangeError for bad options. */
   static create(options: SharedPoolOptions): MutexPool {
     const layout = layoutFor(KIND_MUTEX, options);
     requireWait(layout.name);
-    return MutexPool.open(allocate(layout), layout);
+    return MutexPool.#open(allocate(layout), layout);
   }
 
   /** Attaches the calling thread to the pool in `buffer` (errors as SharedPool.attach). */
   static attach(buffer: SharedArrayBuffer, reservation?: Reservation): MutexPool {
     const layout = readLayout(KIND_MUTEX, buffer);
     requireWait(layout.name);
-    return MutexPool.open(buffer, layout, reservation);
+    return MutexPool.#open(buffer, layout, reservation);
   }
 
-  private static open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): MutexPool {
+  static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): MutexPool {
     const words = metadataWords(buffer, layout);
     const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
     return new MutexPool(buffer, layout, words, localId, generation);
@@ -90,23 +90,23 @@ export class MutexPool extends SharedAttachment {
   private constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     super(buffer, layout, words, localId, generation);
     const region = layout.regionAt >>> 2;
-    this.lockWord = region + M_LOCK;
-    this.topWord = region + M_TOP;
-    this.stackWord = region + M_STACK;
+    this.#lockWord = region + M_LOCK;
+    this.#topWord = region + M_TOP;
+    this.#stackWord = region + M_STACK;
   }
 
   /** A block id from the top of the shared stack, else a never-used block, else -1. */
   get(): number {
     this.assertAttached('get');
     const w = this.words;
-    this.lock('get');
-    const top = w[this.topWord]!;
+    this.#lock('get');
+    const top = w[this.#topWord]!;
     let id = -1;
     if (top > 0) {
-      id = w[this.stackWord + top - 1]!;
-      w[this.topWord] = top - 1;
+      id = w[this.#stackWord + top - 1]!;
+      w[this.#topWord] = top - 1;
     }
-    this.unlock();
+    this.#unlock();
     if (id >= 0) {
       this.count(R_RING_HITS);
     } else {
@@ -119,26 +119,26 @@ export class MutexPool extends SharedAttachment {
   /** Pushes block `id` onto the shared stack. */
   put(id: number): void {
     if (this.layout.debug) {
-      this.putHandout(id, (block) => this.push(block));
+      this.putHandout(id, (block) => this.#push(block));
     } else {
       this.assertAttached('put');
       if (!this.isBlockId(id)) throw this.badId('put', id);
-      this.push(id);
+      this.#push(id);
     }
     this.count(R_PUTS);
   }
 
-  private push(id: number): void {
+  #push(id: number): void {
     const w = this.words;
-    this.lock('put');
-    const top = w[this.topWord]!;
+    this.#lock('put');
+    const top = w[this.#topWord]!;
     // The stack has a slot per block, so it is full only if a block was put twice.
     const full = top === this.blocks;
     if (!full) {
-      w[this.stackWord + top] = id;
-      w[this.topWord] = top + 1;
+      w[this.#stackWord + top] = id;
+      w[this.#topWord] = top + 1;
     }
-    this.unlock();
+    this.#unlock();
     if (!full) wakeWaiters(w);
     if (full) {
       throw new PoolError(this.layout.name, `put(${id}): the stack is full, so a block was put twice; ` +
@@ -146,8 +146,8 @@ export class MutexPool extends SharedAttachment {
     }
   }
 
-  private lock(method: string): void {
-    if (Atomics.compareExchange(this.words, this.lockWord, FREE, this.localId + 1) !== FREE) this.lockSlow(method);
+  #lock(method: string): void {
+    if (Atomics.compareExchange(this.words, this.#lockWord, FREE, this.localId + 1) !== FREE) this.#lockSlow(method);
   }
 
   /**
@@ -155,15 +155,15 @@ export class MutexPool extends SharedAttachment {
    * loop keeps no counter: each pass decides from what it reads alone (test/model relies on
    * that to see a pass that read the same as the last one as no progress).
    */
-  private lockSlow(method: string): void {
+  #lockSlow(method: string): void {
     const w = this.words;
-    const lock = this.lockWord;
+    const lock = this.#lockWord;
     const me = this.localId + 1;
     this.count(R_WAITS);
     const deadline = performance.now() + this.layout.waitLimitMs;
     for (let spin = 1; spin <= this.layout.lockSpin; spin++) {
       if (Atomics.load(w, lock) === FREE && Atomics.compareExchange(w, lock, FREE, me) === FREE) return;
-      if ((spin & (SPINS_PER_CLOCK - 1)) === 0 && performance.now() > deadline) throw this.heldTooLong(method);
+      if ((spin & (SPINS_PER_CLOCK - 1)) === 0 && performance.now() > deadline) throw this.#heldTooLong(method);
     }
     for (;;) {
       const seen = Atomics.load(w, lock);
@@ -174,19 +174,19 @@ export class MutexPool extends SharedAttachment {
       }
       if ((seen & CONTENDED) === 0 && Atomics.compareExchange(w, lock, seen, seen | CONTENDED) !== seen) continue;
       const now = performance.now();
-      if (now > deadline) throw this.heldTooLong(method);
+      if (now > deadline) throw this.#heldTooLong(method);
       Atomics.wait(w, lock, seen | CONTENDED, Math.min(WAIT_SLICE_MS, deadline - now));
     }
   }
 
-  private unlock(): void {
+  #unlock(): void {
     // One step frees the lock and forgets the holder; a waiter that slept through a missed
     // notify wakes at its next slice.
-    if ((Atomics.exchange(this.words, this.lockWord, FREE) & CONTENDED) !== 0) Atomics.notify(this.words, this.lockWord, 1);
+    if ((Atomics.exchange(this.words, this.#lockWord, FREE) & CONTENDED) !== 0) Atomics.notify(this.words, this.#lockWord, 1);
   }
 
-  private heldTooLong(method: string): PoolError {
-    const holder = (Atomics.load(this.words, this.lockWord) & HOLDER) - 1;
+  #heldTooLong(method: string): PoolError {
+    const holder = (Atomics.load(this.words, this.#lockWord) & HOLDER) - 1;
     const who = holder < 0 ? 'other threads' : describeLocal(this.words, this.layout, holder);
     return new PoolError(this.layout.name, `${method}: waited ${this.layout.waitLimitMs} ms for the lock, held by ${who}; ` +
       'if that thread died, reclaim(localId, generation) it from another thread. Nothing was taken or put');
@@ -195,10 +195,10 @@ export class MutexPool extends SharedAttachment {
   /** A terminated thread may have died holding the lock: free it and wake every waiter. */
   protected override release(localId: number): Released {
     const w = this.words;
-    for (let seen = Atomics.load(w, this.lockWord); (seen & HOLDER) === localId + 1;) {
-      const found = Atomics.compareExchange(w, this.lockWord, seen, FREE);
+    for (let seen = Atomics.load(w, this.#lockWord); (seen & HOLDER) === localId + 1;) {
+      const found = Atomics.compareExchange(w, this.#lockWord, seen, FREE);
       if (found === seen) {
-        Atomics.notify(w, this.lockWord);
+        Atomics.notify(w, this.#lockWord);
         break;
       }
       seen = found;
@@ -209,8 +209,8 @@ export class MutexPool extends SharedAttachment {
 
   protected override collectPooled(out: number[]): number {
     // No rings, so nothing is ever stranded.
-    const top = Atomics.load(this.words, this.topWord);
-    for (let i = 0; i < top; i++) out.push(this.words[this.stackWord + i]!);
-    return Atomics.load(this.words, this.lockWord) === FREE ? 0 : 1;
+    const top = Atomics.load(this.words, this.#topWord);
+    for (let i = 0; i < top; i++) out.push(this.words[this.#stackWord + i]!);
+    return Atomics.load(this.words, this.#lockWord) === FREE ? 0 : 1;
   }
 }

@@ -120,7 +120,7 @@ export abstract class SharedAttachment {
   /** Word index of this attachment's record. */
   protected readonly record: number;
   protected attached = true;
-  private readonly views: (Uint8Array | undefined)[];
+  readonly #views: (Uint8Array | undefined)[];
 
   protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     this.buffer = buffer;
@@ -131,7 +131,7 @@ export abstract class SharedAttachment {
     this.blocks = layout.blocks;
     this.blockSize = layout.blockSize;
     this.record = recordWord(layout, localId);
-    this.views = new Array<Uint8Array | undefined>(layout.blocks).fill(undefined);
+    this.#views = new Array<Uint8Array | undefined>(layout.blocks).fill(undefined);
   }
 
   /**
@@ -160,7 +160,7 @@ export abstract class SharedAttachment {
    */
   getWait(timeoutMs: number = this.layout.waitLimitMs): number {
     this.assertAttached('getWait');
-    this.checkTimeout('getWait', timeoutMs);
+    this.#checkTimeout('getWait', timeoutMs);
     return waitForBlock(this.layout.name, this.words, () => this.get(), timeoutMs);
   }
 
@@ -172,7 +172,7 @@ export abstract class SharedAttachment {
    */
   async getAsync(timeoutMs: number = this.layout.waitLimitMs): Promise<number> {
     this.assertAttached('getAsync');
-    this.checkTimeout('getAsync', timeoutMs);
+    this.#checkTimeout('getAsync', timeoutMs);
     return waitForBlockAsync(this.words, () => this.get(), timeoutMs);
   }
 
@@ -192,7 +192,7 @@ export abstract class SharedAttachment {
     return id < 0 ? undefined : new Lease<number>(this, id);
   }
 
-  private checkTimeout(method: string, timeoutMs: number): void {
+  #checkTimeout(method: string, timeoutMs: number): void {
     this.checkInteger(method, 'timeoutMs', timeoutMs, 0, 0x7fffffff, 'pass the milliseconds to wait at most (0: do not wait)');
   }
 
@@ -202,8 +202,8 @@ export abstract class SharedAttachment {
    * `id` must be handed out now (PoolError for a use after put).
    */
   bytes(id: number): Uint8Array {
-    const block = this.layout.debug ? this.outstandingBlock('bytes', id) : id;
-    if (this.attached && this.isBlockId(block)) return this.views[block] ?? this.makeView(block);
+    const block = this.layout.debug ? this.#outstandingBlock('bytes', id) : id;
+    if (this.attached && this.isBlockId(block)) return this.#views[block] ?? this.#makeView(block);
     this.assertAttached('bytes');
     throw this.badId('bytes', id);
   }
@@ -241,7 +241,7 @@ export abstract class SharedAttachment {
     this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_MAX,
       'pass the generation of the dead thread\'s attachment (attachment.generation)');
     if (localId === this.localId) throw new PoolError(this.layout.name, 'reclaim: that is this attachment\'s own local; call detach()');
-    return this.reclaimLocal(localId, generation);
+    return this.#reclaimLocal(localId, generation);
   }
 
   /**
@@ -289,7 +289,7 @@ export abstract class SharedAttachment {
    * dead thread had started (it was a reclaimer that died), then FREE. The local is restored to
    * ATTACHED if its own part throws.
    */
-  private reclaimLocal(localId: number, generation: number): ReclaimResult {
+  #reclaimLocal(localId: number, generation: number): ReclaimResult {
     const w = this.words;
     const state = stateIndex(this.layout, localId);
     if (!beginReclaim(w, this.layout, localId, generation, this.localId)) return { reclaimed: false, recovered: 0, lost: 0 };
@@ -307,7 +307,7 @@ export abstract class SharedAttachment {
     let failure: unknown;
     for (const [other, otherGeneration] of unfinishedReclaims(w, this.layout, localId)) {
       try {
-        const more = this.reclaimLocal(other, otherGeneration);
+        const more = this.#reclaimLocal(other, otherGeneration);
         recovered += more.recovered;
         lost += more.lost;
       } catch (error) {
@@ -395,10 +395,10 @@ export abstract class SharedAttachment {
    * put its block; if `store` throws, the handout is out again, as before the call.
    */
   protected putHandout(id: number, store: (block: number) => void): void {
-    const { index, handout } = this.handoutOf('put', id);
+    const { index, handout } = this.#handoutOf('put', id);
     const out = (handout << 1) | 1;
     if (Atomics.compareExchange(this.words, index, out, handout << 1) !== out) {
-      throw this.notHandedOut('put', id, 'put twice, or an id from before the block was put and handed out again, or never returned by get(); the put was ignored');
+      throw this.#notHandedOut('put', id, 'put twice, or an id from before the block was put and handed out again, or never returned by get(); the put was ignored');
     }
     try {
       store(id % BLOCK_ID_SPAN);
@@ -408,15 +408,15 @@ export abstract class SharedAttachment {
     }
   }
 
-  private outstandingBlock(method: string, id: number): number {
-    const { index, handout } = this.handoutOf(method, id);
+  #outstandingBlock(method: string, id: number): number {
+    const { index, handout } = this.#handoutOf(method, id);
     if (this.attached && Atomics.load(this.words, index) !== ((handout << 1) | 1)) {
-      throw this.notHandedOut(method, id, 'a use after put');
+      throw this.#notHandedOut(method, id, 'a use after put');
     }
     return id % BLOCK_ID_SPAN;
   }
 
-  private handoutOf(method: string, id: number): { index: number; handout: number } {
+  #handoutOf(method: string, id: number): { index: number; handout: number } {
     this.assertAttached(method);
     if (!Number.isInteger(id) || id < 0 || id >= HANDOUT_LIMIT * BLOCK_ID_SPAN || id % BLOCK_ID_SPAN >= this.blocks) {
       throw this.badId(method, id);
@@ -424,14 +424,14 @@ export abstract class SharedAttachment {
     return { index: (this.layout.statesAt >>> 2) + (id % BLOCK_ID_SPAN), handout: Math.floor(id / BLOCK_ID_SPAN) };
   }
 
-  private notHandedOut(method: string, id: number, cause: string): PoolError {
+  #notHandedOut(method: string, id: number, cause: string): PoolError {
     return new PoolError(this.layout.name, `${method}: block ${id % BLOCK_ID_SPAN} is not handed out under id ${id} ` +
       `(handout ${Math.floor(id / BLOCK_ID_SPAN)}): ${cause}`);
   }
 
-  private makeView(id: number): Uint8Array {
+  #makeView(id: number): Uint8Array {
     const view = new Uint8Array(this.buffer, this.layout.arenaAt + id * this.layout.blockStride, this.blockSize);
-    this.views[id] = view;
+    this.#views[id] = view;
     return view;
   }
 }

@@ -92,23 +92,23 @@ const GET_SOURCES: readonly (readonly [number, SharedGetSource])[] = [
 ];
 
 export class SharedPool extends SharedAttachment {
-  private readonly privateSlot: number;
-  private readonly putsCounter: number;
-  private readonly privateHitsCounter: number;
-  private readonly ring: PoolDequeue;
+  readonly #privateSlot: number;
+  readonly #putsCounter: number;
+  readonly #privateHitsCounter: number;
+  readonly #ring: PoolDequeue;
   /** Every local's ring, indexed by localId: stealing visits them all. Each announces this thread's claims. */
-  private readonly rings: readonly PoolDequeue[];
+  readonly #rings: readonly PoolDequeue[];
   /** The local the last steal took from: written on the steal path only, read by the observed get. */
-  private stolenFrom = -1;
+  #stolenFrom = -1;
   /** The rescue counter (H_RESCUE) when this thread last looked for stranded slots in its ring. */
-  private rescuesSeen = 0;
+  #rescuesSeen = 0;
   /** Set by observe(): rescue() reports the blocks it puts back to it (the slow path only). */
-  private observer: SharedPoolObserver | undefined = undefined;
+  #observer: SharedPoolObserver | undefined = undefined;
 
   /** Allocates a pool and attaches the calling thread to local 0. Throws TypeError/RangeError for bad options. */
   static create(options: SharedPoolOptions): SharedPool {
     const layout = layoutFor(KIND_SHARED, options);
-    return SharedPool.open(allocate(layout), layout);
+    return SharedPool.#open(allocate(layout), layout);
   }
 
   /**
@@ -118,10 +118,10 @@ export class SharedPool extends SharedAttachment {
    * version with a sound header, or if every local is attached. Writes nothing unless it attaches.
    */
   static attach(buffer: SharedArrayBuffer, reservation?: Reservation): SharedPool {
-    return SharedPool.open(buffer, readLayout(KIND_SHARED, buffer), reservation);
+    return SharedPool.#open(buffer, readLayout(KIND_SHARED, buffer), reservation);
   }
 
-  private static open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
+  static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
     const words = metadataWords(buffer, layout);
     const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
     const Class = layout.debug ? DebugSharedPool : SharedPool;
@@ -130,16 +130,16 @@ export class SharedPool extends SharedAttachment {
 
   protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     super(buffer, layout, words, localId, generation);
-    this.privateSlot = this.record + R_PRIVATE;
-    this.putsCounter = this.record + R_PUTS;
-    this.privateHitsCounter = this.record + R_PRIVATE_HITS;
+    this.#privateSlot = this.record + R_PRIVATE;
+    this.#putsCounter = this.record + R_PUTS;
+    this.#privateHitsCounter = this.record + R_PRIVATE_HITS;
     const rings: PoolDequeue[] = [];
     for (let id = 0; id < layout.maxLocals; id++) {
       rings.push(new PoolDequeue(words, layout.ringCapacity, recordWord(layout, id) + R_HEAD_TAIL,
         (layout.regionAt >>> 2) + id * layout.ringCapacity, { word: this.record + R_CLAIM, tag: CLAIM_ACTIVE | (id << 16) }));
     }
-    this.rings = rings;
-    this.ring = rings[localId]!;
+    this.#rings = rings;
+    this.#ring = rings[localId]!;
   }
 
   /**
@@ -151,11 +151,11 @@ export class SharedPool extends SharedAttachment {
     // The fast path: a private hit. Only this thread writes its private slot and counters while
     // it is attached, so plain loads and stores suffice (Go: "no atomics" after pin).
     const w = this.words;
-    const slot = this.privateSlot;
+    const slot = this.#privateSlot;
     const held = w[slot]!;
     if (held !== 0 && this.attached) {
       w[slot] = 0;
-      w[this.privateHitsCounter] = w[this.privateHitsCounter]! + 1;
+      w[this.#privateHitsCounter] = w[this.#privateHitsCounter]! + 1;
       return held - 1;
     }
     return this.getSlow();
@@ -164,10 +164,10 @@ export class SharedPool extends SharedAttachment {
   /** Returns block `id` to the pool: into the private slot if it is empty, else onto the own ring's head. */
   put(id: number): void {
     const w = this.words;
-    const slot = this.privateSlot;
+    const slot = this.#privateSlot;
     if (w[slot] === 0 && this.attached && this.isBlockId(id)) {
       w[slot] = id + 1;
-      w[this.putsCounter] = w[this.putsCounter]! + 1;
+      w[this.#putsCounter] = w[this.#putsCounter]! + 1;
       return;
     }
     this.putSlow(id);
@@ -189,7 +189,7 @@ export class SharedPool extends SharedAttachment {
       throw new TypeError(`${this.layout.name}.observe: the observer must be a function or undefined`);
     }
     for (const name of OBSERVED) Reflect.deleteProperty(this, name);
-    this.observer = observer;
+    this.#observer = observer;
     if (observer === undefined) return;
     const { get, put, detach, reclaim } = this;
     const w = this.words;
@@ -202,12 +202,12 @@ export class SharedPool extends SharedAttachment {
       const counts = GET_SOURCES.map(([counter]) => w[r + counter]);
       const id = get.call(this);
       const source: SharedGetSource = GET_SOURCES.find(([counter], i) => w[r + counter] !== counts[i])?.[1] ?? 'none';
-      emit(source === 'steal' ? { kind: 'get', local, source, block: blockOf(id), from: this.stolenFrom }
+      emit(source === 'steal' ? { kind: 'get', local, source, block: blockOf(id), from: this.#stolenFrom }
         : { kind: 'get', local, source, block: blockOf(id) });
       return id;
     };
     own.put = (id: number) => {
-      const empty = w[this.privateSlot] === 0;
+      const empty = w[this.#privateSlot] === 0;
       put.call(this, id);
       emit({ kind: 'put', local, to: empty ? 'private' : 'head', block: blockOf(id) });
     };
@@ -224,18 +224,18 @@ export class SharedPool extends SharedAttachment {
 
   private getSlow(): number {
     this.assertAttached('get');
-    this.rescueAfterReclaim();
-    let id = this.ring.popHead();
+    this.#rescueAfterReclaim();
+    let id = this.#ring.popHead();
     if (id >= 0) {
       this.count(R_RING_HITS);
       return id;
     }
-    const rings = this.rings;
+    const rings = this.#rings;
     for (let i = 1; i < rings.length; i++) {
       id = rings[(this.localId + i) % rings.length]!.popTail();
       if (id >= 0) {
         this.count(R_STEALS);
-        this.stolenFrom = (this.localId + i) % rings.length;
+        this.#stolenFrom = (this.localId + i) % rings.length;
         return id;
       }
     }
@@ -247,8 +247,8 @@ export class SharedPool extends SharedAttachment {
   private putSlow(id: number): void {
     this.assertAttached('put');
     if (!this.isBlockId(id)) throw this.badId('put', id);
-    this.rescueAfterReclaim();
-    this.push(this.localId, id);
+    this.#rescueAfterReclaim();
+    this.#push(this.localId, id);
     wakeWaiters(this.words);
     this.count(R_PUTS);
   }
@@ -258,11 +258,11 @@ export class SharedPool extends SharedAttachment {
    * reclaimed (which bumps H_RESCUE), take such slots back now rather than when the pushes reach
    * them, so that a stranded block returns within one slow get or put of this thread.
    */
-  private rescueAfterReclaim(): void {
+  #rescueAfterReclaim(): void {
     const rescues = Atomics.load(this.words, H_RESCUE);
-    if (rescues === this.rescuesSeen) return;
-    this.rescuesSeen = rescues;
-    this.rescue(this.localId);
+    if (rescues === this.#rescuesSeen) return;
+    this.#rescuesSeen = rescues;
+    this.#rescue(this.localId);
   }
 
   /**
@@ -270,8 +270,8 @@ export class SharedPool extends SharedAttachment {
    * only before it publishes. Its callers then wake a thread waiting for a block (wait.ts): the
    * block can be stolen now. (Not in here: release() repairs on any throw from push.)
    */
-  private push(ringId: number, id: number): void {
-    if (!this.rings[ringId]!.pushHead(id)) this.pushSlow(ringId, id);
+  #push(ringId: number, id: number): void {
+    if (!this.#rings[ringId]!.pushHead(id)) this.#pushSlow(ringId, id);
   }
 
   /**
@@ -280,8 +280,8 @@ export class SharedPool extends SharedAttachment {
    * each pass decides from what it reads alone (test/model relies on that to see a pass that
    * read the same as the last one as no progress).
    */
-  private pushSlow(ringId: number, id: number): void {
-    const ring = this.rings[ringId]!;
+  #pushSlow(ringId: number, id: number): void {
+    const ring = this.#rings[ringId]!;
     this.count(R_WAITS);
     const deadline = performance.now() + this.layout.waitLimitMs;
     while (!ring.pushHead(id)) {
@@ -290,7 +290,7 @@ export class SharedPool extends SharedAttachment {
         throw new PoolError(this.layout.name, `put(${id}): the ring is full, so a block was put twice; ` +
           'create the pool with debug: true to catch the first double put');
       }
-      if (this.rescue(ringId) === 0 && performance.now() > deadline) {
+      if (this.#rescue(ringId) === 0 && performance.now() > deadline) {
         const holders = claimHolders(this.words, this.layout, ringId, ring.strandedClaim(0), this.localId);
         const named = holders.map((local) => describeLocal(this.words, this.layout, local)).join(', ');
         throw new PoolError(this.layout.name, `put(${id}): waited ${this.layout.waitLimitMs} ms for ${named || 'a stealer'} to hand ` +
@@ -304,8 +304,8 @@ export class SharedPool extends SharedAttachment {
    * attached local announces, starting at the head, until none is left or the head slot's is
    * announced. Returns how many it put back.
    */
-  private rescue(ringId: number): number {
-    const ring = this.rings[ringId]!;
+  #rescue(ringId: number): number {
+    const ring = this.#rings[ringId]!;
     const held = (k: number) => claimHolders(this.words, this.layout, ringId, ring.strandedClaim(k), this.localId).length > 0;
     let rescued = 0;
     for (let k = 0; k < ring.capacity; k++) {
@@ -320,7 +320,7 @@ export class SharedPool extends SharedAttachment {
       if (id >= 0 && !ring.pushHead(id)) throw new Error(`SharedPool: ring ${ringId} refused a block it had room for`);
       if (id >= 0) {
         rescued++;
-        this.observer?.({ kind: 'put', local: ringId, to: 'head', block: id });
+        this.#observer?.({ kind: 'put', local: ringId, to: 'head', block: id });
       }
       k = -1; // head moved (or the slot changed): look again from the head
     }
@@ -330,8 +330,8 @@ export class SharedPool extends SharedAttachment {
 
   /** Moves the private block of `localId` onto its ring, acting as that ring's producer, after putting back its stranded slots. */
   protected override release(localId: number): Released {
-    const rescued = this.rescue(localId);
-    const ring = this.rings[localId]!;
+    const rescued = this.#rescue(localId);
+    const ring = this.#rings[localId]!;
     let stillClaimed = 0;
     for (let k = 0; k < ring.capacity; k++) if (ring.stranded(k) !== 0) stillClaimed++;
     const slot = recordWord(this.layout, localId) + R_PRIVATE;
@@ -340,7 +340,7 @@ export class SharedPool extends SharedAttachment {
     // Clear first: should this thread die before the push, the block is lost, never pooled twice.
     this.words[slot] = 0;
     try {
-      this.push(localId, held - 1);
+      this.#push(localId, held - 1);
     } catch (error) {
       // push throws only before it publishes: the block is still ours to put back. (An Atomics
       // store, like every repair on a throw path, so that test/support/kill.ts, which makes a
@@ -350,7 +350,7 @@ export class SharedPool extends SharedAttachment {
       throw error;
     }
     wakeWaiters(this.words);
-    this.observer?.({ kind: 'put', local: localId, to: 'head', block: held - 1 });
+    this.#observer?.({ kind: 'put', local: localId, to: 'head', block: held - 1 });
     return { recovered: rescued + 1, lost: stillClaimed };
   }
 
@@ -359,7 +359,7 @@ export class SharedPool extends SharedAttachment {
       const held = this.words[recordWord(this.layout, id) + R_PRIVATE]!;
       if (held !== 0) out.push(held - 1);
     }
-    for (const ring of this.rings) {
+    for (const ring of this.#rings) {
       out.push(...ring.values());
       for (let k = 0; k < ring.capacity; k++) {
         const word = ring.stranded(k);
