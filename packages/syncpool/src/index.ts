@@ -18,6 +18,6 @@ export { SharedPool } from './shared-pool.js';
 export { MutexPool } from './mutex-pool.js';
 export { PoolDequeue, DEQUEUE_LIMIT, DEQUEUE_MAX_VALUE, type ClaimAnnouncement } from './pool-dequeue.js';
 export { LAYOUT_VERSION, type SharedPoolOptions } from './shared-layout.js';
-export type { SharedPoolStats, SharedPoolCensus, ReclaimResult } from './shared-attachment.js';
+export type { BlockId, SharedPoolStats, SharedPoolCensus, ReclaimResult } from './shared-attachment.js';
 export type { Reservation } from './shared-local.js';
 export type { PoolEvent, PoolGetSource, PoolPutTarget, PoolObserver, SharedPoolEvent, SharedGetSource, SharedPoolObserver } from './observer.js';

@@ -22,7 +22,7 @@
 // was moving, nothing else.
 
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords, type Released } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type BlockId, type Released } from './shared-attachment.js';
 import {
   KIND_MUTEX, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
@@ -96,7 +96,7 @@ export class MutexPool extends SharedAttachment {
   }
 
   /** A block id from the top of the shared stack, else a never-used block, else -1. */
-  get(): number {
+  get(): BlockId {
     this.assertAttached('get');
     const w = this.words;
     this.#lock('get');
@@ -113,11 +113,11 @@ export class MutexPool extends SharedAttachment {
       id = this.fresh();
       this.count(id >= 0 ? R_FRESH : R_EXHAUSTED);
     }
-    return id >= 0 && this.layout.debug ? this.handOut(id) : id;
+    return (id >= 0 && this.layout.debug ? this.handOut(id) : id) as BlockId;
   }
 
   /** Pushes block `id` onto the shared stack. */
-  put(id: number): void {
+  put(id: BlockId): void {
     if (this.layout.debug) {
       this.putHandout(id, (block) => this.#push(block));
     } else {

@@ -28,7 +28,7 @@
 
 import { PoolDequeue } from './pool-dequeue.js';
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords, type Released } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type BlockId, type Released } from './shared-attachment.js';
 import {
   H_RESCUE, KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
@@ -147,7 +147,7 @@ export class SharedPool extends SharedAttachment {
    * Order: private slot, own ring head, other locals' ring tails (from localId + 1, wrapping),
    * a never-used block.
    */
-  get(): number {
+  get(): BlockId {
     // The fast path: a private hit. Only this thread writes its private slot and counters while
     // it is attached, so plain loads and stores suffice (Go: "no atomics" after pin).
     const w = this.words;
@@ -156,13 +156,13 @@ export class SharedPool extends SharedAttachment {
     if (held !== 0 && this.attached) {
       w[slot] = 0;
       w[this.#privateHitsCounter] = w[this.#privateHitsCounter]! + 1;
-      return held - 1;
+      return (held - 1) as BlockId;
     }
-    return this.getSlow();
+    return this.getSlow() as BlockId;
   }
 
   /** Returns block `id` to the pool: into the private slot if it is empty, else onto the own ring's head. */
-  put(id: number): void {
+  put(id: BlockId): void {
     const w = this.words;
     const slot = this.#privateSlot;
     if (w[slot] === 0 && this.attached && this.isBlockId(id)) {
@@ -206,7 +206,7 @@ export class SharedPool extends SharedAttachment {
         : { kind: 'get', local, source, block: blockOf(id) });
       return id;
     };
-    own.put = (id: number) => {
+    own.put = (id: BlockId) => {
       const empty = w[this.#privateSlot] === 0;
       put.call(this, id);
       emit({ kind: 'put', local, to: empty ? 'private' : 'head', block: blockOf(id) });
@@ -372,12 +372,12 @@ export class SharedPool extends SharedAttachment {
 
 /** SharedPool with debug: true: each get hands its block out under a new id, each put takes that handout back (shared-attachment.ts). */
 class DebugSharedPool extends SharedPool {
-  override get(): number {
+  override get(): BlockId {
     const block = super.get();
-    return block < 0 ? block : this.handOut(block);
+    return (block < 0 ? block : this.handOut(block)) as BlockId;
   }
 
-  override put(id: number): void {
-    this.putHandout(id, (block) => super.put(block));
+  override put(id: BlockId): void {
+    this.putHandout(id, (block) => super.put(block as BlockId));
   }
 }

@@ -3,7 +3,7 @@
 // installs nothing on the pool: get and put stay the prototype's.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Lease, MutexPool, Pool, PoolError, SharedPool, poolCleanup, setCleanupMode } from '../src/index.js';
+import { type BlockId, Lease, MutexPool, Pool, PoolError, SharedPool, poolCleanup, setCleanupMode } from '../src/index.js';
 
 setCleanupMode('manual');
 
@@ -91,7 +91,7 @@ for (const Kind of [SharedPool, MutexPool]) {
       using lease = pool.lease();
       assert.ok(lease !== undefined);
       id = lease.value;
-      pool.bytes(id).fill(7);
+      pool.bytes(id as BlockId).fill(7);
       assert.equal(pool.lease(), undefined, 'the only block is on loan');
       assert.equal(pool.lease(1), undefined, 'and none came within 1 ms');
       assert.equal(await pool.leaseAsync(0), undefined);

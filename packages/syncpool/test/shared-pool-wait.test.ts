@@ -6,7 +6,7 @@
 // sleeps for timing: the parent waits for the waiter count itself, and every result is exact.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MutexPool, PoolError, SharedPool } from '../src/index.js';
+import { MutexPool, PoolError, SharedPool, type BlockId } from '../src/index.js';
 import { H_WAITERS, H_WAKE } from '../src/shared-layout.js';
 import { exited, firstMessage, startWorker } from './workers/spawn.js';
 
@@ -24,7 +24,7 @@ async function waiters(pool: AnyPool, count: number): Promise<void> {
  * private slot, which no other thread reads; the second goes to its ring, where a waiter steals
  * it. MutexPool: one put onto the shared stack (the second block follows once the waiter has its id).
  */
-function handOne(pool: AnyPool, ids: number[]): number {
+function handOne(pool: AnyPool, ids: BlockId[]): BlockId {
   if (pool instanceof SharedPool) {
     pool.put(ids[0]!);
     pool.put(ids[1]!);
@@ -35,7 +35,7 @@ function handOne(pool: AnyPool, ids: number[]): number {
 }
 
 /** Puts back what handOne kept. */
-function handRest(pool: AnyPool, ids: number[]): void {
+function handRest(pool: AnyPool, ids: BlockId[]): void {
   if (pool instanceof MutexPool) pool.put(ids[1]!);
 }
 
