@@ -63,7 +63,8 @@ function requireWait(name: string): void {
  * holder's local. The lockSpin option sets the spinning before sleeping (default 4, as Go).
  */
 export class MutexPool extends SharedAttachment {
-  readonly #lockWord: number;
+  // lockWord, lock and unlock stay TypeScript-private (not #): tests hold, free and read the lock through them.
+  private readonly lockWord: number;
   readonly #topWord: number;
   readonly #stackWord: number;
 
@@ -90,7 +91,7 @@ export class MutexPool extends SharedAttachment {
   private constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     super(buffer, layout, words, localId, generation);
     const region = layout.regionAt >>> 2;
-    this.#lockWord = region + M_LOCK;
+    this.lockWord = region + M_LOCK;
     this.#topWord = region + M_TOP;
     this.#stackWord = region + M_STACK;
   }
@@ -99,14 +100,14 @@ export class MutexPool extends SharedAttachment {
   get(): BlockId {
     this.assertAttached('get');
     const w = this.words;
-    this.#lock('get');
+    this.lock('get');
     const top = w[this.#topWord]!;
     let id = -1;
     if (top > 0) {
       id = w[this.#stackWord + top - 1]!;
       w[this.#topWord] = top - 1;
     }
-    this.#unlock();
+    this.unlock();
     if (id >= 0) {
       this.count(R_RING_HITS);
     } else {
@@ -130,7 +131,7 @@ export class MutexPool extends SharedAttachment {
 
   #push(id: number): void {
     const w = this.words;
-    this.#lock('put');
+    this.lock('put');
     const top = w[this.#topWord]!;
     // The stack has a slot per block, so it is full only if a block was put twice.
     const full = top === this.blocks;
@@ -138,7 +139,7 @@ export class MutexPool extends SharedAttachment {
       w[this.#stackWord + top] = id;
       w[this.#topWord] = top + 1;
     }
-    this.#unlock();
+    this.unlock();
     if (!full) wakeWaiters(w);
     if (full) {
       throw new PoolError(this.layout.name, `put(${id}): the stack is full, so a block was put twice; ` +
@@ -146,8 +147,8 @@ export class MutexPool extends SharedAttachment {
     }
   }
 
-  #lock(method: string): void {
-    if (Atomics.compareExchange(this.words, this.#lockWord, FREE, this.localId + 1) !== FREE) this.#lockSlow(method);
+  private lock(method: string): void {
+    if (Atomics.compareExchange(this.words, this.lockWord, FREE, this.localId + 1) !== FREE) this.#lockSlow(method);
   }
 
   /**
@@ -157,7 +158,7 @@ export class MutexPool extends SharedAttachment {
    */
   #lockSlow(method: string): void {
     const w = this.words;
-    const lock = this.#lockWord;
+    const lock = this.lockWord;
     const me = this.localId + 1;
     this.count(R_WAITS);
     const deadline = performance.now() + this.layout.waitLimitMs;
@@ -179,14 +180,14 @@ export class MutexPool extends SharedAttachment {
     }
   }
 
-  #unlock(): void {
+  private unlock(): void {
     // One step frees the lock and forgets the holder; a waiter that slept through a missed
     // notify wakes at its next slice.
-    if ((Atomics.exchange(this.words, this.#lockWord, FREE) & CONTENDED) !== 0) Atomics.notify(this.words, this.#lockWord, 1);
+    if ((Atomics.exchange(this.words, this.lockWord, FREE) & CONTENDED) !== 0) Atomics.notify(this.words, this.lockWord, 1);
   }
 
   #heldTooLong(method: string): PoolError {
-    const holder = (Atomics.load(this.words, this.#lockWord) & HOLDER) - 1;
+    const holder = (Atomics.load(this.words, this.lockWord) & HOLDER) - 1;
     const who = holder < 0 ? 'other threads' : describeLocal(this.words, this.layout, holder);
     return new PoolError(this.layout.name, `${method}: waited ${this.layout.waitLimitMs} ms for the lock, held by ${who}; ` +
       'if that thread died, reclaim(localId, generation) it from another thread. Nothing was taken or put');
@@ -195,10 +196,10 @@ export class MutexPool extends SharedAttachment {
   /** A terminated thread may have died holding the lock: free it and wake every waiter. */
   protected override release(localId: number): Released {
     const w = this.words;
-    for (let seen = Atomics.load(w, this.#lockWord); (seen & HOLDER) === localId + 1;) {
-      const found = Atomics.compareExchange(w, this.#lockWord, seen, FREE);
+    for (let seen = Atomics.load(w, this.lockWord); (seen & HOLDER) === localId + 1;) {
+      const found = Atomics.compareExchange(w, this.lockWord, seen, FREE);
       if (found === seen) {
-        Atomics.notify(w, this.#lockWord);
+        Atomics.notify(w, this.lockWord);
         break;
       }
       seen = found;
@@ -211,6 +212,6 @@ export class MutexPool extends SharedAttachment {
     // No rings, so nothing is ever stranded.
     const top = Atomics.load(this.words, this.#topWord);
     for (let i = 0; i < top; i++) out.push(this.words[this.#stackWord + i]!);
-    return Atomics.load(this.words, this.#lockWord) === FREE ? 0 : 1;
+    return Atomics.load(this.words, this.lockWord) === FREE ? 0 : 1;
   }
 }

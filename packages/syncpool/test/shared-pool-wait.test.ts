@@ -49,11 +49,12 @@ for (const Pool of [SharedPool, MutexPool]) {
       const seat = pool.reserve();
       const worker = startWorker('wait-get', { kind: Pool.name, buffer: pool.buffer, seat, timeoutMs: 600_000, async });
       const got = firstMessage<number>(worker);
+      const done = exited(worker);
       await waiters(pool, 1);
       const wakes = Atomics.load(header(pool), H_WAKE);
       const available = handOne(pool, ids);
       assert.equal(await got, available);
-      assert.equal(await exited(worker), 0);
+      assert.equal(await done, 0);
       handRest(pool, ids);
       assert.ok(Atomics.load(header(pool), H_WAKE) > wakes, 'the put woke the waiter');
       assert.equal(Atomics.load(header(pool), H_WAITERS), 0, 'the waiter is no longer counted');
@@ -77,10 +78,11 @@ for (const Pool of [SharedPool, MutexPool]) {
     const seat = pool.reserve();
     const worker = startWorker('wait-get', { kind: Pool.name, buffer: pool.buffer, seat, timeoutMs: 600_000, async: false });
     const got = firstMessage<number>(worker);
+    const done = exited(worker);
     await waiters(pool, 2);
     const available = handOne(pool, ids);
     assert.equal(await got, available);
-    assert.equal(await exited(worker), 0);
+    assert.equal(await done, 0);
     handRest(pool, ids);
     assert.equal(Atomics.load(header(pool), H_WAITERS), 1, 'only the dead waiter is still counted');
     assert.equal(pool.census().outstanding, 0);
