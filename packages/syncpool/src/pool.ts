@@ -165,16 +165,11 @@ export class Pool<T, Got extends T | undefined = T> {
   // True when put has nothing to do but store: registered, and none of reset, debug, maxIdle,
   // idleTimeoutMs given. One test on put's fast path stands for all of them.
   #direct = false;
-  // The idle-timeout timer, while one is set: armed by a put, re-armed while the pool holds items.
-  #idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   readonly #new: (() => T) | undefined;
   readonly #reset: ((x: T) => void) | undefined;
   readonly #debug: DebugState | undefined;
   readonly #keepVictim: boolean;
-  readonly #release: ((x: T) => void) | undefined;
-  readonly #maxIdle: number | undefined;
-  readonly #idleTimeoutMs: number | undefined;
   readonly #name: string;
   readonly #cleanupsAtCreation: number;
 
@@ -189,6 +184,14 @@ export class Pool<T, Got extends T | undefined = T> {
   #news = 0;
   #misses = 0;
   #dropped = 0;
+
+  // The options that Go's Pool does not have, last, so that the fields the fast paths touch keep
+  // their places in the object (V8 lays fields out in definition order).
+  readonly #release: ((x: T) => void) | undefined;
+  readonly #maxIdle: number | undefined;
+  readonly #idleTimeoutMs: number | undefined;
+  // The idle-timeout timer, while one is set: armed by a put, re-armed while the pool holds items.
+  #idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #refused = 0;
 
   constructor(options: PoolOptions<T> = {}) {
