@@ -56,6 +56,9 @@ import { wakeWaiters } from './wait.js';
  *
  * - get(): private slot, own ring head, other rings' tails starting after localId, a fresh
  *   block, -1 (Go's Get order). put(id): private slot if empty, else own ring head.
+ * - getWait(timeoutMs) / getAsync(timeoutMs): get(), waiting for a block when none is
+ *   available (Atomics.wait / Atomics.waitAsync, wait.ts); lease(timeoutMs) and leaseAsync wrap
+ *   them for `using`. Only a put that reaches a ring wakes a waiter, and only when one waits.
  * - A private hit (get or put) uses no Atomics and allocates nothing
  *   (test/shared-pool-fastpath.test.ts reads it from TurboFan's code).
  * - A put never fails for lack of room and never loses a block: every ring has room for the
