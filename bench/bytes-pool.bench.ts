@@ -57,6 +57,11 @@ bench('BytesSweep', (b) => {
 // within 1.5x of a plain Pool of 1 KiB buffers, both measured in the same process.
 const kib = new BytesPool({ zero: false });
 const kibPool = new Pool<Uint8Array<ArrayBuffer>>({ new: () => new Uint8Array(1024) });
+// The floor of any size-classed pool built on Pool: one Pool per power of two from 64 bytes,
+// picked by the size on get and by the length on put, with no ownership and no rejection rule.
+// What BytesPool costs above it is the cost of its rules.
+const classPools = Array.from({ length: 15 }, (_, i) => new Pool<Uint8Array<ArrayBuffer>>({ new: () => new Uint8Array(64 << i) }));
+const classOf = (n: number) => (n <= 64 ? 0 : 26 - Math.clz32(n - 1));
 
 bench('BytesVsPool', (b) => {
   b.run('size=1024/BytesPool', (b) => {
@@ -71,6 +76,13 @@ bench('BytesVsPool', (b) => {
       const buf = kibPool.get();
       sink(buf);
       kibPool.put(buf);
+    }
+  });
+  b.run('size=1024/ClassLookupOnly', (b) => {
+    for (let i = 0; i < b.N; i++) {
+      const buf = classPools[classOf(1024)]!.get();
+      sink(buf);
+      classPools[classOf(buf.length)]!.put(buf);
     }
   });
 });

@@ -115,18 +115,21 @@ describe('the tarballs', () => {
 });
 
 describe('installed from the tarballs alone', () => {
-  const esm = `import { Pool, gcCycle } from 'syncpool';
+  const esm = `import * as root from 'syncpool';
+import { PoolDequeue } from 'syncpool/internals';
 import { bench } from 'syncpool-bench';
+const { Pool, gcCycle } = root;
 const pool = new Pool({ new: () => ({ n: 0 }) });
 pool.put(pool.get());
 await gcCycle(); // a real GC moves the item to the victim cache, where the next get finds it
 pool.get();
-console.log(JSON.stringify({ bench: typeof bench, victimHits: pool.stats().victimHits }));
+console.log(JSON.stringify({ bench: typeof bench, victimHits: pool.stats().victimHits, internals: typeof PoolDequeue, rootHasInternals: 'PoolDequeue' in root || 'LAYOUT_VERSION' in root }));
 `;
   const cjs = `const { Pool } = require('syncpool');
+const { PoolDequeue } = require('syncpool/internals');
 const { bench } = require('syncpool-bench');
 const pool = new Pool({ new: () => 1 });
-console.log(JSON.stringify({ bench: typeof bench, got: pool.get() }));
+console.log(JSON.stringify({ bench: typeof bench, got: pool.get(), internals: typeof PoolDequeue }));
 `;
   before(() => {
     writeFileSync(join(app, 'esm.mjs'), esm);
@@ -141,13 +144,14 @@ console.log(JSON.stringify({ bench: typeof bench, got: pool.get() }));
     test(`${what}: import from ESM and require from CommonJS`, (t) => {
       const node = runtime();
       t.diagnostic(node.version);
-      assert.deepEqual(runScenario(node, 'esm.mjs', app), { bench: 'function', victimHits: 1 });
-      assert.deepEqual(runScenario({ ...node, command: [...node.command, '--no-warnings'] }, 'cjs.cjs', app), { bench: 'function', got: 1 });
+      assert.deepEqual(runScenario(node, 'esm.mjs', app), { bench: 'function', victimHits: 1, internals: 'function', rootHasInternals: false });
+      assert.deepEqual(runScenario({ ...node, command: [...node.command, '--no-warnings'] }, 'cjs.cjs', app), { bench: 'function', got: 1, internals: 'function' });
     });
   }
 
   test('TypeScript: an ESM consumer checks with 5.7 (nodenext and bundler), a CommonJS one with 5.8', async () => {
     writeFileSync(join(app, 'consumer.ts'), `import { BytesPool, Pool, PoolError, SharedPool, gcCycle, type PoolStats } from 'syncpool';
+import { PoolDequeue } from 'syncpool/internals';
 import { bench, sink } from 'syncpool-bench';
 const pool = new Pool({ new: () => ({ n: 0 }) });
 const item: { n: number } = pool.get();
@@ -156,8 +160,10 @@ const maybe: string | undefined = new Pool<string>().get();
 const bytes: Uint8Array<ArrayBuffer> = new BytesPool().get(100);
 const stats: PoolStats = pool.stats();
 const ids: number = SharedPool.create({ blockSize: 64, blocks: 4, maxLocals: 2 }).get();
+const ring = new PoolDequeue(new SharedArrayBuffer(PoolDequeue.byteLength(2)));
+const pushed: boolean = ring.pushHead(1);
 bench('get', (b) => { for (let i = 0; i < b.N; i++) sink(pool.get()); });
-export const used = [maybe, bytes, stats, ids, gcCycle, PoolError];
+export const used = [maybe, bytes, stats, ids, pushed, gcCycle, PoolError];
 `);
     writeFileSync(join(app, 'consumer-cjs.cts'), `import { Pool } from 'syncpool';
 export const n: number = new Pool({ new: () => 1 }).get();

@@ -5,12 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { goDrainCells, goOneGcNote, type GoDrainRun } from '../src/exercises/02-gc-drain.js';
 import { goOneProcNote, type GoStealRun, type Trial } from '../src/exercises/03-cross-p-steal.js';
-
-/** The numbers a sentence quotes, without source references ("pool.go:175–180", "Go 1.19", "(181–186)", "c0–c2"). */
-function quoted(text: string): number[] {
-  const stripped = text.replace(/\S+\.go:\d+(–\d+)?/g, '').replace(/Go \d+\.\d+/g, '').replace(/\(\d+–\d+\)/g, '').replace(/\bc\d(–c\d)?\b/g, '');
-  return [...stripped.matchAll(/\d+(\.\d+)?/g)].map((m) => Number(m[0]));
-}
+import { quoted } from './quoted.js';
 
 /** The figures quoted in `text` that no table cell holds. */
 function unquotedIn(text: string, cells: readonly (string | number)[]): number[] {

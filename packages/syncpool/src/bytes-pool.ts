@@ -86,39 +86,52 @@ class Stamped {
   }
 }
 
+/** Class indexes of one BytesPool run below this: Uint8Array classes, then Buffer classes (at most 31 of each). */
+const CLASS_SPAN = 64;
+/** Owner tokens stay below this, so that every state is a small integer (a Smi: no heap number). */
+const OWNER_TOKENS = 2 ** 24;
+let ownersCreated = 0;
+
+/** A new BytesPool's owner base: its token times CLASS_SPAN; the token wraps after 2^24 pools. */
+function nextOwnerBase(): number {
+  return (ownersCreated++ % OWNER_TOKENS) * CLASS_SPAN;
+}
+
 /**
- * What the library knows of one buffer, kept on the buffer itself: which BytesPool owns it,
- * its class there, and whether it is pooled now. A put reads it with a brand check and two field
- * loads (monomorphic: every pool buffer gets the same hidden class), where a WeakMap lookup
- * costs several times a whole Pool put. Invariant: a buffer is stamped only once it is known to
- * be a real Uint8Array or Buffer that owns its whole ArrayBuffer, and `#state < 0` exactly while
- * it is in its owner's class pool or was dropped by debug mode (a dropped put counts as a put).
+ * What the library knows of one buffer, kept on the buffer itself in one private field: which
+ * BytesPool owns it and its class there (the owner's base + the class index), and whether it is
+ * pooled now (the bitwise complement, negative, while pooled). A put reads it with a brand check
+ * and one field load (monomorphic: every pool buffer gets the same hidden class), where a WeakMap
+ * lookup costs several times a whole Pool put. Invariant: a buffer is stamped only once it is
+ * known to be a real Uint8Array or Buffer that owns its whole ArrayBuffer, and its state is
+ * negative exactly while it is in its owner's class pool or was dropped by debug mode (a dropped
+ * put counts as a put). Two pools whose tokens coincide (2^24 pools apart) can take each other's
+ * buffers of the same class size on the fast path, which pools a whole buffer of the right size
+ * once: put's length check keeps every class to its size.
  */
 class Ownership extends Stamped {
-  #owner: BytesPool;
-  // The class index while handed out, ~index (negative) while pooled.
   #state: number;
 
-  private constructor(target: object, owner: BytesPool, index: number) {
+  private constructor(target: object, state: number) {
     super(target);
-    this.#owner = owner;
-    this.#state = index;
+    this.#state = state;
   }
 
-  static stamp(buf: Bytes, owner: BytesPool, index: number): void {
-    new Ownership(buf, owner, index);
+  static stamp(buf: Bytes, base: number, index: number): void {
+    new Ownership(buf, base + index);
   }
 
   /**
-   * put's fast path: for a buffer that `owner` handed out and that still has its class length,
-   * marks it pooled and returns its class index; else -1 (unknown, pooled, another pool's, or
-   * detached), leaving it as it was. One brand check for the whole test.
+   * put's fast path: for a buffer that the pool of `base` handed out and that still has its
+   * class length, marks it pooled and returns its class index; else -1 (unknown, pooled, another
+   * pool's, or detached), leaving it as it was. One brand check for the whole test.
    */
-  static toPool(buf: Uint8Array, owner: BytesPool, sizes: readonly number[]): number {
-    if (!(#state in buf) || buf.#owner !== owner) return -1;
-    const index = buf.#state;
-    if (index < 0 || buf.length !== sizes[index]) return -1;
-    buf.#state = ~index;
+  static toPool(buf: Uint8Array, base: number, sizes: readonly number[]): number {
+    if (!(#state in buf)) return -1;
+    const state = buf.#state;
+    const index = state - base;
+    if (index >>> 0 >= sizes.length || buf.length !== sizes[index]) return -1;
+    buf.#state = ~state;
     return index;
   }
 
@@ -130,17 +143,13 @@ class Ownership extends Stamped {
     return #state in buf && buf.#state < 0;
   }
 
-  static setPooled(buf: object, index: number): void {
-    (buf as Ownership).#state = ~index;
+  /** Also makes the pool of `base` its owner: a put of a buffer that another pool handed out. */
+  static setPooled(buf: object, base: number, index: number): void {
+    (buf as Ownership).#state = ~(base + index);
   }
 
-  static setHandedOut(buf: object, index: number): void {
-    (buf as Ownership).#state = index;
-  }
-
-  static rehome(buf: object, owner: BytesPool, index: number): void {
-    (buf as Ownership).#owner = owner;
-    (buf as Ownership).#state = index;
+  static setHandedOut(buf: object, base: number, index: number): void {
+    (buf as Ownership).#state = base + index;
   }
 }
 
@@ -169,8 +178,14 @@ export class BytesPool {
   readonly zero: Zeroing;
   readonly #minShift: number;
   readonly #classCount: number;
+  // This pool's owner base (see Ownership): its buffers' states are #ownerBase + class index.
+  readonly #ownerBase = nextOwnerBase();
   readonly #name: string;
   readonly #debug: boolean;
+  // Whether get has more to do than take and stamp (debug mode's fill check, or zeroing on get):
+  // one boolean field. Testing `zero === 'on-get'` there, a string-or-false field, compiled to a
+  // call of the StrictEqual builtin on every get (TurboFan's listing).
+  readonly #getWork: boolean;
   // Class i holds Uint8Arrays of minSize << i bytes; class classCount + i holds Node Buffers of
   // the same size, made on the first getBuffer().
   readonly #classes: Pool<Bytes, Bytes>[] = [];
@@ -200,6 +215,7 @@ export class BytesPool {
     this.minSize = minSize;
     this.maxSize = maxSize;
     this.zero = zero;
+    this.#getWork = debug || zero === 'on-get';
     this.#minShift = Math.log2(minSize);
     this.#classCount = Math.log2(maxSize) - this.#minShift + 1;
     this.#name = name;
@@ -218,7 +234,7 @@ export class BytesPool {
       const options = {
         new: () => {
           const buf = make(size);
-          Ownership.stamp(buf, this, index);
+          Ownership.stamp(buf, this.#ownerBase, index);
           canonicalViews.set(buf.buffer, buf);
           return buf;
         },
@@ -265,9 +281,11 @@ export class BytesPool {
 
   #take(index: number): Bytes {
     const buf = this.#classes[index]!.get();
-    Ownership.setHandedOut(buf, index);
-    if (this.#filled !== undefined) this.#checkFill(buf, index);
-    else if (this.zero === 'on-get') buf.fill(0);
+    Ownership.setHandedOut(buf, this.#ownerBase, index);
+    if (this.#getWork) {
+      if (this.#filled !== undefined) this.#checkFill(buf, index);
+      else buf.fill(0);
+    }
     return buf;
   }
 
@@ -308,13 +326,20 @@ export class BytesPool {
   }
 
   // -1 for requests above maxSize. Class i holds minSize << i bytes; clz32 gives ceil(log2(n)).
+  // One test, n >>> 0 === n, passes every class size; the rest (huge, fractional, negative, not a
+  // number) is sorted out off the fast path.
   #classIndex(n: number): number {
+    if (n >>> 0 !== n || n > this.maxSize) return this.#outsideClasses(n);
+    if (n <= this.minSize) return 0;
+    return 32 - Math.clz32(n - 1) - this.#minShift;
+  }
+
+  // -1 for a request above maxSize (served fresh); RangeError for a size that is no size.
+  #outsideClasses(n: number): number {
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(`${this.#name}: size must be a non-negative integer number of bytes, got ${describe(n)}`);
     }
-    if (n > this.maxSize) return -1;
-    if (n <= this.minSize) return 0;
-    return 32 - Math.clz32(n - 1) - this.#minShift;
+    return -1;
   }
 
   /**
@@ -328,7 +353,7 @@ export class BytesPool {
   put(buf: Uint8Array | null | undefined): void {
     if (buf === null || buf === undefined) return;
     // A known buffer keeps owning its store; only a transfer (length 0) can change it.
-    const index = typeof buf === 'object' ? Ownership.toPool(buf, this, this.#sizes) : -1;
+    const index = typeof buf === 'object' ? Ownership.toPool(buf, this.#ownerBase, this.#sizes) : -1;
     if (index >= 0) this.#classes[index]!.put(buf as Bytes);
     else this.#putUnknown(buf);
   }
@@ -350,10 +375,9 @@ export class BytesPool {
     }
     let index = 31 - Math.clz32(view.length) - this.#minShift;
     if (Object.getPrototypeOf(canonical) !== Uint8Array.prototype) index += this.#bufferClassesStart();
-    if (Ownership.isStamped(canonical)) Ownership.rehome(canonical, this, index);
-    else Ownership.stamp(canonical, this, index);
+    if (!Ownership.isStamped(canonical)) Ownership.stamp(canonical, this.#ownerBase, index);
     canonicalViews.set(store, canonical);
-    Ownership.setPooled(canonical, index);
+    Ownership.setPooled(canonical, this.#ownerBase, index);
     this.#classes[index]!.put(canonical);
   }
 

@@ -1,4 +1,5 @@
-// syncpool: Go's sync.Pool for JavaScript.
+// syncpool: Go's sync.Pool for JavaScript. What an application uses; the ring under SharedPool and
+// the layout version are in syncpool/internals (internals.ts).
 import { Pool as PoolClass, type PoolConstructor } from './pool.js';
 
 /** Go's sync.Pool for one isolate. See pool.ts and the README. */
@@ -16,8 +17,7 @@ export { Lease } from './lease.js';
 export { BytesPool, bytesPool, type BytesPoolOptions, type NodeBuffer, type BytesPoolStats, type Rejection, type Zeroing } from './bytes-pool.js';
 export { SharedPool } from './shared-pool.js';
 export { MutexPool } from './mutex-pool.js';
-export { PoolDequeue, DEQUEUE_LIMIT, DEQUEUE_MAX_VALUE, type ClaimAnnouncement } from './pool-dequeue.js';
-export { LAYOUT_VERSION, type SharedPoolOptions } from './shared-layout.js';
+export type { SharedPoolOptions } from './shared-layout.js';
 export type { BlockId, SharedPoolStats, SharedPoolCensus, ReclaimResult } from './shared-attachment.js';
 export type { Reservation } from './shared-local.js';
 export type { PoolEvent, PoolGetSource, PoolPutTarget, PoolObserver, SharedPoolEvent, SharedGetSource, SharedPoolObserver } from './observer.js';

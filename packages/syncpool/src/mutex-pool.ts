@@ -64,6 +64,7 @@ function requireWait(name: string): void {
  */
 export class MutexPool extends SharedAttachment {
   // lockWord, lock and unlock stay TypeScript-private (not #): tests hold, free and read the lock through them.
+  /** @internal */
   private readonly lockWord: number;
   readonly #topWord: number;
   readonly #stackWord: number;
@@ -147,6 +148,7 @@ export class MutexPool extends SharedAttachment {
     }
   }
 
+  /** @internal */
   private lock(method: string): void {
     if (Atomics.compareExchange(this.words, this.lockWord, FREE, this.localId + 1) !== FREE) this.#lockSlow(method);
   }
@@ -180,6 +182,7 @@ export class MutexPool extends SharedAttachment {
     }
   }
 
+  /** @internal */
   private unlock(): void {
     // One step frees the lock and forgets the holder; a waiter that slept through a missed
     // notify wakes at its next slice.
@@ -194,6 +197,7 @@ export class MutexPool extends SharedAttachment {
   }
 
   /** A terminated thread may have died holding the lock: free it and wake every waiter. */
+  /** @internal */
   protected override release(localId: number): Released {
     const w = this.words;
     for (let seen = Atomics.load(w, this.lockWord); (seen & HOLDER) === localId + 1;) {
@@ -208,6 +212,7 @@ export class MutexPool extends SharedAttachment {
     return { recovered: 0, lost: 0 };
   }
 
+  /** @internal */
   protected override collectPooled(out: number[]): number {
     // No rings, so nothing is ever stranded.
     const top = Atomics.load(this.words, this.#topWord);

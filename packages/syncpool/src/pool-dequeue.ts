@@ -78,6 +78,10 @@ function pack(head: number, tail: number): number {
   return ((head & COUNTER_MASK) << 16) | (tail & COUNTER_MASK);
 }
 
+// The steps of popHead and popTail, defined in PoolDequeue's static block.
+let take: (d: PoolDequeue, slot: number, method: string) => number;
+let claim: (d: PoolDequeue, atHead: boolean) => number;
+
 /**
  * Go's poolDequeue: a lock-free, fixed-size, single-producer, multi-consumer ring of
  * non-negative integers in Int32 words of a SharedArrayBuffer (or of a plain ArrayBuffer, for
@@ -95,12 +99,12 @@ function pack(head: number, tail: number): number {
 export class PoolDequeue {
   /** The number of slots, a power of two from 2 to 2^14. */
   readonly capacity: number;
-  private readonly words: Int32Array;
-  private readonly headTail: number;
-  private readonly slots: number;
-  private readonly mask: number;
-  private readonly claimWord: number;
-  private readonly claimTag: number;
+  readonly #words: Int32Array;
+  readonly #headTail: number;
+  readonly #slots: number;
+  readonly #mask: number;
+  readonly #claimWord: number;
+  readonly #claimTag: number;
 
   /** Bytes needed by `new PoolDequeue(sab)` with `capacity` slots: one headTail word plus the slots. */
   static byteLength(capacity: number): number {
@@ -149,13 +153,13 @@ export class PoolDequeue {
       throw new RangeError('PoolDequeue: announce.word must be a word of memory outside the ring, and announce.tag a ' +
         'positive Int32 with its low 16 bits clear');
     }
-    this.words = words;
+    this.#words = words;
     this.capacity = slotCount;
-    this.headTail = headTailIndex;
-    this.slots = slotsIndex;
-    this.mask = slotCount - 1;
-    this.claimWord = announce?.word ?? -1;
-    this.claimTag = announce?.tag ?? 0;
+    this.#headTail = headTailIndex;
+    this.#slots = slotsIndex;
+    this.#mask = slotCount - 1;
+    this.#claimWord = announce?.word ?? -1;
+    this.#claimTag = announce?.tag ?? 0;
   }
 
   /**
@@ -167,13 +171,13 @@ export class PoolDequeue {
       const message = `PoolDequeue.pushHead: ${describeValue(value)} is not an integer from 0 to ${DEQUEUE_MAX_VALUE}`;
       throw Number.isInteger(value) ? new RangeError(message) : new TypeError(message);
     }
-    const w = this.words;
-    const ptrs = Atomics.load(w, this.headTail);
+    const w = this.#words;
+    const ptrs = Atomics.load(w, this.#headTail);
     const head = ptrs >>> 16;
     const tail = ptrs & COUNTER_MASK;
     if (((tail + this.capacity) & COUNTER_MASK) === head) return false;
-    this.checkLength(head, tail, 'pushHead');
-    const slot = this.slots + (head & this.mask);
+    this.#checkLength(head, tail, 'pushHead');
+    const slot = this.#slots + (head & this.#mask);
     // Rule (3): a popTail that claimed this slot a lap ago may not have handed it back yet.
     if (Atomics.load(w, slot) !== 0) return false;
     // Rule (1): the slot is ours; nobody reads it before the add below publishes it.
@@ -182,7 +186,7 @@ export class PoolDequeue {
     // carries out of bit 31 and is dropped, which is exactly head + 1 mod 2^16. The add returns
     // the word before it: a head other than the one loaded above means that a second producer
     // pushed meanwhile (into the same slot), which the single-producer rule forbids.
-    if (Atomics.add(w, this.headTail, HEAD_ONE) >>> 16 !== head) {
+    if (Atomics.add(w, this.#headTail, HEAD_ONE) >>> 16 !== head) {
       throw new PoolError('PoolDequeue', 'pushHead: another thread pushed at the head at the same time; pushHead and popHead ' +
         'are for one thread (the owner) only: give each producer its own ring');
     }
@@ -190,91 +194,96 @@ export class PoolDequeue {
   }
 
   /** PoolError when tail..head holds more values than the ring has slots: the words are not this ring's. */
-  private checkLength(head: number, tail: number, method: string): void {
-    if (((head - tail) & COUNTER_MASK) > this.capacity) throw this.notThisRing(method, `${(head - tail) & COUNTER_MASK} values between tail and head`);
+  #checkLength(head: number, tail: number, method: string): void {
+    if (((head - tail) & COUNTER_MASK) > this.capacity) throw this.#notThisRing(method, `${(head - tail) & COUNTER_MASK} values between tail and head`);
   }
 
-  private notThisRing(method: string, found: string): PoolError {
+  #notThisRing(method: string, found: string): PoolError {
     return new PoolError('PoolDequeue', `${method}: the ring of ${this.capacity} slots holds ${found}: its memory was not zeroed, ` +
       'or another PoolDequeue of a different capacity or with two producers uses these words; construct every view of a ring ' +
       'over zeroed words with the same capacity, and push from one thread');
   }
 
-  /** The value in a claimed slot; PoolError, freeing the slot, when it holds none (see notThisRing). */
-  private take(slot: number, method: string): number {
-    const word = this.words[slot]!;
-    if (word > 0) return word - 1;
-    Atomics.store(this.words, slot, 0);
-    if (this.claimWord >= 0) Atomics.store(this.words, this.claimWord, 0);
-    throw this.notThisRing(method, `the word ${word} in a slot between tail and head`);
-  }
-
   /** Removes and returns the value at the head (the newest), or -1 when empty. Owner only. */
   popHead(): number {
-    const slot = this.claim(true);
+    const slot = claim(this, true);
     if (slot < 0) return -1;
-    const value = this.take(slot, 'popHead');
+    const value = take(this, slot, 'popHead');
     // No consumer can hold this slot (it was inside tail..head until the claim) and only the
     // owner writes slots, so a plain store frees it, as in Go.
-    this.words[slot] = 0;
+    this.#words[slot] = 0;
     return value;
   }
 
   /** Removes and returns the value at the tail (the oldest), or -1 when empty. Any thread. */
   popTail(): number {
-    const slot = this.claim(false);
+    const slot = claim(this, false);
     if (slot < 0) return -1;
-    const value = this.take(slot, 'popTail');
+    const value = take(this, slot, 'popTail');
     // Rule (3): the read above is done; from this store on, pushHead may reuse the slot.
-    Atomics.store(this.words, slot, 0);
+    Atomics.store(this.#words, slot, 0);
     // The claim is over: nobody needs to wait for this thread any more.
-    if (this.claimWord >= 0) Atomics.store(this.words, this.claimWord, 0);
+    if (this.#claimWord >= 0) Atomics.store(this.#words, this.#claimWord, 0);
     return value;
   }
 
-  /**
-   * Rule (2): claims the slot of the newest (atHead) or the oldest value with one CAS on
-   * headTail, which confirms head and tail together; retries when another thread moved either
-   * meanwhile (the ring may then be empty). A tail claim is announced before its CAS, when this
-   * PoolDequeue announces. Returns the slot's word index, or -1 when empty.
-   */
-  private claim(atHead: boolean): number {
-    const w = this.words;
-    const announce = !atHead && this.claimWord >= 0;
-    for (let announced = false; ;) {
-      const ptrs = Atomics.load(w, this.headTail);
-      const head = ptrs >>> 16;
-      const tail = ptrs & COUNTER_MASK;
-      if (head === tail) {
-        if (announced) Atomics.store(w, this.claimWord, 0);
-        return -1;
+  // claim and take are popHead's and popTail's steps: functions of this module, so that the
+  // declaration file lists no private member, and named, so that a listing of popTail names
+  // what it calls. Defined here, where they can read the private fields.
+  static {
+    /** The value in a claimed slot; PoolError, freeing the slot, when it holds none (see notThisRing). */
+    take = (d, slot, method) => {
+      const word = d.#words[slot]!;
+      if (word > 0) return word - 1;
+      Atomics.store(d.#words, slot, 0);
+      if (d.#claimWord >= 0) Atomics.store(d.#words, d.#claimWord, 0);
+      throw d.#notThisRing(method, `the word ${word} in a slot between tail and head`);
+    };
+
+    /**
+     * Rule (2): claims the slot of the newest (atHead) or the oldest value with one CAS on
+     * headTail, which confirms head and tail together; retries when another thread moved either
+     * meanwhile (the ring may then be empty). A tail claim is announced before its CAS, when this
+     * PoolDequeue announces. Returns the slot's word index, or -1 when empty.
+     */
+    claim = (d, atHead) => {
+      const w = d.#words;
+      const announce = !atHead && d.#claimWord >= 0;
+      for (let announced = false; ;) {
+        const ptrs = Atomics.load(w, d.#headTail);
+        const head = ptrs >>> 16;
+        const tail = ptrs & COUNTER_MASK;
+        if (head === tail) {
+          if (announced) Atomics.store(w, d.#claimWord, 0);
+          return -1;
+        }
+        if (((head - tail) & COUNTER_MASK) > d.capacity) {
+          if (announced) Atomics.store(w, d.#claimWord, 0);
+          d.#checkLength(head, tail, atHead ? 'popHead' : 'popTail');
+        }
+        if (announce) {
+          Atomics.store(w, d.#claimWord, d.#claimTag | tail);
+          announced = true;
+        }
+        const taken = atHead ? head - 1 : tail;
+        const next = atHead ? pack(taken, tail) : pack(head, tail + 1);
+        if (Atomics.compareExchange(w, d.#headTail, ptrs, next) === ptrs) return d.#slots + (taken & d.#mask);
       }
-      if (((head - tail) & COUNTER_MASK) > this.capacity) {
-        if (announced) Atomics.store(w, this.claimWord, 0);
-        this.checkLength(head, tail, atHead ? 'popHead' : 'popTail');
-      }
-      if (announce) {
-        Atomics.store(w, this.claimWord, this.claimTag | tail);
-        announced = true;
-      }
-      const taken = atHead ? head - 1 : tail;
-      const next = atHead ? pack(taken, tail) : pack(head, tail + 1);
-      if (Atomics.compareExchange(w, this.headTail, ptrs, next) === ptrs) return this.slots + (taken & this.mask);
-    }
+    };
   }
 
   /** The number of values between tail and head now (a snapshot while other threads run). */
   get length(): number {
-    const ptrs = Atomics.load(this.words, this.headTail);
+    const ptrs = Atomics.load(this.#words, this.#headTail);
     return ((ptrs >>> 16) - ptrs) & COUNTER_MASK;
   }
 
   /** The values from tail (oldest) to head (newest). Exact only while no thread uses the ring. */
   values(): number[] {
-    const ptrs = Atomics.load(this.words, this.headTail);
+    const ptrs = Atomics.load(this.#words, this.#headTail);
     const out: number[] = [];
     for (let c = ptrs & COUNTER_MASK; c !== ptrs >>> 16; c = (c + 1) & COUNTER_MASK) {
-      out.push(Atomics.load(this.words, this.slots + (c & this.mask)) - 1);
+      out.push(Atomics.load(this.#words, this.#slots + (c & this.#mask)) - 1);
     }
     return out;
   }
@@ -286,15 +295,15 @@ export class PoolDequeue {
    * past the free slots.
    */
   stranded(k: number): number {
-    const ptrs = Atomics.load(this.words, this.headTail);
+    const ptrs = Atomics.load(this.#words, this.#headTail);
     const head = ptrs >>> 16;
     if (k >= this.capacity - ((head - ptrs) & COUNTER_MASK)) return 0;
-    return Atomics.load(this.words, this.slots + ((head + k) & this.mask));
+    return Atomics.load(this.#words, this.#slots + ((head + k) & this.#mask));
   }
 
   /** The tail counter whose claim, one lap back, occupies the k-th slot from the head. */
   strandedClaim(k: number): number {
-    return ((Atomics.load(this.words, this.headTail) >>> 16) + k - this.capacity) & COUNTER_MASK;
+    return ((Atomics.load(this.#words, this.#headTail) >>> 16) + k - this.capacity) & COUNTER_MASK;
   }
 
   /**
@@ -303,8 +312,8 @@ export class PoolDequeue {
    * holds `word` (rule 5), leaving it free. Returns the value, or -1 when the slot changed.
    */
   retake(k: number, word: number): number {
-    const slot = this.slots + (((Atomics.load(this.words, this.headTail) >>> 16) + k) & this.mask);
-    return Atomics.compareExchange(this.words, slot, word, 0) === word ? word - 1 : -1;
+    const slot = this.#slots + (((Atomics.load(this.#words, this.#headTail) >>> 16) + k) & this.#mask);
+    return Atomics.compareExchange(this.#words, slot, word, 0) === word ? word - 1 : -1;
   }
 
   /**

@@ -106,10 +106,13 @@ function unsigned(word: number): number {
 }
 
 /** The metadata words of a pool: header, records, rings or stack, debug words (not the arena). */
+/** @internal */
 export function metadataWords(buffer: SharedArrayBuffer, layout: Layout): Int32Array {
   return new Int32Array(buffer, 0, layout.arenaAt >>> 2);
 }
 
+// The protected members are SharedPool's and MutexPool's building blocks, marked internal so that
+// the declaration files leave them out (stripInternal) and a user sees only the public API.
 export abstract class SharedAttachment {
   /** The pool's memory: post it to a worker and call attach(buffer) there. */
   readonly buffer: SharedArrayBuffer;
@@ -125,13 +128,18 @@ export abstract class SharedAttachment {
   readonly blocks: number;
   /** Bytes per block. */
   readonly blockSize: number;
+  /** @internal */
   protected readonly layout: Layout;
+  /** @internal */
   protected readonly words: Int32Array;
   /** Word index of this attachment's record. */
+  /** @internal */
   protected readonly record: number;
+  /** @internal */
   protected attached = true;
   readonly #views: (Uint8Array | undefined)[];
 
+  /** @internal */
   protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     this.buffer = buffer;
     this.layout = layout;
@@ -149,9 +157,11 @@ export abstract class SharedAttachment {
    * one (reclaim): subclasses move its private block where others find it and free what it
    * locked. Must leave the pool consistent if it throws.
    */
+  /** @internal */
   protected abstract release(localId: number): Released;
 
   /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
+  /** @internal */
   protected abstract collectPooled(out: number[], stranded: number[]): number;
 
   /** A block id, or -1 when none is available now (see SharedPool.get, MutexPool.get). */
@@ -220,7 +230,7 @@ export abstract class SharedAttachment {
 
   /**
    * Gives this thread's local back: what it still holds privately moves where other threads
-   * can take it (seed Task 11: a put stays observable after its thread is gone). The attachment
+   * can take it (a block put by a thread stays in circulation after that thread is gone). The attachment
    * is unusable afterwards (every method throws PoolError); attach(buffer) again for a new one.
    */
   detach(): void {
@@ -334,6 +344,7 @@ export abstract class SharedAttachment {
   }
 
   /** A never-used block from the arena (Go's New), or -1 when the arena is used up. */
+  /** @internal */
   protected fresh(): number {
     const w = this.words;
     for (;;) {
@@ -346,6 +357,7 @@ export abstract class SharedAttachment {
   }
 
   /** Adds one to a counter of this attachment's record (a plain store: only we write it). */
+  /** @internal */
   protected count(counter: number): void {
     const w = this.words;
     const word = this.record + counter;
@@ -353,15 +365,18 @@ export abstract class SharedAttachment {
   }
 
   /** The block index of an id that get() returned (debug mode's ids carry a handout number). */
+  /** @internal */
   protected blockIndex(id: number): number {
     return id % BLOCK_ID_SPAN;
   }
 
+  /** @internal */
   protected isBlockId(id: number): boolean {
     return typeof id === 'number' && id >>> 0 === id && id < this.blocks;
   }
 
   /** The error for an id that is not a block index: TypeError for a non-integer, RangeError otherwise. */
+  /** @internal */
   protected badId(method: string, id: unknown): Error {
     const hint = this.layout.debug ? 'pass the id that get() returned, unchanged' : `block ids are integers from 0 to ${this.blocks - 1}, as returned by get()`;
     return Number.isInteger(id)
@@ -370,6 +385,7 @@ export abstract class SharedAttachment {
   }
 
   /** TypeError unless `value` is an integer, RangeError unless it is in min..max. */
+  /** @internal */
   protected checkInteger(method: string, what: string, value: unknown, min: number, max: number, hint: string): void {
     if (!Number.isInteger(value)) throw new TypeError(`${this.layout.name}.${method}: ${what} ${describe(value)} is not an integer; ${hint}`);
     if ((value as number) < min || (value as number) > max) {
@@ -377,6 +393,7 @@ export abstract class SharedAttachment {
     }
   }
 
+  /** @internal */
   protected assertAttached(method: string): void {
     if (!this.attached) {
       throw new PoolError(this.layout.name, `${method}: this attachment was detached; call attach(buffer) for a new one`);
@@ -391,6 +408,7 @@ export abstract class SharedAttachment {
   // whichever thread makes it, and two threads putting one id at once cannot both succeed.
 
   /** Debug mode, on get: the id for handing block `block` out now. */
+  /** @internal */
   protected handOut(block: number): number {
     const index = (this.layout.statesAt >>> 2) + block;
     const previous = Atomics.load(this.words, index) >>> 1;
@@ -404,6 +422,7 @@ export abstract class SharedAttachment {
    * Debug mode's put: takes the handout of `id` back before anything changes, then has `store`
    * put its block; if `store` throws, the handout is out again, as before the call.
    */
+  /** @internal */
   protected putHandout(id: number, store: (block: number) => void): void {
     const { index, handout } = this.#handoutOf('put', id);
     const out = (handout << 1) | 1;

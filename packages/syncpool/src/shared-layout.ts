@@ -28,7 +28,7 @@
 // working on their own locals never write the same cache line: a record is 44 bytes, so the last
 // line that holds any of its words ends at most 106 bytes after its start, before the next
 // record's 128. pad 0 packs the records at their natural 44 bytes; whether two neighbours then
-// write one line depends on the buffer's address: only for the false-sharing experiment.
+// write one line depends on the buffer's address: only to measure false sharing.
 //
 // attach() validates every header word against the same ranges as create()'s options, and the
 // size they imply against the buffer's byteLength, before it writes anything: a damaged or
@@ -45,7 +45,7 @@ export interface SharedPoolOptions {
   blocks: number;
   /** Threads that can be attached at once, 1 to 1024. */
   maxLocals: number;
-  /** Bytes per local record: 0 (packed, for the false-sharing experiment) or a multiple of 64 up to 4096. Default 128. */
+  /** Bytes per local record: 0 (packed: to measure what false sharing costs) or a multiple of 64 up to 4096. Default 128. */
   pad?: number;
   /**
    * Check every put against the handout it returns (see README, "debug mode"): get() then

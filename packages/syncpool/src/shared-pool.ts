@@ -225,6 +225,7 @@ export class SharedPool extends SharedAttachment {
     };
   }
 
+  /** @internal */
   private getSlow(): number {
     this.assertAttached('get');
     this.#rescueAfterReclaim();
@@ -247,6 +248,7 @@ export class SharedPool extends SharedAttachment {
     return id;
   }
 
+  /** @internal */
   private putSlow(id: number): void {
     this.assertAttached('put');
     if (!this.isBlockId(id)) throw this.badId('put', id);
@@ -332,6 +334,7 @@ export class SharedPool extends SharedAttachment {
   }
 
   /** Moves the private block of `localId` onto its ring, acting as that ring's producer, after putting back its stranded slots. */
+  /** @internal */
   protected override release(localId: number): Released {
     const rescued = this.#rescue(localId);
     const ring = this.#rings[localId]!;
@@ -357,6 +360,7 @@ export class SharedPool extends SharedAttachment {
     return { recovered: rescued + 1, lost: stillClaimed };
   }
 
+  /** @internal */
   protected override collectPooled(out: number[], stranded: number[]): number {
     for (let id = 0; id < this.layout.maxLocals; id++) {
       const held = this.words[recordWord(this.layout, id) + R_PRIVATE]!;

@@ -84,6 +84,19 @@ describe('the same memory through two objects is pooled once', () => {
     b.put(again); // handed out: the other pool may take it over
     assert.equal(b.get(1024), u);
   });
+  test("another pool's buffer goes to the class of its size, whatever the two pools' class numbering", () => {
+    // Class 4 is 1024 bytes in `small` (from 64) and 16 KiB in `large` (from 1024): a buffer
+    // that `small` handed out must land in `large`'s 1 KiB class, and back in `small`'s.
+    const small = new BytesPool({ minSize: 64, maxSize: 65536 });
+    const large = new BytesPool({ minSize: 1024, maxSize: 65536 });
+    const u = small.get(1024);
+    large.put(u);
+    assert.equal(large.get(16384).length, 16384);
+    assert.equal(large.get(1024), u);
+    small.put(u);
+    assert.equal(small.get(1024), u);
+    assert.deepEqual(Object.values(small.stats().rejected).concat(Object.values(large.stats().rejected)), Array(10).fill(0));
+  });
 });
 
 describe('debug mode catches every double put', () => {

@@ -3,11 +3,11 @@
  */
 import { Pool } from 'syncpool';
 import { measureMemory, sink } from 'syncpool-bench';
-import type { Exercise, Judgement, Result, Table } from '../exercise.js';
+import type { Artifact, Exercise, Judgement, Result, Table } from '../exercise.js';
 import { figuresOf, runLabBench, type Figures } from '../lib/bench.js';
 import { ByteBuffer } from '../lib/byte-buffer.js';
 import { format, formatPooled, write } from '../lib/format.js';
-import { GO_COUNT, goBenchFigures, goSection } from '../lib/go.js';
+import { GO_COUNT, goBenchFigures, goMeasure, goPresent, type GoRun } from '../lib/go.js';
 import { over, round, showSpread, type Spread } from '../lib/stats.js';
 
 /** "No worse": the pooled median within this factor of the unpooled one (timing noise on a shared box). */
@@ -34,11 +34,11 @@ export function judgeBufferPool(noPool: FormatFigures, pool: FormatFigures, rese
   const holds = dropped && noWorse && resetsCleanly;
   const failed = [
     dropped ? '' : `allocs/op dropped by ${round(allocsDrop)}, less than the 1 the criterion needs`,
-    noWorse ? '' : `the pooled version is slower: ${round(timeRatio)}× the unpooled ns/op, beyond the ${NO_WORSE}× allowed for noise`,
+    noWorse ? '' : `the pooled version is slower: ${round(timeRatio)}× the unpooled ns/op (ratio of medians), beyond the ${NO_WORSE}× allowed for noise`,
     resetsCleanly ? '' : 'a reused buffer kept the previous user\'s bytes: it was not reset before put',
   ].filter((s) => s !== '');
   const figures = `allocs/op ${round(noPool.allocsPerOp)} → ${round(pool.allocsPerOp)}, ` +
-    `ns/op ${showSpread(noPool.ns)} → ${showSpread(pool.ns)} (medians ${round(timeRatio)}×), ` +
+    `ns/op ${showSpread(noPool.ns)} → ${showSpread(pool.ns)} (ratio of medians ${round(timeRatio)}×), ` +
     `B/op ${round(noPool.bytesPerOp)} → ${round(pool.bytesPerOp)}`;
   return {
     allocsDrop,
@@ -88,10 +88,77 @@ async function remainingAllocations(): Promise<{ strings: number; result: number
 
 const row = (label: string, f: FormatFigures) => [label, showSpread(f.ns), round(f.bytesPerOp), round(f.allocsPerOp)];
 
+/** What exercise 1 measures, TypeScript and Go: the input of present. */
+export interface BufferPoolMeasured {
+  noPool: FormatFigures;
+  pool: FormatFigures;
+  resetsCleanly: boolean;
+  /** Allocations per call of the pieces the pooled version still runs. */
+  remaining: { strings: number; result: number };
+  /** The capacities a fresh buffer grows through, and the length of format(N)'s output. */
+  capacities: number[];
+  outputBytes: number;
+  artifacts: Artifact[];
+  go?: GoRun<{ noPool: Figures; pool: Figures; artifact: Artifact }>;
+}
+
 function goNote(noPool: Figures, pool: Figures): string {
   return `Go's own counts in this run: ${round(noPool.allocsPerOp)} allocs/op without the pool, ${round(pool.allocsPerOp)} ` +
-    `with it. strconv.Itoa calls FormatInt, which returns a slice of a constant string for 0–99 (src/strconv/itoa.go:25–28, 34–36 and 58–66 in Go 1.19: ` +
-    'nSmalls = 100), so in Go the number strings of format(100) never allocate.';
+    `with it. strconv.Itoa calls FormatInt, which returns a slice of a constant string for 0–${N - 1} (src/strconv/itoa.go:25–28, 34–36 and 58–66 in Go 1.19: ` +
+    `nSmalls = ${N}), so in Go the number strings of format(${N}) never allocate.`;
+}
+
+/** The report section from the measurements: the judgement, the tables and the explanation. */
+export function present(m: BufferPoolMeasured): Result {
+  const { noPool, pool, remaining, capacities } = m;
+  const judgement = judgeBufferPool(noPool, pool, m.resetsCleanly);
+  const leftover = pool.allocsPerOp - remaining.result;
+  const table: Table = {
+    title: `format(${N}), syncpool-bench: ns/op ${over(noPool.ns.n, 'process', 'processes')}`,
+    columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
+    rows: [row('no pool', noPool), row('Pool of ByteBuffer', pool)],
+  };
+  const derived: Table = {
+    title: 'What the verdict and the explanation compute from the benchmarks, and measure beside them',
+    columns: ['quantity', 'value'],
+    rows: [
+      ['allocs/op drop (no pool − pool)', round(judgement.allocsDrop)],
+      [`ns/op, pool / no pool (ratio of medians; at most ${NO_WORSE} counts as no worse)`, round(judgement.timeRatio)],
+      [`capacities of a fresh buffer while format(${N}) writes its ${m.outputBytes} bytes`, capacities.join(', ')],
+      ['allocs per toString of the finished buffer', round(remaining.result)],
+      [`allocs of the ${N} String(i) calls together`, round(remaining.strings)],
+      ['pooled allocs/op beyond toString', round(leftover)],
+    ],
+  };
+  const go = m.go === undefined ? undefined : goPresent(m.go, (g) => ({
+    tables: [{
+      title: `Go: format(${N}) with bytes.Buffer, go test -bench -benchmem (ns/op ${over(g.noPool.ns.n, 'run')})`,
+      columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
+      rows: [row('no pool', g.noPool), row('sync.Pool of *bytes.Buffer', g.pool)],
+    }],
+    artifacts: [g.artifact],
+    note: goNote(g.noPool, g.pool),
+  }));
+  return {
+    verdict: judgement.verdict,
+    reason: judgement.reason,
+    explanation:
+      `Without a pool every call makes a ByteBuffer and grows it through capacities ${capacities.join(', ')} bytes ` +
+      `to hold the ${m.outputBytes} bytes of output, copying at each step: ${round(noPool.allocsPerOp)} allocs/op and ` +
+      `${round(noPool.bytesPerOp)} B/op (B/op counts the arrays' backing stores, on the V8 heap or off it). With the ` +
+      `pool the buffer comes back with its ${capacities.at(-1)}-byte capacity, so none of that is allocated again: ` +
+      `${round(pool.allocsPerOp)} allocs/op and ${round(pool.bytesPerOp)} B/op remain. Measured piece by piece in ` +
+      `this process, toString of the finished buffer allocates ${round(remaining.result)} per call (the view ` +
+      `TextDecoder reads and the result string) and the ${N} String(i) calls ${round(remaining.strings)} together` +
+      (remaining.strings < 0.5 ? ' (V8 hands out cached strings for these small numbers)' : '') + '; ' +
+      (Math.abs(leftover) < 0.5
+        ? 'so what the pooled version still allocates is the result, which both versions need.'
+        : `the pooled version allocates ${round(leftover)} per call beyond toString.`),
+    tables: [table, derived],
+    charts: [],
+    artifacts: m.artifacts,
+    ...(go === undefined ? {} : { go }),
+  };
 }
 
 export const exercise: Exercise = {
@@ -111,53 +178,17 @@ export const exercise: Exercise = {
   flags: [],
   async run(ctx): Promise<Result> {
     const { figures, artifact } = await runLabBench('buffer', ctx.mode, (f, label) => ctx.progress(0.8 * f, label));
-    const noPool = figuresOf(figures, 'FormatNoPool');
-    const pool = figuresOf(figures, 'FormatPool');
-    const clean = resetsCleanly();
-    const judgement = judgeBufferPool(noPool, pool, clean);
+    const resets = resetsCleanly();
     ctx.progress(0.85, 'what the pooled version still allocates');
     const remaining = await remainingAllocations();
-    const capacities = growth();
-    const table: Table = {
-      title: `format(${N}), syncpool-bench: ns/op ${over(noPool.ns.n, 'process', 'processes')}`,
-      columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
-      rows: [row('no pool', noPool), row('Pool of ByteBuffer', pool)],
-    };
-    const leftover = pool.allocsPerOp - remaining.result;
-    const go = ctx.withGo ? await goSection(async () => {
+    const go = ctx.withGo ? await goMeasure(async () => {
       const g = await goBenchFigures('^BenchmarkFormat', '01-buffer-pool',
         { benchtime: ctx.mode === 'tiny' ? '2000x' : '200ms', count: GO_COUNT[ctx.mode] });
-      const gNo = figuresOf(g.figures, 'FormatNoPool');
-      const gPool = figuresOf(g.figures, 'FormatPool');
-      return {
-        tables: [{
-          title: 'Go: format(100) with bytes.Buffer, go test -bench -benchmem (ns/op median (min–max))',
-          columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
-          rows: [row('no pool', gNo), row('sync.Pool of *bytes.Buffer', gPool)],
-        }],
-        artifacts: [g.artifact],
-        note: goNote(gNo, gPool),
-      };
+      return { noPool: figuresOf(g.figures, 'FormatNoPool'), pool: figuresOf(g.figures, 'FormatPool'), artifact: g.artifact };
     }) : undefined;
-    return {
-      verdict: judgement.verdict,
-      reason: judgement.reason,
-      explanation:
-        `Without a pool every call makes a ByteBuffer and grows it through capacities ${capacities.join(', ')} bytes ` +
-        `to hold the ${format(N).length} bytes of output, copying at each step: ${round(noPool.allocsPerOp)} allocs/op and ` +
-        `${round(noPool.bytesPerOp)} B/op (B/op counts the arrays' backing stores, on the V8 heap or off it). With the ` +
-        `pool the buffer comes back with its ${capacities.at(-1)}-byte capacity, so none of that is allocated again: ` +
-        `${round(pool.allocsPerOp)} allocs/op and ${round(pool.bytesPerOp)} B/op remain. Measured piece by piece in ` +
-        `this process, toString of the finished buffer allocates ${round(remaining.result)} per call (the view ` +
-        `TextDecoder reads and the result string) and the ${N} String(i) calls ${round(remaining.strings)} together` +
-        (remaining.strings < 0.5 ? ' (V8 hands out cached strings for these small numbers)' : '') + '; ' +
-        (Math.abs(leftover) < 0.5
-          ? 'so what the pooled version still allocates is the result, which both versions need.'
-          : `the pooled version allocates ${round(leftover)} per call beyond toString.`),
-      tables: [table],
-      charts: [],
-      artifacts: [artifact],
-      ...(go === undefined ? {} : { go }),
-    };
+    return present({
+      noPool: figuresOf(figures, 'FormatNoPool'), pool: figuresOf(figures, 'FormatPool'), resetsCleanly: resets, remaining,
+      capacities: growth(), outputBytes: format(N).length, artifacts: [artifact], ...(go === undefined ? {} : { go }),
+    });
   },
 };

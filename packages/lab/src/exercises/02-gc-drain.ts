@@ -3,7 +3,7 @@
  */
 import { Pool, gcCycle, setCleanupMode } from 'syncpool';
 import { byMode, type Exercise, type Judgement, type Result, type Table } from '../exercise.js';
-import { GO_RUNS, goProgram, goSection, type GoSection } from '../lib/go.js';
+import { GO_RUNS, goMeasure, goPresent, goProgram, type GoRun, type GoSection } from '../lib/go.js';
 import { count } from '../lib/words.js';
 
 export interface Scenario {
@@ -86,26 +86,70 @@ export function goOneGcNote(cells: readonly GoDrainCell[]): string {
       `them, and New ran again in ${c.movedAndNew} of those ${c.moved}. ` + (exact
       ? 'So New ran again exactly when the goroutine resumed on another P: the item sat in the private slot of the ' +
         'P that put it, and getSlow reads only its current P\'s victim private slot (src/sync/pool.go:175–180 in ' +
-        'Go 1.19), never another P\'s; the victim shared queues it scans (181–186) were empty.'
+        'Go 1.19), never another P\'s; the victim shared queues it scans (pool.go:181–186) were empty.'
       : 'A change of P does not account for every run here, so something besides the victim private slot was at work.');
   }).join(' ');
 }
 
 /** The seed program in Go (go/cmd/drain) with GOMAXPROCS 1 and 2, after 0, 1 and 2 GCs, `runs` times each. */
-function goDrain(runs: number): Promise<GoSection> {
-  return goSection(async () => {
-    const plan = [1, 2].flatMap((procs) => [0, 1, 2].map((gcs) => ({ args: ['-gcs', String(gcs)], env: { GOMAXPROCS: String(procs) } })));
-    const cells = goDrainCells(await goProgram<GoDrainRun>('drain', Array.from({ length: runs }, () => plan).flat()));
-    return {
-      tables: [{
-        title: `Go: runs in which New ran again after runtime.GC(), out of ${runs} per row`,
-        columns: ['GOMAXPROCS', 'runtime.GC() calls', 'runs', 'New ran again', 'P changed across the GCs', 'both'],
-        rows: cells.map((c) => [c.gomaxprocs, c.gcs, c.runs, c.newAgain, c.moved, c.movedAndNew]),
-      }],
-      artifacts: [],
-      note: goOneGcNote(cells),
-    };
-  });
+function goDrain(runs: number): Promise<GoRun<GoDrainRun[]>> {
+  const plan = [1, 2].flatMap((procs) => [0, 1, 2].map((gcs) => ({ args: ['-gcs', String(gcs)], env: { GOMAXPROCS: String(procs) } })));
+  return goMeasure(() => goProgram<GoDrainRun>('drain', Array.from({ length: runs }, () => plan).flat()));
+}
+
+function goDrainSection(runs: readonly GoDrainRun[]): GoSection {
+  const cells = goDrainCells(runs);
+  return {
+    tables: [{
+      title: 'Go: runs in which New ran again after runtime.GC()',
+      columns: ['GOMAXPROCS', 'runtime.GC() calls', 'runs', 'New ran again', 'P changed across the GCs', 'both'],
+      rows: cells.map((c) => [c.gomaxprocs, c.gcs, c.runs, c.newAgain, c.moved, c.movedAndNew]),
+    }],
+    artifacts: [],
+    note: goOneGcNote(cells),
+  };
+}
+
+/** What exercise 2 measures: the six TypeScript scenarios, and Go's runs with --with-go. */
+export interface DrainMeasured {
+  scenarios: Scenario[];
+  go?: GoRun<GoDrainRun[]>;
+}
+
+/** The report section from the measurements. */
+export function present(m: DrainMeasured): Result {
+  const { scenarios } = m;
+  const table: Table = {
+    title: 'newCount before and after the collections',
+    columns: ['victim cache', 'forced GCs', 'cleanups seen', 'newCount before', 'newCount after', 'victim hits'],
+    rows: scenarios.map((s) => [s.victim ? 'on (Go 1.13+)' : 'off (Go < 1.13)', s.gcs, s.cleanups, s.before, s.after, s.victimHits]),
+  };
+  const { verdict, reason, counts } = judgeDrain(scenarios);
+  const [, , c2, off1] = counts as [number, number, number, number];
+  const on = (gcs: number) => scenarios.find((x) => x.victim && x.gcs === gcs)!;
+  return {
+    verdict,
+    reason,
+    explanation:
+      `The first loop called New ${count(on(1).before, 'time')} and then recycled the item through the private slot. A ` +
+      'cleanup moves the primary cache (private slot and stack) to the victim cache without freeing anything, so ' +
+      'after one collection the next get misses the primary cache and takes the item from the victim\'s private ' +
+      `slot (victim hits: ${on(1).victimHits}), and the put makes it primary again. After two collections the ` +
+      `first one's victim has been released by the second, so New runs again (${c2} here). Without the victim ` +
+      `cache a single collection empties the pool (New ran ${count(off1, 'time')} after one), the pre-Go-1.13 behaviour ` +
+      'that caused allocation spikes after every GC (golang/go issue 22950).\n\n' +
+      'Where Go differs: with GOMAXPROCS > 1 Go can call New again after a single GC. The item sits in the ' +
+      'private slot of the P that put it; if the goroutine resumes on another P after runtime.GC(), getSlow ' +
+      'reads only its current P\'s victim private slot (src/sync/pool.go:175–180 in Go 1.19), never the ' +
+      'original P\'s, and scans the victim shared queues (pool.go:181–186), where the item is not. One JavaScript ' +
+      `isolate has exactly one P, so here one collection never loses the item${m.go?.version !== undefined
+        ? '; the Go section below counts, over repeated runs, how often Go does with GOMAXPROCS=1 and 2.'
+        : '; run with --with-go (and Go on PATH) to count how often Go does, with GOMAXPROCS=1 and 2.'}`,
+    tables: [table],
+    charts: [],
+    artifacts: [],
+    ...(m.go === undefined ? {} : { go: goPresent(m.go, goDrainSection) }),
+  };
 }
 
 export const exercise: Exercise = {
@@ -127,36 +171,6 @@ export const exercise: Exercise = {
     for (const victim of [true, false]) {
       for (const gcs of [0, 1, 2]) scenarios.push(await drain(gcs, victim));
     }
-    const table: Table = {
-      title: 'newCount before and after the collections',
-      columns: ['victim cache', 'forced GCs', 'cleanups seen', 'newCount before', 'newCount after', 'victim hits'],
-      rows: scenarios.map((s) => [s.victim ? 'on (Go 1.13+)' : 'off (Go < 1.13)', s.gcs, s.cleanups, s.before, s.after, s.victimHits]),
-    };
-    const { verdict, reason, counts } = judgeDrain(scenarios);
-    const [, , c2, off1] = counts as [number, number, number, number];
-    const on = (gcs: number) => scenarios.find((x) => x.victim && x.gcs === gcs)!;
-    return {
-      verdict,
-      reason,
-      explanation:
-        `The first loop called New ${count(on(1).before, 'time')} and then recycled the item through the private slot. A ` +
-        'cleanup moves the primary cache (private slot and stack) to the victim cache without freeing anything, so ' +
-        'after one collection the next get misses the primary cache and takes the item from the victim\'s private ' +
-        `slot (victim hits: ${on(1).victimHits}), and the put makes it primary again. After two collections the ` +
-        `first one's victim has been released by the second, so New runs again (${c2} here). Without the victim ` +
-        `cache a single collection empties the pool (New ran ${count(off1, 'time')} after one), the pre-Go-1.13 behaviour ` +
-        'that caused allocation spikes after every GC (golang/go issue 22950).\n\n' +
-        'Where Go differs: with GOMAXPROCS > 1 Go can call New again after a single GC. The item sits in the ' +
-        'private slot of the P that put it; if the goroutine resumes on another P after runtime.GC(), getSlow ' +
-        'reads only its current P\'s victim private slot (src/sync/pool.go:175–180 in Go 1.19), never the ' +
-        'original P\'s, and scans the victim shared queues (181–186), where the item is not. One JavaScript ' +
-        `isolate has exactly one P, so here one collection never loses the item${ctx.withGo
-          ? '; the Go section below counts, over repeated runs, how often Go does with GOMAXPROCS=1 and 2.'
-          : '; run with --with-go to count how often Go does, with GOMAXPROCS=1 and 2.'}`,
-      tables: [table],
-      charts: [],
-      artifacts: [],
-      ...(ctx.withGo ? { go: await goDrain(byMode(ctx.mode, GO_RUNS)) } : {}),
-    };
+    return present({ scenarios, ...(ctx.withGo ? { go: await goDrain(byMode(ctx.mode, GO_RUNS)) } : {}) });
   },
 };

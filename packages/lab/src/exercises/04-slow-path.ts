@@ -3,9 +3,9 @@
  */
 import { SharedPool, type BlockId } from 'syncpool';
 import { measureMemory, sink } from 'syncpool-bench';
-import type { Exercise, Judgement, Result } from '../exercise.js';
-import { figuresOf, runLabBench } from '../lib/bench.js';
-import { GO_COUNT, goBenchFigures, goSection } from '../lib/go.js';
+import type { Artifact, Exercise, Judgement, Result } from '../exercise.js';
+import { figuresOf, runLabBench, type Figures } from '../lib/bench.js';
+import { GO_COUNT, goBenchFigures, goMeasure, goPresent, type GoRun } from '../lib/go.js';
 import { over, round, showSpread, type Spread } from '../lib/stats.js';
 
 const SLOWER = 2;
@@ -22,7 +22,7 @@ export function judgeSlowPath(fast: Spread, slow: Spread): Judgement & { ratio: 
     ratio,
     verdict: holds ? 'holds' : 'does not hold',
     reason: `A stealing get costs ${showSpread(slow)} ns against ${showSpread(fast)} ns for a private-hit put+get pair ` +
-      `(${over(slow.n, 'process', 'processes')}): ${round(ratio)}× per get, ${holds ? 'at least' : 'less than'} the ${SLOWER}× ` +
+      `(${over(slow.n, 'process', 'processes')}): ${round(ratio)}× per get (ratio of medians), ${holds ? 'at least' : 'less than'} the ${SLOWER}× ` +
       `the criterion needs${holds ? '' : ', so the slow path is not twice as slow here'}. The fast side is timed as a ` +
       'put+get pair, an upper bound on a fast get, so the per-get ratio is at least this.',
   };
@@ -54,6 +54,64 @@ async function allocationFree(): Promise<{ privateBytes: number; stealBytes: num
   return { privateBytes: fast.bytesPerOp, stealBytes: steal.bytesPerOp };
 }
 
+/** What exercise 4 measures: both paths' benchmarks, their untimed allocation, and Go's benchmarks with --with-go. */
+export interface SlowPathMeasured {
+  fast: Figures;
+  slow: Figures;
+  untimed: { privateBytes: number; stealBytes: number };
+  artifacts: Artifact[];
+  /** Go's private hit and steal; no steal where GOMAXPROCS < 2 skips it. */
+  go?: GoRun<{ fast: Figures; slow?: Figures; artifacts: Artifact[] }>;
+}
+
+/** The report section from the measurements. */
+export function present(m: SlowPathMeasured): Result {
+  const { fast, slow, untimed } = m;
+  const { ratio, verdict, reason } = judgeSlowPath(fast.ns, slow.ns);
+  const goData = m.go?.version === undefined ? undefined : m.go.data;
+  const goRatio = goData?.slow === undefined ? undefined : goData.slow.ns.median / goData.fast.ns.median;
+  const go = m.go === undefined ? undefined : goPresent(m.go, (g) => ({
+    tables: [{
+      title: `Go: sync.Pool, private hit (Put+Get pair) against a Get that steals (GOMAXPROCS ≥ 2); ns/op ${over(g.fast.ns.n, 'run')}`,
+      columns: ['path', 'ns/op', 'ratio of medians'],
+      rows: [['private hit', showSpread(g.fast.ns), 1],
+        ['steal', g.slow === undefined ? 'skipped (GOMAXPROCS < 2)' : showSpread(g.slow.ns), goRatio === undefined ? '-' : round(goRatio)]],
+    }],
+    artifacts: g.artifacts,
+  }));
+  return {
+    verdict,
+    reason: reason + (goRatio === undefined ? '' : ` Go in the same run: ${round(goRatio)}× (ratio of medians).`),
+    explanation:
+      'The fast path reads the local\'s private slot, a plain Int32Array element, clears it and returns: a ' +
+      'handful of loads and stores and no Atomics. The slow path first tries the own ring\'s head (an ' +
+      'Atomics.load and, had it found something, a CAS), then walks the other locals\' rings and pops a tail: ' +
+      'Atomics.load of the packed head/tail word, Atomics.compareExchange to claim the slot, a read, and ' +
+      'Atomics.store to hand the slot back. Every Atomics operation is a call into a V8 builtin with a lock ' +
+      'cmpxchg inside it, where Go\'s compiler emits its CAS inline as a LOCK CMPXCHG in poolDequeue.popTail ' +
+      '(`syncpool-lab 5` disassembles the builtin, and with --with-go lists Go\'s). ' +
+      (goRatio === undefined ? '' : `The gap here, ${round(ratio)}× (ratio of medians), is ${ratio > goRatio ? 'larger' : 'not larger'} than ` +
+        `Go's ${round(goRatio)}× in the same run. `) +
+      `${untimed.privateBytes < 1 && untimed.stealBytes < 1 ? 'Both paths allocate nothing' : 'Allocation'}: ` +
+      `measured without the benchmark\'s timer calls, ${round(untimed.privateBytes)} and ${round(untimed.stealBytes)} B/op` +
+      (untimed.stealBytes < 1 && slow.bytesPerOp >= 1
+        ? `, so the steal row\'s ${round(slow.bytesPerOp)} B/op in the table comes from the timer calls around each batch of 64.`
+        : '.') +
+      '\n\nWhere Go differs: Go\'s steal, across real Ps, also pays for the cache misses of reading another ' +
+      'core\'s queue; here both locals live on one thread, so the stolen slot is in this core\'s cache, and the ' +
+      'figure is the instruction cost of the slow path alone.',
+    tables: [{
+      title: `Fast path against slow path (syncpool-bench; ns/op ${over(fast.ns.n, 'process', 'processes')})`,
+      columns: ['path', 'ns/op', 'B/op', 'allocs/op', 'ratio of medians', 'B/op without the timer calls'],
+      rows: [['private hit (put+get pair)', showSpread(fast.ns), round(fast.bytesPerOp), round(fast.allocsPerOp), 1, round(untimed.privateBytes)],
+        ['steal (get)', showSpread(slow.ns), round(slow.bytesPerOp), round(slow.allocsPerOp), round(ratio), round(untimed.stealBytes)]],
+    }],
+    charts: [],
+    artifacts: m.artifacts,
+    ...(go === undefined ? {} : { go }),
+  };
+}
+
 export const exercise: Exercise = {
   id: 4,
   slug: 'slow-path',
@@ -70,60 +128,19 @@ export const exercise: Exercise = {
   flags: [],
   async run(ctx): Promise<Result> {
     const { figures, artifact } = await runLabBench('paths', ctx.mode, (f, label) => ctx.progress(0.9 * f, label));
-    const fast = figuresOf(figures, 'PathPrivate');
-    const slow = figuresOf(figures, 'PathSteal');
-    const { ratio, verdict, reason } = judgeSlowPath(fast.ns, slow.ns);
-    let goRatio: number | undefined;
     const untimed = await allocationFree();
-    const go = ctx.withGo ? await goSection(async () => {
+    const go = ctx.withGo ? await goMeasure(async () => {
       const count = GO_COUNT[ctx.mode];
       const fastRun = await goBenchFigures('^BenchmarkPathFast$', '04-slow-path-fast', { benchtime: ctx.mode === 'tiny' ? '20000x' : '200ms', count });
       // A fixed count for the steal: its timer stops around every batch of 64, and a time goal
       // would let the untimed refills (a channel round trip each) run on for much longer.
       const stealRun = await goBenchFigures('^BenchmarkPathSteal$', '04-slow-path-steal', { benchtime: ctx.mode === 'tiny' ? '20000x' : '200000x', count });
-      const gFast = figuresOf(fastRun.figures, 'PathFast');
-      const gSlow = stealRun.figures.get('PathSteal');
-      goRatio = gSlow === undefined ? undefined : gSlow.ns.median / gFast.ns.median;
-      return {
-        tables: [{
-          title: 'Go: sync.Pool, private hit (Put+Get pair) against a Get that steals (GOMAXPROCS ≥ 2); ns/op median (min–max)',
-          columns: ['path', 'ns/op', 'ratio of medians'],
-          rows: [['private hit', showSpread(gFast.ns), 1],
-            ['steal', gSlow === undefined ? 'skipped (GOMAXPROCS < 2)' : showSpread(gSlow.ns), goRatio === undefined ? '-' : round(goRatio)]],
-        }],
-        artifacts: [fastRun.artifact, stealRun.artifact],
-      };
+      const slow = stealRun.figures.get('PathSteal');
+      return { fast: figuresOf(fastRun.figures, 'PathFast'), ...(slow === undefined ? {} : { slow }), artifacts: [fastRun.artifact, stealRun.artifact] };
     }) : undefined;
-    return {
-      verdict,
-      reason: reason + (goRatio === undefined ? '' : ` Go in the same run: ${round(goRatio)}×.`),
-      explanation:
-        'The fast path reads the local\'s private slot, a plain Int32Array element, clears it and returns: a ' +
-        'handful of loads and stores and no Atomics. The slow path first tries the own ring\'s head (an ' +
-        'Atomics.load and, had it found something, a CAS), then walks the other locals\' rings and pops a tail: ' +
-        'Atomics.load of the packed head/tail word, Atomics.compareExchange to claim the slot, a read, and ' +
-        'Atomics.store to hand the slot back. Every Atomics operation is a call into a V8 builtin with a lock ' +
-        'cmpxchg inside it, where Go\'s compiler emits its CAS inline as a LOCK CMPXCHG in poolDequeue.popTail ' +
-        '(`syncpool-lab 5` disassembles the builtin, and with --with-go lists Go\'s). ' +
-        (goRatio === undefined ? '' : `The gap here, ${round(ratio)}×, is ${ratio > goRatio ? 'larger' : 'not larger'} than ` +
-          `Go's ${round(goRatio)}× in the same run. `) +
-        `${untimed.privateBytes < 1 && untimed.stealBytes < 1 ? 'Both paths allocate nothing' : 'Allocation'}: ` +
-        `measured without the benchmark\'s timer calls, ${round(untimed.privateBytes)} and ${round(untimed.stealBytes)} B/op` +
-        (untimed.stealBytes < 1 && slow.bytesPerOp >= 1
-          ? `, so the steal row\'s ${round(slow.bytesPerOp)} B/op in the table comes from the timer calls around each batch of 64.`
-          : '.') +
-        '\n\nWhere Go differs: Go\'s steal, across real Ps, also pays for the cache misses of reading another ' +
-        'core\'s queue; here both locals live on one thread, so the stolen slot is in this core\'s cache, and the ' +
-        'figure is the instruction cost of the slow path alone.',
-      tables: [{
-        title: 'Fast path against slow path (syncpool-bench; ns/op median (min–max) of the processes)',
-        columns: ['path', 'ns/op', 'B/op', 'allocs/op'],
-        rows: [['private hit (put+get pair)', showSpread(fast.ns), round(fast.bytesPerOp), round(fast.allocsPerOp)],
-          ['steal (get)', showSpread(slow.ns), round(slow.bytesPerOp), round(slow.allocsPerOp)]],
-      }],
-      charts: [],
-      artifacts: [artifact],
+    return present({
+      fast: figuresOf(figures, 'PathPrivate'), slow: figuresOf(figures, 'PathSteal'), untimed, artifacts: [artifact],
       ...(go === undefined ? {} : { go }),
-    };
+    });
   },
 };

@@ -6,8 +6,8 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { optimizedCode, type CodeListing, type Instruction } from 'syncpool-bench';
 import type { Artifact, Exercise, Judgement, Result, Table } from '../exercise.js';
-import { builtinCode } from '../lib/builtin-disasm.js';
-import { goObjdump, goSection, type GoSection } from '../lib/go.js';
+import { builtinCode, type BuiltinCode } from '../lib/builtin-disasm.js';
+import { goMeasure, goObjdump, goPresent, type GoRun, type GoSection } from '../lib/go.js';
 import { annotate, isLocked, reachable, returnsOf, sources, writeBarrierNote, type GoFunction, type GoInstruction, type Step } from '../lib/go-listing.js';
 import { formatInstruction, successPath } from '../lib/hot-path.js';
 import { count } from '../lib/words.js';
@@ -162,48 +162,56 @@ function privateLoad(functions: ReadonlyMap<string, GoFunction>, texts: Readonly
   return `${count(load.length, 'instruction')} for the private slot load (${plain ? 'all plain MOVs' : load.map((i) => i.text).join('; ')})`;
 }
 
+/** go tool objdump of package sync and sync/atomic, parsed, with the Go installation's source files it names. */
+interface GoObjdump {
+  text: string;
+  functions: Map<string, GoFunction>;
+  texts: Map<string, string>;
+}
+
+async function goObjdumpOfSync(): Promise<GoObjdump> {
+  const { text, functions } = await goObjdump('fastpath', String.raw`^sync(/atomic)?\.`);
+  return { text, functions, texts: await sources(functions.values()) };
+}
+
 /**
- * The seed's steps in Go: go tool objdump of package sync, Get's and Put's steps annotated, and
- * the atomic read-modify-writes of every function in sync and sync/atomic that Get and Put reach
- * by direct calls. Returns the section and each reachable function's locked instructions (none without Go).
+ * The seed's steps in Go: Get's and Put's steps annotated, and the atomic read-modify-writes of
+ * every function in sync and sync/atomic that Get and Put reach by direct calls. Returns the
+ * section and each reachable function's locked instructions.
  */
-async function goListing(): Promise<{ section: GoSection; lockedLines: Map<string, GoInstruction[]> }> {
-  let lockedLines = new Map<string, GoInstruction[]>();
-  const section = await goSection(async () => {
-    const { text, functions } = await goObjdump('fastpath', String.raw`^sync(/atomic)?\.`);
-    const texts = await sources(functions.values());
-    const reached = reachable(functions, GET_PUT);
-    lockedLines = new Map(reached.map((r) => [r.fn.name, r.fn.instructions.filter(isLocked)]));
-    const steps = GET_PUT.flatMap((name) => {
-      const fn = functions.get(name);
-      if (fn === undefined) return [[name, 'not in the listing', '-', '-', '']];
-      const source = texts.get(fn.path) ?? '';
-      return [...annotate(fn, source, GO_STEPS[name]!), returnsOf(fn, source)].map((s) =>
-        [name, s.label, s.where, s.instructions.length === 0 ? '-' : s.instructions.map((i) => `${i.address} ${i.text}`).join('; '), s.note]);
-    });
-    const lockedRows = reached.flatMap((r) => lockedLines.get(r.fn.name)!.map((i) =>
-      [r.fn.name, r.via.slice(0, -1).join(' → ') || '-', `${i.file}:${i.line}`, `${i.address} ${i.text}`]));
-    const inGetPut = GET_PUT.reduce((n, name) => n + (lockedLines.get(name)?.length ?? 0), 0);
-    const holders = [...new Set(lockedRows.map((row) => row[0]!))];
-    return {
-      tables: [{
-        title: 'Go: Get and Put step by step (go tool objdump; every instruction of each source line)',
-        columns: ['function', 'step', 'source line', 'instructions', 'what the check does'],
-        rows: steps,
-      }, {
-        title: `Go: every LOCK-prefixed or XCHG instruction in the ${reached.length} functions of sync and sync/atomic that Get and Put reach by direct calls or deferred closures`,
-        columns: ['function', 'reached through', 'source line', 'instruction'],
-        rows: lockedRows,
-      }],
-      artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
-      note: `Get and Put themselves hold ${count(inGetPut, 'locked instruction')}; ${count(lockedRows.length, 'locked instruction')} ` +
-        `sit in ${count(holders.length, 'function')} they reach (${holders.join(', ') || 'none'}), each behind a call off the ` +
-        `success path: Get's private slot hit is the pin call, ${privateLoad(functions, texts)}, the clear with its write barrier ` +
-        'check, the nil check, the unpin call and RET. XCHG with memory is locked without a prefix (an atomic ' +
-        'store on amd64). Calls into package runtime (procPin\'s m.locks increment, the write barrier, ' +
-        'semaphores) and calls through a register (New) are not followed.',
-    };
+function goListing({ text, functions, texts }: GoObjdump): { section: GoSection; lockedLines: Map<string, GoInstruction[]> } {
+  const reached = reachable(functions, GET_PUT);
+  const lockedLines = new Map(reached.map((r) => [r.fn.name, r.fn.instructions.filter(isLocked)]));
+  const steps = GET_PUT.flatMap((name) => {
+    const fn = functions.get(name);
+    if (fn === undefined) return [[name, 'not in the listing', '-', '-', 0, '']];
+    const source = texts.get(fn.path) ?? '';
+    return [...annotate(fn, source, GO_STEPS[name]!), returnsOf(fn, source)].map((s) =>
+      [name, s.label, s.where, s.instructions.length === 0 ? '-' : s.instructions.map((i) => `${i.address} ${i.text}`).join('; '), s.instructions.length, s.note]);
   });
+  const lockedRows = reached.flatMap((r) => lockedLines.get(r.fn.name)!.map((i) =>
+    [r.fn.name, r.via.slice(0, -1).join(' → ') || '-', `${i.file}:${i.line}`, `${i.address} ${i.text}`]));
+  const inGetPut = GET_PUT.reduce((n, name) => n + (lockedLines.get(name)?.length ?? 0), 0);
+  const holders = [...new Set(lockedRows.map((row) => row[0]!))];
+  const section: GoSection = {
+    tables: [{
+      title: 'Go: Get and Put step by step (go tool objdump; every instruction of each source line)',
+      columns: ['function', 'step', 'source line', 'instructions', 'count', 'what the check does'],
+      rows: steps,
+    }, {
+      title: `Go: every LOCK-prefixed or XCHG instruction (${lockedRows.length}, in ${holders.length} functions; ${inGetPut} in Get and Put ` +
+        `themselves) of the ${reached.length} functions of sync and sync/atomic that Get and Put reach by direct calls or deferred closures`,
+      columns: ['function', 'reached through', 'source line', 'instruction'],
+      rows: lockedRows,
+    }],
+    artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
+    note: `Get and Put themselves hold ${count(inGetPut, 'locked instruction')}; ${count(lockedRows.length, 'locked instruction')} ` +
+      `sit in ${count(holders.length, 'function')} they reach (${holders.join(', ') || 'none'}), each behind a call off the ` +
+      `success path: Get's private slot hit is the pin call, ${privateLoad(functions, texts)}, the clear with its write barrier ` +
+      'check, the nil check, the unpin call and RET. XCHG with memory is locked without a prefix (an atomic ' +
+      'store on amd64). Calls into package runtime (procPin\'s m.locks increment, the write barrier, ' +
+      'semaphores) and calls through a register (New) are not followed.',
+  };
   return { section, lockedLines };
 }
 
@@ -240,6 +248,96 @@ async function stealCas(opts: { nodeArgs: string[] }): Promise<{ chain: string[]
     queue.push(...callees(listing));
   }
   return { chain };
+}
+
+/** What exercise 5 reads: the success paths, the steal path's calls, the CAS builtin, and Go's listing with --with-go. */
+export interface FastPathMeasured {
+  checks: PathCheck[];
+  /** The functions followed from popTail to the one that calls AtomicsCompareExchange, and that one's Atomics calls. */
+  stealChain: string[];
+  stealCalls: Instruction[];
+  /** Atomics builtin calls in SharedPool.get's full listing (its inlined slow path). */
+  sharedGetSlowCalls: number;
+  cas: BuiltinCode;
+  listings: Artifact[];
+  go?: GoRun<GoObjdump>;
+}
+
+/** The report section from what the listings show. */
+export function present(m: FastPathMeasured): Result {
+  const { checks, stealCalls, cas } = m;
+  const casCalls = stealCalls.filter((i) => i.builtin === 'AtomicsCompareExchange');
+  const stealChain = m.stealChain.join(' → ');
+
+  const { verdict, reason } = judgeFastPath({
+    paths: checks.map((c) => ({
+      subject: c.subject, found: c.found, instructions: c.instructions, locked: c.locked, atomicsCalls: c.atomicsCalls,
+      missing: c.landmarks.filter((l) => l.at === undefined).map((l) => l.label),
+    })),
+    stealChain,
+    casCalls: casCalls.length,
+    builtin: cas.ok ? { locked: cas.locked.length } : { why: cas.why },
+  });
+
+  const table: Table = {
+    title: 'Success paths, found by search from entry to ret',
+    columns: ['function', 'instructions', 'lock-prefixed', 'Atomics builtin calls', 'other calls', 'landmarks found'],
+    rows: checks.map((c) => [c.subject, c.instructions, c.locked, c.atomicsCalls, c.calls.length === 0 ? 'none' : c.calls.join(', '),
+      `${c.landmarks.filter((l) => l.at !== undefined).length} of ${c.landmarks.length}`]),
+  };
+  const stealTable: Table = {
+    title: `The steal path: ${stealChain} (each listed without inlining); Atomics calls of ${m.stealChain.at(-1)}`,
+    columns: ['builtin called', 'at', 'from source'],
+    rows: stealCalls.map((i) => [i.builtin ?? '', `+0x${i.offset.toString(16)}`, (i.source?.text ?? '').split('\n')[0]!.slice(0, 50)]),
+  };
+  const atomicsTable: Table = {
+    title: 'Atomics off the success paths: the counts the verdict and the explanation quote',
+    columns: ['where', 'count'],
+    rows: [
+      [`AtomicsCompareExchange call sites on the steal path (${m.stealChain.at(-1)})`, casCalls.length],
+      ['lock cmpxchg instructions in V8\'s AtomicsCompareExchange builtin', cas.ok ? cas.locked.length : `not disassembled: ${cas.why}`],
+      ['Atomics builtin calls in SharedPool.get\'s full listing (its inlined slow path)', m.sharedGetSlowCalls],
+    ],
+  };
+  const artifacts: Artifact[] = checks.map((c) => ({
+    name: `asm/${c.subject.replace('.', '-')}-success-path.txt`,
+    content: `${c.subject}: success path (${c.instructions} instructions) from TurboFan's listing\n\n${c.text}\n`,
+    show: 'inline',
+  }));
+  artifacts.push({
+    name: 'asm/AtomicsCompareExchange-locked.txt',
+    content: cas.ok
+      ? `Builtins_AtomicsCompareExchange in ${process.execPath}: ${cas.lines.length} instructions, ` +
+        `${cas.locked.length} lock-prefixed:\n\n${cas.locked.join('\n')}\n`
+      : `Not disassembled: ${cas.why}\n`,
+    show: 'inline',
+  });
+  artifacts.push(...m.listings);
+  const getPath = checks[2]!;
+  const listed = m.go?.version === undefined ? undefined : goListing(m.go.data);
+  const goPopTail = listed?.lockedLines.get('sync.(*poolDequeue).popTail');
+  return {
+    verdict,
+    reason,
+    explanation:
+      `SharedPool.get's success path: ${getPath.landmarks.map((l) => `${l.label} at ${l.at === undefined ? '?' : `+0x${l.at.offset.toString(16)}`}`).join(', ')}. ` +
+      'The private slot is a plain Int32Array element that only the owning thread writes while attached, so ' +
+      'TurboFan compiles it to an ordinary mov with no fence, exactly as Go\'s p.private after pin. The rest of ' +
+      'each path, in the listings below, is V8\'s own bookkeeping around it (prologue, stack check, the checks of ' +
+      '`this` and of the typed array). The slow path is in the same code object ' +
+      `(${count(m.sharedGetSlowCalls, 'Atomics builtin call')} in SharedPool.get's full listing once ` +
+      'getSlow is inlined) but off the success path. Atomics in V8 are always calls into builtins, never ' +
+      'inlined (the steal path\'s listing above calls them), which is why a fast path must contain none' +
+      (goPopTail === undefined ? '.' : `; Go's poolDequeue.popTail holds ${count(goPopTail.length, 'LOCK-prefixed instruction')} ` +
+        `inline (${goPopTail[0] === undefined ? '-' : `${goPopTail[0].text} at ${goPopTail[0].file}:${goPopTail[0].line}`}), in the Go section below.`) +
+      '\n\nWhere Go differs: Go\'s success path also pins the goroutine to its P (runtime_procPin, which ' +
+      'increments m.locks: src/runtime/proc.go:6153–6159 in Go 1.19); a JavaScript thread cannot migrate, so ' +
+      'there is nothing to pin.',
+    tables: [table, stealTable, atomicsTable],
+    charts: [],
+    artifacts,
+    ...(m.go === undefined ? {} : { go: goPresent(m.go, () => listed!.section) }),
+  };
 }
 
 export const exercise: Exercise = {
@@ -315,76 +413,17 @@ export const exercise: Exercise = {
         ],
       },
     ];
-    const checks = subjects.map(checkSuccessPath);
-    const stealCalls = steal.listing?.flaggedCalls ?? [];
-    const casCalls = stealCalls.filter((i) => i.builtin === 'AtomicsCompareExchange');
-    const stealChain = steal.chain.join(' → ');
-    const sharedGetSlow = last(shared, 'get').flaggedCalls;
-
-    const { verdict, reason } = judgeFastPath({
-      paths: checks.map((c) => ({
-        subject: c.subject, found: c.found, instructions: c.instructions, locked: c.locked, atomicsCalls: c.atomicsCalls,
-        missing: c.landmarks.filter((l) => l.at === undefined).map((l) => l.label),
-      })),
-      stealChain,
-      casCalls: casCalls.length,
-      builtin: cas.ok ? { locked: cas.locked.length } : { why: cas.why },
-    });
-
-    const table: Table = {
-      title: 'Success paths, found by search from entry to ret',
-      columns: ['function', 'instructions', 'lock-prefixed', 'Atomics builtin calls', 'other calls', 'landmarks found'],
-      rows: checks.map((c) => [c.subject, c.instructions, c.locked, c.atomicsCalls, c.calls.length === 0 ? 'none' : c.calls.join(', '),
-        `${c.landmarks.filter((l) => l.at !== undefined).length} of ${c.landmarks.length}`]),
-    };
-    const stealTable: Table = {
-      title: `The steal path: ${stealChain} (each listed without inlining); Atomics calls of ${steal.chain.at(-1)}`,
-      columns: ['builtin called', 'at', 'from source'],
-      rows: stealCalls.map((i) => [i.builtin ?? '', `+0x${i.offset.toString(16)}`, (i.source?.text ?? '').split('\n')[0]!.slice(0, 50)]),
-    };
-    const artifacts: Artifact[] = checks.map((c) => ({
-      name: `asm/${c.subject.replace('.', '-')}-success-path.txt`,
-      content: `${c.subject}: success path (${c.instructions} instructions) from TurboFan's listing\n\n${c.text}\n`,
-      show: 'inline',
-    }));
-    artifacts.push({
-      name: 'asm/AtomicsCompareExchange-locked.txt',
-      content: cas.ok
-        ? `Builtins_AtomicsCompareExchange in ${process.execPath}: ${cas.lines.length} instructions, ` +
-          `${cas.locked.length} lock-prefixed:\n\n${cas.locked.join('\n')}\n`
-        : `Not disassembled: ${cas.why}\n`,
-      show: 'inline',
-    });
+    const listings: Artifact[] = [];
     for (const [name, code] of [['Pool', pool], ['SharedPool', shared]] as const) {
       for (const fn of ['get', 'put']) {
         const l = last(code, fn);
-        artifacts.push({ name: `asm/${name}-${fn}-full.txt`, content: `${l.instructions.map((i) => formatInstruction(i)).join('\n')}\n`, show: 'link' });
+        listings.push({ name: `asm/${name}-${fn}-full.txt`, content: `${l.instructions.map((i) => formatInstruction(i)).join('\n')}\n`, show: 'link' });
       }
     }
-    const getPath = checks[2]!;
-    const go = ctx.withGo ? await goListing() : undefined;
-    const goPopTail = go?.lockedLines.get('sync.(*poolDequeue).popTail');
-    return {
-      verdict,
-      reason,
-      explanation:
-        `SharedPool.get's success path: ${getPath.landmarks.map((l) => `${l.label} at ${l.at === undefined ? '?' : `+0x${l.at.offset.toString(16)}`}`).join(', ')}. ` +
-        'The private slot is a plain Int32Array element that only the owning thread writes while attached, so ' +
-        'TurboFan compiles it to an ordinary mov with no fence, exactly as Go\'s p.private after pin. The rest of ' +
-        'each path, in the listings below, is V8\'s own bookkeeping around it (prologue, stack check, the checks of ' +
-        '`this` and of the typed array). The slow path is in the same code object ' +
-        `(${sharedGetSlow.length} Atomics builtin call${sharedGetSlow.length === 1 ? '' : 's'} in SharedPool.get's full listing once ` +
-        'getSlow is inlined) but off the success path. Atomics in V8 are always calls into builtins, never ' +
-        'inlined (the steal path\'s listing above calls them), which is why a fast path must contain none' +
-        (goPopTail === undefined ? '.' : `; Go's poolDequeue.popTail holds ${count(goPopTail.length, 'LOCK-prefixed instruction')} ` +
-          `inline (${goPopTail[0] === undefined ? '-' : `${goPopTail[0].text} at ${goPopTail[0].file}:${goPopTail[0].line}`}), in the Go section below.`) +
-        '\n\nWhere Go differs: Go\'s success path also pins the goroutine to its P (runtime_procPin, which ' +
-        'increments m.locks: src/runtime/proc.go:6153–6159 in Go 1.19); a JavaScript thread cannot migrate, so ' +
-        'there is nothing to pin.',
-      tables: [table, stealTable],
-      charts: [],
-      artifacts,
-      ...(go === undefined ? {} : { go: go.section }),
-    };
+    const go = ctx.withGo ? await goMeasure(goObjdumpOfSync) : undefined;
+    return present({
+      checks: subjects.map(checkSuccessPath), stealChain: steal.chain, stealCalls: steal.listing?.flaggedCalls ?? [],
+      sharedGetSlowCalls: last(shared, 'get').flaggedCalls.length, cas, listings, ...(go === undefined ? {} : { go }),
+    });
   },
 };

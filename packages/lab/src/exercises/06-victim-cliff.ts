@@ -4,11 +4,11 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Pool, gcCycle } from 'syncpool';
-import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
+import { byMode, type Artifact, type Exercise, type Judgement, type Result } from '../exercise.js';
 import { ByteBuffer } from '../lib/byte-buffer.js';
-import { figuresOf } from '../lib/bench.js';
+import { figuresOf, type Figures } from '../lib/bench.js';
 import { barChart } from '../lib/chart-specs.js';
-import { GO_COUNT, goBenchFigures, goSection } from '../lib/go.js';
+import { GO_COUNT, goBenchFigures, goMeasure, goPresent, type GoRun, type GoSection } from '../lib/go.js';
 import { over, round, seededRandom, showSpread, spread, spreadFields, sum, type Spread } from '../lib/stats.js';
 
 /** Request handlers running at once, each holding at most one buffer. */
@@ -17,7 +17,7 @@ const GC_EVERY_MS = 100;
 /** "Should not double": the criterion's threshold on allocs/op with the GCs over allocs/op without. */
 const DOUBLE = 2;
 
-interface Config {
+export interface Config {
   label: string;
   /** For the chart's axis. */
   short: string;
@@ -25,7 +25,7 @@ interface Config {
   forcedGC: boolean;
 }
 
-const CONFIGS: Config[] = [
+export const CONFIGS: readonly Config[] = [
   { label: 'no forced GC', short: 'no forced GC', victim: true, forcedGC: false },
   { label: 'GC every 100 ms, victim cache on', short: 'GC, victim on', victim: true, forcedGC: true },
   { label: 'GC every 100 ms, victim cache off (Go < 1.13)', short: 'GC, victim off', victim: false, forcedGC: true },
@@ -44,7 +44,7 @@ export interface Collection {
   newsAfter: number;
 }
 
-interface Run {
+export interface Run {
   config: Config;
   requests: number;
   news: number;
@@ -163,10 +163,113 @@ export function judgeCliff(f: CliffFigures): Judgement {
     verdict: holds ? 'holds' : 'does not hold',
     reason: `allocs/op, counted as calls of New per request (each New allocates a buffer; the handlers' promises are ` +
       `not the pool's): with a forced GC every ${GC_EVERY_MS} ms and the victim cache it is ${round(f.ratio.median)}× ` +
-      `the run without forced GCs (median of ${f.ratio.n} rounds, range ${round(f.ratio.min)}–${round(f.ratio.max)}), ` +
+      `the run without forced GCs (median of the per-round ratios over ${f.ratio.n} rounds, range ${round(f.ratio.min)}–${round(f.ratio.max)}), ` +
       `${holds ? `under the ${DOUBLE}× that would be doubling` : `at least ${DOUBLE}×: the allocations doubled`}. ` +
       `${withOut} of the ${hit.length} collections hit while handlers held buffers (${showSpread(spread(hit))} out). ` +
-      `With the victim cache off it is ${round(f.cliff.median)}×.`,
+      `With the victim cache off it is ${round(f.cliff.median)}× (the same statistic).`,
+  };
+}
+
+/** What exercise 6 measures: the runs round by round (CONFIGS' order), and Go's benchmarks with --with-go. */
+export interface CliffMeasured {
+  runs: Run[][];
+  go?: GoRun<{ noGC: Figures; gc: Figures; artifact: Artifact }>;
+}
+
+function goCliffSection(g: { noGC: Figures; gc: Figures; artifact: Artifact }): GoSection {
+  return {
+    tables: [{
+      title: `Go: Get/Put of a pooled *bytes.Buffer (RunParallel), with and without runtime.GC() every 100 ms; ns/op ${over(g.noGC.ns.n, 'run')}`,
+      columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
+      rows: [['no GC goroutine', showSpread(g.noGC.ns), round(g.noGC.bytesPerOp), round(g.noGC.allocsPerOp)],
+        ['GC every 100 ms', showSpread(g.gc.ns), round(g.gc.bytesPerOp), round(g.gc.allocsPerOp)]],
+    }],
+    artifacts: [g.artifact],
+    note: `go test prints allocs/op as a whole number per op: ${round(g.noGC.allocsPerOp)} and ${round(g.gc.allocsPerOp)} ` +
+      'here, so the refills after each GC are too few per op to show, and Go cannot switch the victim cache off.',
+  };
+}
+
+/** The report section from the measurements. */
+export function present(m: CliffMeasured): Result {
+  const { runs } = m;
+  const perRequest = (r: Run) => r.news / r.requests;
+  const of = (i: number) => runs.map((round) => round[i]!);
+  const perConfig = CONFIGS.map((_, i) => spread(of(i).map(perRequest)));
+  const figures: CliffFigures = {
+    baseline: perConfig[0]!,
+    withVictim: perConfig[1]!,
+    withoutVictim: perConfig[2]!,
+    ratio: spread(runs.map((round) => perRequest(round[1]!) / perRequest(round[0]!))),
+    cliff: spread(runs.map((round) => perRequest(round[2]!) / perRequest(round[0]!))),
+    outAtCollections: of(1).flatMap((r) => r.collections.map((c) => c.out)),
+  };
+  const { verdict, reason } = judgeCliff(figures);
+  const newsPerCleanup = (i: number) => {
+    const cs = of(i).flatMap((r) => r.collections);
+    return cs.length === 0 ? undefined : sum(cs.map((c) => c.newsAfter)) / cs.length;
+  };
+  const [onPer, offPer] = [newsPerCleanup(1), newsPerCleanup(2)];
+  const shown = runs[0]!.filter((r) => r.config.forcedGC).flatMap((r) => r.collections.map((c) => ({ r, c })));
+  return {
+    verdict,
+    reason,
+    explanation:
+      `Each round begins with an empty pool, so every configuration first makes the buffers that ${HANDLERS} ` +
+      'handlers hold at once. A cleanup moves the buffers then pooled to the victim cache; those the handlers ' +
+      'hold are put back afterwards into the primary cache. Later gets take the primary cache first and the ' +
+      'victim after it, and a victim buffer nobody took by the next cleanup is released. ' +
+      (onPer === undefined ? '' : `With the victim cache a collection was followed by ${round(onPer)} calls of New ` +
+        'on average before the next one') +
+      (offPer === undefined ? '.' : `; without it, where every cleanup releases all pooled buffers, by ${round(offPer)}: ` +
+        'the allocation spike after every GC of Go issue 22950.') +
+      ` The runs without forced GCs saw ${sum(of(0).map((r) => r.collections.length))} cleanups (V8's own major GCs cause those).\n\n` +
+      'Where Go differs: Go runs poolCleanup with the world stopped at the start of each GC ' +
+      '(src/sync/pool.go:236–237 in Go 1.19); syncpool runs it just after a major GC, as a task at the next turn ' +
+      'of the event loop, because V8 has no pre-GC hook. Code that never yields sees no cleanup at all; these ' +
+      'handlers yield at every await, as a server\'s handlers do.',
+    tables: [
+      {
+        title: `Calls of New per request, ${over(runs.length, 'round')}`,
+        columns: ['configuration', 'requests per round', 'calls of New', 'news per request', 'cleanups seen', 'buffers out at the cleanups'],
+        rows: CONFIGS.map((config, i) => {
+          const rs = of(i);
+          const outs = rs.flatMap((r) => r.collections.map((c) => c.out));
+          return [config.label, rs.map((r) => r.requests).join(', '), showSpread(spread(rs.map((r) => r.news))),
+            showSpread(perConfig[i]!, 3), rs.map((r) => r.collections.length).join(', '), outs.length === 0 ? '-' : showSpread(spread(outs))];
+        }),
+      },
+      {
+        title: 'What the verdict and the explanation compute from the runs',
+        columns: ['quantity', 'value'],
+        rows: [
+          ['news per request, GC with the victim cache / no forced GC, per-round ratios, median (min–max)', showSpread(figures.ratio)],
+          ['news per request, GC without the victim cache / no forced GC, per-round ratios, median (min–max)', showSpread(figures.cliff)],
+          ['cleanups with the victim cache that found buffers out, of all its cleanups',
+            `${figures.outAtCollections.filter((n) => n > 0).length} of ${figures.outAtCollections.length}`],
+          ['calls of New per cleanup until the next one (mean over the cleanups), victim cache on and off',
+            `${onPer === undefined ? '-' : round(onPer)}, ${offPer === undefined ? '-' : round(offPer)}`],
+        ],
+      },
+      {
+        title: 'Every cleanup of round 1\'s runs with forced GCs, with the buffers the handlers held when it ran',
+        columns: ['configuration', 'at (ms)', 'buffers out', 'buffers pooled', 'released', 'calls of New until the next cleanup'],
+        rows: shown.map(({ r, c }) => [r.config.victim ? 'victim cache on' : 'victim cache off', round(c.ms), c.out, c.pooled, c.released, c.newsAfter]),
+      },
+    ],
+    charts: [{
+      name: 'news-per-request',
+      title: `Calls of New per request, median and range of ${runs.length} round${runs.length === 1 ? '' : 's'}`,
+      spec: barChart({
+        data: CONFIGS.map((config, i) => ({ configuration: config.short, ...spreadFields('news', perConfig[i]!) })),
+        x: { field: 'configuration', title: 'configuration' },
+        y: { field: 'news', title: 'calls of New per request' },
+        group: 'configuration',
+        spread: true,
+      }),
+    }],
+    artifacts: [],
+    ...(m.go === undefined ? {} : { go: goPresent(m.go, goCliffSection) }),
   };
 }
 
@@ -202,90 +305,12 @@ export const exercise: Exercise = {
       }
       runs.push(round);
     }
-    const perRequest = (r: Run) => r.news / r.requests;
-    const of = (i: number) => runs.map((round) => round[i]!);
-    const perConfig = CONFIGS.map((_, i) => spread(of(i).map(perRequest)));
-    const figures: CliffFigures = {
-      baseline: perConfig[0]!,
-      withVictim: perConfig[1]!,
-      withoutVictim: perConfig[2]!,
-      ratio: spread(runs.map((round) => perRequest(round[1]!) / perRequest(round[0]!))),
-      cliff: spread(runs.map((round) => perRequest(round[2]!) / perRequest(round[0]!))),
-      outAtCollections: of(1).flatMap((r) => r.collections.map((c) => c.out)),
-    };
-    const { verdict, reason } = judgeCliff(figures);
-    const newsPerCleanup = (i: number) => {
-      const cs = of(i).flatMap((r) => r.collections);
-      return cs.length === 0 ? undefined : sum(cs.map((c) => c.newsAfter)) / cs.length;
-    };
-    const [onPer, offPer] = [newsPerCleanup(1), newsPerCleanup(2)];
-    const shown = runs[0]!.filter((r) => r.config.forcedGC).flatMap((r) => r.collections.map((c) => ({ r, c })));
-    return {
-      verdict,
-      reason,
-      explanation:
-        `Each round begins with an empty pool, so every configuration first makes the buffers that ${HANDLERS} ` +
-        'handlers hold at once. A cleanup moves the buffers then pooled to the victim cache; those the handlers ' +
-        'hold are put back afterwards into the primary cache. Later gets take the primary cache first and the ' +
-        'victim after it, and a victim buffer nobody took by the next cleanup is released. ' +
-        (onPer === undefined ? '' : `With the victim cache a collection was followed by ${round(onPer)} calls of New ` +
-          'on average before the next one') +
-        (offPer === undefined ? '.' : `; without it, where every cleanup releases all pooled buffers, by ${round(offPer)}: ` +
-          'the allocation spike after every GC of Go issue 22950.') +
-        ` The runs without forced GCs saw ${sum(of(0).map((r) => r.collections.length))} cleanups (V8's own major GCs cause those).\n\n` +
-        'Where Go differs: Go runs poolCleanup with the world stopped at the start of each GC ' +
-        '(src/sync/pool.go:236–237 in Go 1.19); syncpool runs it just after a major GC, as a task at the next turn ' +
-        'of the event loop, because V8 has no pre-GC hook. Code that never yields sees no cleanup at all; these ' +
-        'handlers yield at every await, as a server\'s handlers do.',
-      tables: [
-        {
-          title: `Calls of New per request, ${over(rounds, 'round')}`,
-          columns: ['configuration', 'requests per round', 'calls of New', 'news per request', 'cleanups seen', 'buffers out at the cleanups'],
-          rows: CONFIGS.map((config, i) => {
-            const rs = of(i);
-            const outs = rs.flatMap((r) => r.collections.map((c) => c.out));
-            return [config.label, rs.map((r) => r.requests).join(', '), showSpread(spread(rs.map((r) => r.news))),
-              showSpread(perConfig[i]!, 3), rs.map((r) => r.collections.length).join(', '), outs.length === 0 ? '-' : showSpread(spread(outs))];
-          }),
-        },
-        {
-          title: 'Every cleanup of round 1\'s runs with forced GCs, with the buffers the handlers held when it ran',
-          columns: ['configuration', 'at (ms)', 'buffers out', 'buffers pooled', 'released', 'calls of New until the next cleanup'],
-          rows: shown.map(({ r, c }) => [r.config.victim ? 'victim cache on' : 'victim cache off', round(c.ms), c.out, c.pooled, c.released, c.newsAfter]),
-        },
-      ],
-      charts: [{
-        name: 'news-per-request',
-        title: `Calls of New per request, median and range of ${rounds} round${rounds === 1 ? '' : 's'}`,
-        spec: barChart({
-          data: CONFIGS.map((config, i) => ({ configuration: config.short, ...spreadFields('news', perConfig[i]!) })),
-          x: { field: 'configuration', title: 'configuration' },
-          y: { field: 'news', title: 'calls of New per request' },
-          group: 'configuration',
-          spread: true,
-        }),
-      }],
-      artifacts: [],
-      ...(ctx.withGo ? {
-        go: await goSection(async () => {
-          // Long enough for the 100 ms GC ticker to fire several times within each benchmark.
-          const go = await goBenchFigures('^BenchmarkCliff', '06-victim-cliff',
-            { benchtime: ctx.mode === 'tiny' ? '300ms' : '1s', count: GO_COUNT[ctx.mode] });
-          const noGC = figuresOf(go.figures, 'CliffNoGC');
-          const gc = figuresOf(go.figures, 'CliffGC');
-          return {
-            tables: [{
-              title: 'Go: Get/Put of a pooled *bytes.Buffer (RunParallel), with and without runtime.GC() every 100 ms; ns/op median (min–max)',
-              columns: ['benchmark', 'ns/op', 'B/op', 'allocs/op'],
-              rows: [['no GC goroutine', showSpread(noGC.ns), round(noGC.bytesPerOp), round(noGC.allocsPerOp)],
-                ['GC every 100 ms', showSpread(gc.ns), round(gc.bytesPerOp), round(gc.allocsPerOp)]],
-            }],
-            artifacts: [go.artifact],
-            note: `go test prints allocs/op as a whole number per op: ${round(noGC.allocsPerOp)} and ${round(gc.allocsPerOp)} ` +
-              'here, so the refills after each GC are too few per op to show, and Go cannot switch the victim cache off.',
-          };
-        }),
-      } : {}),
-    };
+    const go = ctx.withGo ? await goMeasure(async () => {
+      // Long enough for the 100 ms GC ticker to fire several times within each benchmark.
+      const g = await goBenchFigures('^BenchmarkCliff', '06-victim-cliff',
+        { benchtime: ctx.mode === 'tiny' ? '300ms' : '1s', count: GO_COUNT[ctx.mode] });
+      return { noGC: figuresOf(g.figures, 'CliffNoGC'), gc: figuresOf(g.figures, 'CliffGC'), artifact: g.artifact };
+    }) : undefined;
+    return present({ runs, ...(go === undefined ? {} : { go }) });
   },
 };

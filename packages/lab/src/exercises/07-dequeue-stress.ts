@@ -2,11 +2,11 @@
  * Exercise 7: Go's poolDequeue, single producer and many stealers, under load: nothing lost,
  * nothing taken twice.
  */
-import { DEQUEUE_LIMIT, PoolDequeue } from 'syncpool';
+import { DEQUEUE_LIMIT, PoolDequeue } from 'syncpool/internals';
 import { measureMemory } from 'syncpool-bench';
 import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
-import { goSection, goStdTests } from '../lib/go.js';
-import { round } from '../lib/stats.js';
+import { goMeasure, goPresent, goStdTests, type GoRun, type GoSection } from '../lib/go.js';
+import { round, sum } from '../lib/stats.js';
 import { runWorkers, workerScript } from '../lib/workers.js';
 import type { DequeueResult, DequeueTask } from '../workers/dequeue.js';
 
@@ -73,6 +73,81 @@ async function casBytes(): Promise<{ bigint: number; int32: number }> {
   return { bigint: bigint.bytesPerOp, int32: int32.bytesPerOp };
 }
 
+/** What exercise 7 measures: the stress run's threads and audit, the CAS allocation, and Go's own tests with --with-go. */
+export interface DequeueMeasured {
+  count: number;
+  results: DequeueResult[];
+  ms: number;
+  audit: ReturnType<typeof auditSeen>;
+  cas: { bigint: number; int32: number };
+  go?: GoRun<{ rows: (string | number)[][]; text: string }>;
+}
+
+function goTestsSection(g: { rows: (string | number)[][]; text: string }): GoSection {
+  return {
+    tables: [{
+      title: 'Go: the standard library\'s own tests, go test -run \'TestPoolDequeue|TestPoolChain\' sync (testPoolDequeue: one producer ' +
+        'pushes 2000000 values and pops its head after every 10th push, 9 consumer goroutines pop the tail)',
+      columns: ['test', 'result', 'seconds'],
+      rows: g.rows,
+    }],
+    artifacts: [{ name: 'go/07-pool-dequeue-tests.txt', content: g.text, show: 'link' }],
+    note: 'TestPoolDequeue and TestPoolChain share testPoolDequeue (src/sync/pool_test.go:175–248 in Go 1.19), ' +
+      'whose shape the table\'s title gives: every value must be seen exactly once and popHead must have succeeded. ' +
+      `The lab copies that shape with ${STEALERS} stealers. Go runs it without -race: pool_test.go is built only with !race ` +
+      '(src/sync/pool_test.go:7), since the race detector makes Pool drop items.',
+  };
+}
+
+/** The report section from the measurements. */
+export function present(m: DequeueMeasured): Result {
+  const [own, ...stealers] = m.results as [DequeueResult, ...DequeueResult[]];
+  const taken = own.popHeads + sum(stealers.map((r) => r.popTails));
+  const { count, results, ms, audit, cas } = m;
+  const { verdict, reason } = judgeDequeue({ count, ...audit, popHeads: own.popHeads, popTails: taken - own.popHeads });
+  return {
+    verdict,
+    reason,
+    explanation:
+      'The owner publishes a slot by writing the value with a plain store and then adding 1 to head with one ' +
+      'Atomics operation, so a stealer that sees the new head also sees the value. A stealer claims the tail ' +
+      'slot with a compare-and-swap on the packed head/tail word; the owner\'s popHead claims the head slot ' +
+      'with a CAS on the same word, so when the ring holds one item exactly one of them wins. A stealer ' +
+      'hands its slot back only after it has read it, and pushHead treats a slot not yet handed back as ' +
+      `full (${own.fullRetries} push retries here, counting a genuinely full ring too), so no value is overwritten ` +
+      'mid-read. Stealers polled an empty ring ' +
+      `${sum(stealers.map((r) => r.emptyPolls))} times: tail pops that found nothing to take.\n\n` +
+      'Where Go differs: Go packs two 32-bit indexes in a 64-bit word (src/sync/poolqueue.go:20–34 and 51 in ' +
+      'Go 1.19); syncpool packs two 16-bit ones in an Int32, because a compareExchange on a BigInt64Array ' +
+      `allocates (${round(cas.bigint)} bytes per call, measured in this process, against ${round(cas.int32)} on an Int32Array); that caps a ` +
+      `ring at ${DEQUEUE_LIMIT} slots. Go checks with -race, though not its own pool tests (src/sync/pool_test.go:5–7: ` +
+      '`//go:build !race`, since Pool drops items under the race detector); JavaScript has no race detector, and ' +
+      'the lab audits every value instead.',
+    tables: [
+      {
+        title: `Who took what (${count} values, ${Math.round(ms)} ms with worker start-up)`,
+        columns: ['thread', 'pushes', 'push retries', 'popHead', 'popTail', 'empty polls'],
+        rows: [...results.map((r, i) => [i === 0 ? 'owner' : `stealer ${i}`, r.pushes, r.fullRetries, r.popHeads, r.popTails, r.emptyPolls]),
+          ['all threads', ...(['pushes', 'fullRetries', 'popHeads', 'popTails', 'emptyPolls'] as const).map((k) => sum(results.map((r) => r[k])))]],
+      },
+      {
+        title: 'Audit of every value',
+        columns: ['values', 'taken', 'by popHead', 'by popTail', 'lost', 'taken twice or more', 'first value lost or taken twice'],
+        rows: [[count, taken, own.popHeads, taken - own.popHeads, audit.lost, audit.duplicated, audit.firstBad ?? '-']],
+      },
+      {
+        title: 'Why the ring packs 16-bit indexes: one compareExchange, bytes allocated per call (measured in this process)',
+        columns: ['word', 'indexes', 'ring capacity limit', 'bytes per compareExchange'],
+        rows: [['BigInt64Array (Go\'s layout: a 64-bit word)', '2 × 32 bits', '2^32', round(cas.bigint)],
+          ['Int32Array (syncpool)', '2 × 16 bits', DEQUEUE_LIMIT, round(cas.int32)]],
+      },
+    ],
+    charts: [],
+    artifacts: [],
+    ...(m.go === undefined ? {} : { go: goPresent(m.go, goTestsSection) }),
+  };
+}
+
 export const exercise: Exercise = {
   id: 7,
   slug: 'dequeue-stress',
@@ -99,56 +174,8 @@ export const exercise: Exercise = {
     const { results } = await runWorkers<DequeueResult>(workerScript('dequeue'), tasks);
     const ms = performance.now() - started;
     const audit = auditSeen(new Int32Array(seen));
-    const [own, ...stealers] = results as [DequeueResult, ...DequeueResult[]];
-    const taken = own.popHeads + stealers.reduce((n, r) => n + r.popTails, 0);
-    const { verdict, reason } = judgeDequeue({ count, ...audit, popHeads: own.popHeads, popTails: taken - own.popHeads });
     const cas = await casBytes();
-    return {
-      verdict,
-      reason,
-      explanation:
-        'The owner publishes a slot by writing the value with a plain store and then adding 1 to head with one ' +
-        'Atomics operation, so a stealer that sees the new head also sees the value. A stealer claims the tail ' +
-        'slot with a compare-and-swap on the packed head/tail word; the owner\'s popHead claims the head slot ' +
-        'with a CAS on the same word, so when the ring holds one item exactly one of them wins. A stealer ' +
-        'hands its slot back only after it has read it, and pushHead treats a slot not yet handed back as ' +
-        `full (${own.fullRetries} push retries here, counting a genuinely full ring too), so no value is overwritten ` +
-        'mid-read. Stealers polled an empty ring ' +
-        `${stealers.reduce((n, r) => n + r.emptyPolls, 0)} times: tail pops that found nothing to take.\n\n` +
-        'Where Go differs: Go packs two 32-bit indexes in a 64-bit word (src/sync/poolqueue.go:20–34 and 51 in ' +
-        'Go 1.19); syncpool packs two 16-bit ones in an Int32, because a compareExchange on a BigInt64Array ' +
-        `allocates (${round(cas.bigint)} bytes per call, measured in this process, against ${round(cas.int32)} on an Int32Array); that caps a ` +
-        `ring at ${DEQUEUE_LIMIT} slots. Go checks with -race, though not its own pool tests (src/sync/pool_test.go:5–7: ` +
-        '`//go:build !race`, since Pool drops items under the race detector); JavaScript has no race detector, and ' +
-        'the lab audits every value instead.',
-      tables: [
-        {
-          title: `Who took what (${count} values, ${Math.round(ms)} ms with worker start-up)`,
-          columns: ['thread', 'pushes', 'push retries', 'popHead', 'popTail', 'empty polls'],
-          rows: results.map((r, i) => [i === 0 ? 'owner' : `stealer ${i}`, r.pushes, r.fullRetries, r.popHeads, r.popTails, r.emptyPolls]),
-        },
-        {
-          title: 'Audit of every value',
-          columns: ['values', 'taken', 'lost', 'taken twice or more'],
-          rows: [[count, taken, audit.lost, audit.duplicated]],
-        },
-      ],
-      charts: [],
-      artifacts: [],
-      ...(ctx.withGo ? {
-        go: await goSection(async () => {
-          const { rows, text } = await goStdTests('sync', '^(TestPoolDequeue|TestPoolChain)$');
-          return {
-            tables: [{ title: 'Go: the standard library\'s own tests, go test -run \'TestPoolDequeue|TestPoolChain\' sync', columns: ['test', 'result', 'seconds'], rows }],
-            artifacts: [{ name: 'go/07-pool-dequeue-tests.txt', content: text, show: 'link' }],
-            note: 'TestPoolDequeue and TestPoolChain share testPoolDequeue (src/sync/pool_test.go:175–248 in Go 1.19): ' +
-              'one producer pushes 2e6 values and pops its head after every 10th push, 9 consumer goroutines pop the ' +
-              'tail, every value must be seen exactly once and popHead must have succeeded. The lab copies that shape ' +
-              `with ${STEALERS} stealers. Go runs it without -race: pool_test.go is built only with !race ` +
-              '(src/sync/pool_test.go:7), since the race detector makes Pool drop items.',
-          };
-        }),
-      } : {}),
-    };
+    const go = ctx.withGo ? await goMeasure(() => goStdTests('sync', '^(TestPoolDequeue|TestPoolChain)$')) : undefined;
+    return present({ count, results, ms, audit, cas, ...(go === undefined ? {} : { go }) });
   },
 };

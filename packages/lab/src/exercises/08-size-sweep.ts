@@ -2,10 +2,10 @@
  * Exercise 8: the buffer size at which pooling starts to pay.
  */
 import { measureMemory, sink } from 'syncpool-bench';
-import type { Exercise, Judgement, Result, Table } from '../exercise.js';
+import type { Artifact, Exercise, Judgement, Mode, Result, Table } from '../exercise.js';
 import { figuresOf, runLabBench } from '../lib/bench.js';
 import { lineChart, type Row } from '../lib/chart-specs.js';
-import { GO_COUNT, goBenchFigures, goSection, type GoSection } from '../lib/go.js';
+import { GO_COUNT, goBenchFigures, goMeasure, goPresent, type GoRun, type GoSection } from '../lib/go.js';
 import { over, round, showSpread, spreadFields, type Spread } from '../lib/stats.js';
 import { SWEEP_SIZES } from '../lib/sweep-sizes.js';
 import { speedWord, trend } from '../lib/words.js';
@@ -79,7 +79,7 @@ function explain(points: readonly SizePoint[], crossover: number | undefined, on
   const text = [
     `Allocation: ${sizes(upTo64)} ns for ${upTo64.map((p) => p.size).join(', ')} bytes, then ${sizes(from128)} ns for ` +
       `${from128.map((p) => p.size).join(', ')} bytes: from 128 bytes up it ${allocTrend} with the size. Between 64 ` +
-      `and 128 bytes it ${jump >= 2 ? 'jumps' : 'changes by'} ${round(jump)}×: a new Uint8Array(64) puts ${round(onHeap.at64)} bytes off the V8 heap ` +
+      `and 128 bytes it ${jump >= 2 ? 'jumps' : 'changes by'} ${round(jump)}× (ratio of medians): a new Uint8Array(64) puts ${round(onHeap.at64)} bytes off the V8 heap ` +
       `and a new Uint8Array(65) ${round(onHeap.at65)} (measured in this process), so from 65 bytes the backing store ` +
       'is allocated by the embedder, zeroed and registered with the GC as external memory.',
     `A pooled get+put costs ${round(Math.min(...poolMedians))}–${round(Math.max(...poolMedians))} ns across the sweep ` +
@@ -113,24 +113,27 @@ function explain(points: readonly SizePoint[], crossover: number | undefined, on
 const sweepRows = (points: readonly SizePoint[]) =>
   points.map((p) => [p.size, showSpread(p.alloc), showSpread(p.pool), round(p.pool.median / p.alloc.median)]);
 
-function goSweep(mode: Parameters<Exercise['run']>[0]['mode'], found: (points: SizePoint[]) => void): Promise<GoSection> {
-  return goSection(async () => {
+function goSweep(mode: Mode): Promise<GoRun<{ points: SizePoint[]; artifact: Artifact }>> {
+  return goMeasure(async () => {
     const go = await goBenchFigures('^BenchmarkSize', '08-size-sweep',
       { benchtime: mode === 'tiny' ? '2000x' : '100ms', count: GO_COUNT[mode] });
     const points: SizePoint[] = SWEEP_SIZES.map((size) => ({
       size, alloc: figuresOf(go.figures, `SizeMake/${size}`).ns, pool: figuresOf(go.figures, `SizePool/${size}`).ns,
     }));
-    found(points);
-    const cross = findCrossover(points);
-    return {
-      tables: [{
-        title: `Go: make([]byte, n) against sync.Pool of *[]byte, ns/op median (min–max); crossover ${cross.identified ? `${cross.size} bytes` : 'none inside the sweep'}`,
-        columns: ['size (bytes)', 'make', 'sync.Pool Get+Put', 'pool / make (medians)'],
-        rows: sweepRows(points),
-      }],
-      artifacts: [go.artifact],
-    };
+    return { points, artifact: go.artifact };
   });
+}
+
+function goSweepSection(g: { points: SizePoint[]; artifact: Artifact }): GoSection {
+  const cross = findCrossover(g.points);
+  return {
+    tables: [{
+      title: `Go: make([]byte, n) against sync.Pool of *[]byte, ns/op ${over(g.points[0]!.alloc.n, 'run')}; crossover ${cross.identified ? `${cross.size} bytes` : 'none inside the sweep'}`,
+      columns: ['size (bytes)', 'make', 'sync.Pool Get+Put', 'pool / make (medians)'],
+      rows: sweepRows(g.points),
+    }],
+    artifacts: [g.artifact],
+  };
 }
 
 const chartRows = (points: readonly SizePoint[], language: string, alloc: string, pool: string): Row[] =>
@@ -139,13 +142,66 @@ const chartRows = (points: readonly SizePoint[], language: string, alloc: string
     { size: p.size, way: pool, language, ...spreadFields('ns', p.pool) },
   ]);
 
+/** What exercise 8 measures: the sweep, where V8 moves backing stores off its heap, and Go's sweep with --with-go. */
+export interface SweepMeasured {
+  points: SizePoint[];
+  onHeap: { at64: number; at65: number };
+  artifacts: Artifact[];
+  go?: GoRun<{ points: SizePoint[]; artifact: Artifact }>;
+}
+
+/** The report section from the measurements. */
+export function present(m: SweepMeasured): Result {
+  const { points, onHeap } = m;
+  const { verdict, reason, crossover } = judgeSizeSweep(points);
+  const goPoints = m.go?.version === undefined ? undefined : m.go.data.points;
+  const at = (size: number) => points.find((p) => p.size === size)!.alloc.median;
+  const heapTable: Table = {
+    title: 'Where V8 puts a new Uint8Array(n)\'s backing store (measured in this process), and the allocation step beside it',
+    columns: ['n (bytes)', 'bytes off the V8 heap per array', 'allocation ns/op, 128 B / 64 B (ratio of medians)'],
+    rows: [[64, round(onHeap.at64), round(at(128) / at(64))], [65, round(onHeap.at65), '']],
+  };
+  const table: Table = {
+    title: `ns/op by size (syncpool-bench; ${over(points[0]!.alloc.n, 'process', 'processes')}); ` +
+      `crossover ${crossover === undefined ? 'none inside the sweep' : `${crossover} bytes`}`,
+    columns: ['size (bytes)', 'new Uint8Array', 'BytesPool get+put', 'pool / alloc (medians)'],
+    rows: sweepRows(points),
+  };
+  const data = [
+    ...chartRows(points, 'TypeScript', 'TypeScript: new Uint8Array(n)', 'TypeScript: BytesPool get + put'),
+    ...(goPoints === undefined ? [] : chartRows(goPoints, 'Go', 'Go: make([]byte, n)', 'Go: sync.Pool Get + Put')),
+  ];
+  return {
+    verdict,
+    reason,
+    explanation: explain(points, crossover, onHeap, goPoints),
+    tables: [table, heapTable],
+    charts: [{
+      name: 'crossover',
+      title: `Allocation against pool, by size, median and range${goPoints === undefined ? '' : '; Go from the same run'}` +
+        `${crossover === undefined ? '' : `; crossover at ${crossover} bytes`}`,
+      spec: lineChart({
+        data,
+        x: { field: 'size', title: 'buffer size (bytes)', log: true },
+        y: { field: 'ns', title: 'ns/op', log: true },
+        series: 'way',
+        dash: 'language',
+        spread: 'band',
+        ...(crossover === undefined ? {} : { mark: { x: crossover, label: `crossover ${crossover} B` } }),
+      }),
+    }],
+    artifacts: m.artifacts,
+    ...(m.go === undefined ? {} : { go: goPresent(m.go, goSweepSection) }),
+  };
+}
+
 export const exercise: Exercise = {
   id: 8,
   slug: 'size-sweep',
   title: 'Pool-size sweep',
   goal: 'For buffer sizes from 64 bytes to 16 KiB, benchmark allocating a fresh byte buffer against taking one ' +
     'from a pool, and plot ns/op for both.',
-  criterion: 'Identify a crossover size below which the pool is no faster (or slower).',
+  criterion: 'Identify a crossover size below which the pool is no faster (or slower); the seed expects Go\'s around 256–512 bytes on amd64.',
   analogue: `\`new Uint8Array(n)\` against \`BytesPool.get(n)\` + \`put\` (one Pool per power-of-two class), with ` +
     `syncpool-bench, for n = ${SWEEP_SIZES.join(', ')} (the seed's sizes plus 16, 32 and 128, to look for a ` +
     'crossover below 64 and to see both sides of 64). ns/op is the median of fresh processes, shown with its ' +
@@ -157,41 +213,9 @@ export const exercise: Exercise = {
     const points: SizePoint[] = SWEEP_SIZES.map((size) => ({
       size, alloc: figuresOf(figures, `SizeAlloc/${size}`).ns, pool: figuresOf(figures, `SizePool/${size}`).ns,
     }));
-    const { verdict, reason, crossover } = judgeSizeSweep(points);
     ctx.progress(0.85, 'where the backing store leaves the heap');
     const onHeap = { at64: await offHeapBytes(64), at65: await offHeapBytes(65) };
-    let goPoints: SizePoint[] | undefined;
-    const go = ctx.withGo ? await goSweep(ctx.mode, (p) => { goPoints = p; }) : undefined;
-    const table: Table = {
-      title: `ns/op by size (syncpool-bench; ${over(points[0]!.alloc.n, 'process', 'processes')})`,
-      columns: ['size (bytes)', 'new Uint8Array', 'BytesPool get+put', 'pool / alloc (medians)'],
-      rows: sweepRows(points),
-    };
-    const data = [
-      ...chartRows(points, 'TypeScript', 'TypeScript: new Uint8Array(n)', 'TypeScript: BytesPool get + put'),
-      ...(goPoints === undefined ? [] : chartRows(goPoints, 'Go', 'Go: make([]byte, n)', 'Go: sync.Pool Get + Put')),
-    ];
-    return {
-      verdict,
-      reason,
-      explanation: explain(points, crossover, onHeap, goPoints),
-      tables: [table],
-      charts: [{
-        name: 'crossover',
-        title: `Allocation against pool, by size, median and range${goPoints === undefined ? '' : '; Go from the same run'}` +
-          `${crossover === undefined ? '' : `; crossover at ${crossover} bytes`}`,
-        spec: lineChart({
-          data,
-          x: { field: 'size', title: 'buffer size (bytes)', log: true },
-          y: { field: 'ns', title: 'ns/op', log: true },
-          series: 'way',
-          dash: 'language',
-          spread: 'band',
-          ...(crossover === undefined ? {} : { mark: { x: crossover, label: `crossover ${crossover} B` } }),
-        }),
-      }],
-      artifacts: [artifact],
-      ...(go === undefined ? {} : { go }),
-    };
+    const go = ctx.withGo ? await goSweep(ctx.mode) : undefined;
+    return present({ points, onHeap, artifacts: [artifact], ...(go === undefined ? {} : { go }) });
   },
 };

@@ -47,7 +47,7 @@ export function judgePadding(f: PaddingFigures): Judgement & { parallel: number 
       parallel,
       verdict: 'not applicable here',
       reason: `The two workers could not run at the same time: two control workers that share no memory reached only ` +
-        `${round(parallel)}× one control worker's throughput (under ${PARALLEL}×), so the cores were busy with other work ` +
+        `${round(parallel)}× one control worker's throughput (ratio of medians; under ${PARALLEL}×), so the cores were busy with other work ` +
         `and no cache line could be shared while both wrote. Measured instead, and not a verdict: ${measured}.`,
     };
   }
@@ -55,7 +55,7 @@ export function judgePadding(f: PaddingFigures): Judgement & { parallel: number 
   return {
     parallel,
     verdict: holds ? 'holds' : 'does not hold',
-    reason: `Two control workers reached ${round(parallel)}× one worker's throughput, so two threads ran at once; ` +
+    reason: `Two control workers reached ${round(parallel)}× one worker's throughput (ratio of medians), so two threads ran at once; ` +
       `${measured}: ${holds ? `at least ${MEASURABLE}×, measurably faster` : `under the ${MEASURABLE}× read as measurably faster`}. ` +
       `With 1 worker the median of the per-round ratios is ${round(f.singleRatio.median)}×.`,
   };
@@ -65,6 +65,104 @@ const label = (m: Measured) => m.config.kind === 'control' ? 'control (no shared
 /** The two workers' placements: locals 0 and 1, then locals 1 and 2, on the same pool. */
 const PLACEMENTS = [0, 1] as const;
 const placementName = (first: number) => `locals ${first}–${first + 1}`;
+
+/** What exercise 9 measures: every configuration over the rounds, the pools' sizes, and the machine's cores. */
+export interface PaddingMeasured {
+  measured: Measured[];
+  rounds: number;
+  opsPerWorker: number;
+  /** A 2-local pool's buffer with pad 128 and with pad 0. */
+  bufferBytes: { padded: number; packed: number };
+  cores: number;
+  withGo: boolean;
+}
+
+/** The report section from the measurements. */
+export function present(m: PaddingMeasured): Result {
+  const { measured, rounds, opsPerWorker } = m;
+  const at = (workers: number, kind: string, pad?: number) =>
+    measured.find((x) => x.config.workers === workers && x.config.kind === kind && x.config.pad === pad)!;
+  const figures: PaddingFigures = {
+    padded: at(2, 'shared', 128).mops,
+    packed: at(2, 'shared', 0).mops,
+    ratio: ratioPerRound(at(2, 'shared', 128), at(2, 'shared', 0)),
+    singleRatio: ratioPerRound(at(1, 'shared', 128), at(1, 'shared', 0)),
+    control1: at(1, 'control').mops,
+    control2: at(2, 'control').mops,
+  };
+  const { verdict, reason } = judgePadding(figures);
+  const single = figures.singleRatio.median;
+  const { cores } = m;
+  // Per pad: in how many rounds each placement was the slower one, and how far apart the two were.
+  const placementFindings = [128, 0].map((pad) => {
+    const runs = at(2, 'shared', pad).placements;
+    const slowerFirst = runs.filter((p) => p[0]! < p[1]!).length;
+    const gap = spread(runs.map((p) => Math.max(...p) / Math.min(...p)));
+    return `pad ${pad}: locals 0–1 were the slower placement in ${slowerFirst} and locals 1–2 in ` +
+      `${runs.length - slowerFirst} of ${runs.length} rounds, the faster placement's throughput ${showSpread(gap)}× the slower's (median (min–max))`;
+  });
+  const placementRows = [128, 0].flatMap((pad) => PLACEMENTS.map((first, j) =>
+    [pad, placementName(first), showSpread(spread(at(2, 'shared', pad).placements.map((p) => p[j]!)))]));
+  return {
+    verdict,
+    reason,
+    explanation:
+      'A private-slot hit writes only the worker\'s own record, yet with pad 0 two neighbouring records can sit in ' +
+      'one 64-byte cache line. Each write by one core then invalidates the line in the other core\'s cache, so two ' +
+      'workers running at once take turns owning the line although they never touch the same word: false ' +
+      'sharing. With 128-byte records no line holds words of two records, wherever the buffer starts. Which ' +
+      `placement shared a line follows the address of each round's pool: ${placementFindings.join('; ')}. ` +
+      'The single-worker ratio is the ' +
+      `control for the layouts: with one worker pad 128 ran ${round(single)}× pad 0 (median of the per-round ratios) ` +
+      (Math.abs(single - 1) <= 0.1
+        ? '(within 10%: without a second writer the layout makes no difference, so a two-worker gap is the sharing).'
+        : `(more than 10% away from 1 with nobody to share a line with, so part of any two-worker gap is not sharing; ` +
+          'compare the ranges).') +
+      ` This machine has ${cores} core${cores === 1 ? '' : 's'}, so the seed's figures for 8 or more cannot be ` +
+      'reproduced here. Go pads each poolLocal to a multiple of 128 bytes: "Prevents false sharing on widespread ' +
+      'platforms with 128 mod (cache line size) = 0" (src/sync/pool.go:73–75 in Go 1.19). The padding costs ' +
+      `${m.bufferBytes.padded - m.bufferBytes.packed} bytes for 2 locals here (the buffers' sizes in the ratio table).`,
+    tables: [{
+      title: `Throughput, million get+put pairs (control: loop iterations) per second, ${over(rounds, 'round')}; ` +
+        `${opsPerWorker} pairs (control: ${4 * opsPerWorker} iterations) per worker`,
+      columns: ['workers', 'layout', 'M per second', 'samples'],
+      rows: measured.map((x) => [x.config.workers, label(x), showSpread(x.mops), x.samples.map((v) => round(v)).join(', ')]),
+    }, {
+      title: 'pad 128 against pad 0, and the control: both statistics the sentences quote',
+      columns: ['quantity', 'value'],
+      rows: [
+        ['2 workers: ratio of the median throughputs, pad 128 / pad 0', round(figures.padded.median / figures.packed.median)],
+        ['2 workers: per-round ratios pad 128 / pad 0, median (min–max)', showSpread(figures.ratio)],
+        ['1 worker: per-round ratios pad 128 / pad 0, median (min–max); within 10% of 1: the layout alone makes no difference', showSpread(figures.singleRatio)],
+        ['control: 2 workers / 1 worker, ratio of the median throughputs', round(figures.control2.median / figures.control1.median)],
+        ['pool buffer bytes with 2 locals, pad 128 and pad 0, and the padding\'s cost', `${m.bufferBytes.padded}, ${m.bufferBytes.packed}; ${m.bufferBytes.padded - m.bufferBytes.packed}`],
+      ],
+    }, {
+      title: `Two workers by placement on the same pool, M get+put pairs per second, ${over(rounds, 'round')} ` +
+        '(the first table gives the slower placement of each round)',
+      columns: ['pad', 'placement', 'M per second'],
+      rows: placementRows,
+    }],
+    charts: [{
+      name: 'pad',
+      title: `Get+put throughput with padded and packed per-local records, median and range of ${rounds}`,
+      spec: barChart({
+        data: measured.filter((x) => x.config.kind === 'shared').map((x) => ({
+          workers: `${x.config.workers} worker${x.config.workers > 1 ? 's' : ''}`, layout: label(x), ...spreadFields('mops', x.mops),
+        })),
+        x: { field: 'workers', title: 'workers writing' },
+        y: { field: 'mops', title: 'million get+put pairs per second' },
+        group: 'layout',
+        spread: true,
+      }),
+    }],
+    artifacts: [],
+    ...(m.withGo ? {
+      go: noGoRun('No Go run: removing poolLocal\'s pad means patching sync in GOROOT, which the lab does not ' +
+        'touch. SharedPool\'s pad option is the switch Go does not have.'),
+    } : {}),
+  };
+}
 
 export const exercise: Exercise = {
   id: 9,
@@ -95,82 +193,11 @@ export const exercise: Exercise = {
       { kind: 'control' as const, workers, opsPerWorker: 4 * opsPerWorker },
     ]);
     const measured = await measureThroughputs(configs, rounds, ctx.progress);
-    const at = (workers: number, kind: string, pad?: number) =>
-      measured.find((m) => m.config.workers === workers && m.config.kind === kind && m.config.pad === pad)!;
-    const figures: PaddingFigures = {
-      padded: at(2, 'shared', 128).mops,
-      packed: at(2, 'shared', 0).mops,
-      ratio: ratioPerRound(at(2, 'shared', 128), at(2, 'shared', 0)),
-      singleRatio: ratioPerRound(at(1, 'shared', 128), at(1, 'shared', 0)),
-      control1: at(1, 'control').mops,
-      control2: at(2, 'control').mops,
-    };
-    const { verdict, reason } = judgePadding(figures);
-    const recordBytes = (pad: number) => {
+    const bufferBytes = (pad: number) => {
       const p = SharedPool.create({ blockSize: 64, blocks: 1, maxLocals: 2, pad });
       p.detach();
       return p.buffer.byteLength;
     };
-    const single = figures.singleRatio.median;
-    const cores = cpus().length;
-    // Per pad: in how many rounds each placement was the slower one, and how far apart the two were.
-    const placementFindings = [128, 0].map((pad) => {
-      const runs = at(2, 'shared', pad).placements;
-      const slowerFirst = runs.filter((p) => p[0]! < p[1]!).length;
-      const gap = spread(runs.map((p) => Math.max(...p) / Math.min(...p)));
-      return `pad ${pad}: locals 0–1 were the slower placement in ${slowerFirst} and locals 1–2 in ` +
-        `${runs.length - slowerFirst} of ${runs.length} rounds, the faster placement's throughput ${showSpread(gap)}× the slower's (median (min–max))`;
-    });
-    const placementRows = [128, 0].flatMap((pad) => PLACEMENTS.map((first, j) =>
-      [pad, placementName(first), showSpread(spread(at(2, 'shared', pad).placements.map((p) => p[j]!)))]));
-    return {
-      verdict,
-      reason,
-      explanation:
-        'A private-slot hit writes only the worker\'s own record, yet with pad 0 two neighbouring records can sit in ' +
-        'one 64-byte cache line. Each write by one core then invalidates the line in the other core\'s cache, so two ' +
-        'workers running at once take turns owning the line although they never touch the same word: false ' +
-        'sharing. With 128-byte records no line holds words of two records, wherever the buffer starts. Which ' +
-        `placement shared a line follows the address of each round's pool: ${placementFindings.join('; ')}. ` +
-        'The single-worker ratio is the ' +
-        `control for the layouts: with one worker pad 128 ran ${round(single)}× pad 0 (median of the per-round ratios) ` +
-        (Math.abs(single - 1) <= 0.1
-          ? '(within 10%: without a second writer the layout makes no difference, so a two-worker gap is the sharing).'
-          : `(more than 10% away from 1 with nobody to share a line with, so part of any two-worker gap is not sharing; ` +
-            'compare the ranges).') +
-        ` This machine has ${cores} core${cores === 1 ? '' : 's'}, so the seed's figures for 8 or more cannot be ` +
-        'reproduced here. Go pads each poolLocal to a multiple of 128 bytes: "Prevents false sharing on widespread ' +
-        'platforms with 128 mod (cache line size) = 0" (src/sync/pool.go:73–75 in Go 1.19). The padding costs ' +
-        `${recordBytes(128) - recordBytes(0)} bytes for 2 locals here.`,
-      tables: [{
-        title: `Throughput, million get+put pairs (control: loop iterations) per second, ${over(rounds, 'round')}; ` +
-          `${opsPerWorker} pairs (control: ${4 * opsPerWorker} iterations) per worker`,
-        columns: ['workers', 'layout', 'M per second', 'samples'],
-        rows: measured.map((m) => [m.config.workers, label(m), showSpread(m.mops), m.samples.map((s) => round(s)).join(', ')]),
-      }, {
-        title: `Two workers by placement on the same pool, M get+put pairs per second, ${over(rounds, 'round')} ` +
-          '(the first table gives the slower placement of each round)',
-        columns: ['pad', 'placement', 'M per second'],
-        rows: placementRows,
-      }],
-      charts: [{
-        name: 'pad',
-        title: `Get+put throughput with padded and packed per-local records, median and range of ${rounds}`,
-        spec: barChart({
-          data: measured.filter((m) => m.config.kind === 'shared').map((m) => ({
-            workers: `${m.config.workers} worker${m.config.workers > 1 ? 's' : ''}`, layout: label(m), ...spreadFields('mops', m.mops),
-          })),
-          x: { field: 'workers', title: 'workers writing' },
-          y: { field: 'mops', title: 'million get+put pairs per second' },
-          group: 'layout',
-          spread: true,
-        }),
-      }],
-      artifacts: [],
-      ...(ctx.withGo ? {
-        go: noGoRun('No Go run: removing poolLocal\'s pad means patching sync in GOROOT, which the lab does not ' +
-          'touch. SharedPool\'s pad option is the switch Go does not have.'),
-      } : {}),
-    };
+    return present({ measured, rounds, opsPerWorker, bufferBytes: { padded: bufferBytes(128), packed: bufferBytes(0) }, cores: cpus().length, withGo: ctx.withGo });
   },
 };

@@ -1,10 +1,10 @@
 /**
  * Exercise 10: a hand-rolled mutex pool against the per-P pool, under contention, and their memory.
  */
-import { byMode, type Exercise, type Judgement, type Result } from '../exercise.js';
-import { figuresOf } from '../lib/bench.js';
+import { byMode, type Artifact, type Exercise, type Judgement, type Result } from '../exercise.js';
+import { figuresOf, type Figures } from '../lib/bench.js';
 import { lineChart, type Row } from '../lib/chart-specs.js';
-import { GO_COUNT, goBenchFigures, goSection } from '../lib/go.js';
+import { GO_COUNT, goBenchFigures, goMeasure, goPresent, type GoRun, type GoSection } from '../lib/go.js';
 import { over, median, round, showSpread, spreadFields, type Spread } from '../lib/stats.js';
 import { measureThroughputs, ratioPerRound, type Measured, type RunMemory, type ThroughputConfig } from '../lib/throughput.js';
 
@@ -84,6 +84,105 @@ function poolMemory(m: Measured): PoolMemory {
 
 const NAMES = { shared: 'TypeScript: SharedPool (per-P)', mutex: 'TypeScript: MutexPool (one locked stack)' } as const;
 
+/** Go's contended benchmarks, per GOMAXPROCS. */
+interface GoContention {
+  rows: { w: number; pool: Figures; mutex: Figures }[];
+  artifact: Artifact;
+}
+
+/** M pairs/s = 1000 / ns per pair; the range inverts with it. */
+const mopsOf = (ns: Spread): Spread => ({ median: 1000 / ns.median, min: 1000 / ns.max, max: 1000 / ns.min, n: ns.n });
+
+function goContentionSection(g: GoContention): GoSection {
+  return {
+    tables: [{
+      title: `Go: sync.Mutex-guarded slice pool against sync.Pool, RunParallel with -cpu ${WORKERS.join(',')}; ` +
+        `M Get+Put pairs/s = 1000 / ns/op, ${over(g.rows[0]!.pool.ns.n, 'run')}`,
+      columns: ['GOMAXPROCS', 'sync.Pool', 'mutex pool', 'ratio of medians', 'B/op (sync.Pool, mutex pool)'],
+      rows: g.rows.map((r) => [r.w, showSpread(mopsOf(r.pool.ns)), showSpread(mopsOf(r.mutex.ns)),
+        round(mopsOf(r.pool.ns).median / mopsOf(r.mutex.ns).median), `${round(r.pool.bytesPerOp)}, ${round(r.mutex.bytesPerOp)}`]),
+    }],
+    artifacts: [g.artifact],
+  };
+}
+
+/** What exercise 10 measures: every configuration's throughput and memory over the rounds, and Go's benchmarks with --with-go. */
+export interface ContentionMeasured {
+  measured: Measured[];
+  rounds: number;
+  go?: GoRun<GoContention>;
+}
+
+/** The report section from the measurements. */
+export function present(m: ContentionMeasured): Result {
+  const { measured, rounds } = m;
+  const at = (kind: string, workers: number) => measured.find((x) => x.config.kind === kind && x.config.workers === workers)!;
+  const perRound = (w: number) => ratioPerRound(at('shared', w), at('mutex', w));
+  const goData = m.go?.version === undefined ? undefined : m.go.data;
+  const goContended = goData?.rows.find((r) => r.w === CONTENDED);
+  const goRatio = goContended === undefined ? undefined : mopsOf(goContended.pool.ns).median / mopsOf(goContended.mutex.ns).median;
+  const goRows: Row[] = (goData?.rows ?? []).flatMap((r) => [
+    { workers: r.w, pool: 'Go: sync.Pool', language: 'Go', ...spreadFields('mops', mopsOf(r.pool.ns)) },
+    { workers: r.w, pool: 'Go: sync.Mutex-guarded slice', language: 'Go', ...spreadFields('mops', mopsOf(r.mutex.ns)) },
+  ]);
+  const go = m.go === undefined ? undefined : goPresent(m.go, goContentionSection);
+  const sharedMemory = poolMemory(at('shared', CONTENDED));
+  const mutexMemory = poolMemory(at('mutex', CONTENDED));
+  const { ratio, verdict, reason } = judgeContention({
+    shared: at('shared', CONTENDED).mops, mutex: at('mutex', CONTENDED).mops, ratio: perRound(CONTENDED),
+    sharedMemory, mutexMemory, ...(goRatio === undefined ? {} : { goRatio }),
+  });
+  const single = at('shared', 1).mops.median / at('mutex', 1).mops.median;
+  const tsRows: Row[] = measured.map((x) => ({
+    workers: x.config.workers, pool: NAMES[x.config.kind as 'shared' | 'mutex'], language: 'TypeScript', ...spreadFields('mops', x.mops),
+  }));
+  return {
+    verdict,
+    reason,
+    explanation:
+      `Alone (1 worker) SharedPool runs ${round(single)}× MutexPool (ratio of medians, as in every ratio of this paragraph): a MutexPool pair pays for a lock and an ` +
+      'unlock, each an Atomics builtin call (a locked instruction), while a SharedPool private hit is a few plain ' +
+      `loads and stores. With ${CONTENDED} workers the ratio is ${round(ratio)}×: every pair of every worker writes ` +
+      'the same lock word and stack top, so the cache line holding them moves between cores, and a worker that ' +
+      'finds the lock taken re-reads it, then sleeps in Atomics.wait until the holder\'s unlock wakes it. SharedPool\'s workers each ' +
+      'cycle a block through their own private slot and never touch another thread\'s memory. ' +
+      (goRatio === undefined ? '' : `Go's ratio at GOMAXPROCS=${CONTENDED} in this run is ${round(goRatio)}×, ` +
+        `${goRatio < ratio ? 'smaller than' : 'not smaller than'} the ${round(ratio)}× here. `) +
+      'Both pools hand out blocks of one fixed arena, and their workers\' heaps came out ' +
+      `${apart(sharedMemory.workerHeapBytes, mutexMemory.workerHeapBytes) <= 1.05 ? 'the same size (within 5%)' : 'of different sizes (see the memory table)'}; ` +
+      'SharedPool\'s own memory differs because every local has a ring with room for the whole arena, so it grows with maxLocals.',
+    tables: [{
+      title: `Throughput, million get+put pairs per second, ${over(rounds, 'round')}`,
+      columns: ['workers', 'SharedPool', 'MutexPool', 'ratio of medians', 'per-round ratios, median (min–max)'],
+      rows: WORKERS.map((w) => [w, showSpread(at('shared', w).mops), showSpread(at('mutex', w).mops),
+        round(at('shared', w).mops.median / at('mutex', w).mops.median), showSpread(perRound(w))]),
+    }, {
+      title: `Memory with ${CONTENDED} workers (medians of ${rounds} rounds)`,
+      columns: ['pool', 'arena', 'own memory', 'largest worker heap', 'peak RSS growth'],
+      rows: [
+        ...([['SharedPool', sharedMemory], ['MutexPool', mutexMemory]] as const).map(([name, pm]) =>
+          [name, kib(pm.arenaBytes), kib(pm.ownBytes), mib(pm.workerHeapBytes), mib(pm.peakRssGrowth)]),
+        ['SharedPool / MutexPool (own memory); larger / smaller (heap, RSS)', '-', `${round(sharedMemory.ownBytes / mutexMemory.ownBytes)}×`,
+          `${round(apart(sharedMemory.workerHeapBytes, mutexMemory.workerHeapBytes))}×`, `${round(apart(sharedMemory.peakRssGrowth, mutexMemory.peakRssGrowth))}×`],
+      ],
+    }],
+    charts: [{
+      name: 'contention',
+      title: `Get+put throughput against the number of workers, median and range${go === undefined ? '' : '; Go from the same run'}`,
+      spec: lineChart({
+        data: [...tsRows, ...goRows],
+        x: { field: 'workers', title: 'workers (GOMAXPROCS for Go)', log: true, ticks: WORKERS },
+        y: { field: 'mops', title: 'million get+put pairs per second', log: true },
+        series: 'pool',
+        dash: 'language',
+        spread: 'bars',
+      }),
+    }],
+    artifacts: [],
+    ...(go === undefined ? {} : { go }),
+  };
+}
+
 export const exercise: Exercise = {
   id: 10,
   slug: 'mutex-pool',
@@ -115,92 +214,15 @@ export const exercise: Exercise = {
       { kind: 'mutex' as const, workers, opsPerWorker: mutexOps },
     ]);
     const measured = await measureThroughputs(configs, rounds, (f, l) => ctx.progress(0.9 * f, l), true);
-    const at = (kind: string, workers: number) => measured.find((m) => m.config.kind === kind && m.config.workers === workers)!;
-    const perRound = (w: number) => ratioPerRound(at('shared', w), at('mutex', w));
-
-    let goRows: Row[] = [];
-    let goRatio: number | undefined;
-    const go = ctx.withGo ? await goSection(async () => {
+    const go = ctx.withGo ? await goMeasure(async () => {
       ctx.progress(0.9, 'go test -bench Contended');
       const g = await goBenchFigures('^BenchmarkContended', '10-mutex-pool',
         { benchtime: ctx.mode === 'tiny' ? '20000x' : '200ms', cpu: WORKERS.join(','), count: GO_COUNT[ctx.mode] });
-      // M pairs/s = 1000 / ns per pair; the range inverts with it.
-      const mops = (ns: Spread): Spread => ({ median: 1000 / ns.median, min: 1000 / ns.max, max: 1000 / ns.min, n: ns.n });
-      const rows = WORKERS.map((w) => {
-        const pool = figuresOf(g.figures, `ContendedSyncPool-${w}`);
-        const mutex = figuresOf(g.figures, `ContendedMutexPool-${w}`);
-        return { w, pool, mutex, poolM: mops(pool.ns), mutexM: mops(mutex.ns) };
-      });
-      const contended = rows.find((r) => r.w === CONTENDED)!;
-      goRatio = contended.poolM.median / contended.mutexM.median;
-      goRows = rows.flatMap((r) => [
-        { workers: r.w, pool: 'Go: sync.Pool', language: 'Go', ...spreadFields('mops', r.poolM) },
-        { workers: r.w, pool: 'Go: sync.Mutex-guarded slice', language: 'Go', ...spreadFields('mops', r.mutexM) },
-      ]);
       return {
-        tables: [{
-          title: `Go: sync.Mutex-guarded slice pool against sync.Pool, RunParallel with -cpu ${WORKERS.join(',')}; ` +
-            `M Get+Put pairs/s = 1000 / ns/op, ${over(GO_COUNT[ctx.mode], 'run')}`,
-          columns: ['GOMAXPROCS', 'sync.Pool', 'mutex pool', 'ratio of medians', 'B/op (sync.Pool, mutex pool)'],
-          rows: rows.map((r) => [r.w, showSpread(r.poolM), showSpread(r.mutexM), round(r.poolM.median / r.mutexM.median),
-            `${round(r.pool.bytesPerOp)}, ${round(r.mutex.bytesPerOp)}`]),
-        }],
-        artifacts: [g.artifact],
+        rows: WORKERS.map((w) => ({ w, pool: figuresOf(g.figures, `ContendedSyncPool-${w}`), mutex: figuresOf(g.figures, `ContendedMutexPool-${w}`) })),
+        artifact: g.artifact,
       };
     }) : undefined;
-
-    const sharedMemory = poolMemory(at('shared', CONTENDED));
-    const mutexMemory = poolMemory(at('mutex', CONTENDED));
-    const { ratio, verdict, reason } = judgeContention({
-      shared: at('shared', CONTENDED).mops, mutex: at('mutex', CONTENDED).mops, ratio: perRound(CONTENDED),
-      sharedMemory, mutexMemory, ...(goRatio === undefined ? {} : { goRatio }),
-    });
-    const single = at('shared', 1).mops.median / at('mutex', 1).mops.median;
-    const tsRows: Row[] = measured.map((m) => ({
-      workers: m.config.workers, pool: NAMES[m.config.kind as 'shared' | 'mutex'], language: 'TypeScript', ...spreadFields('mops', m.mops),
-    }));
-    return {
-      verdict,
-      reason,
-      explanation:
-        `Alone (1 worker) SharedPool runs ${round(single)}× MutexPool (ratio of medians, as in every ratio of this paragraph): a MutexPool pair pays for a lock and an ` +
-        'unlock, each an Atomics builtin call (a locked instruction), while a SharedPool private hit is a few plain ' +
-        `loads and stores. With ${CONTENDED} workers the ratio is ${round(ratio)}×: every pair of every worker writes ` +
-        'the same lock word and stack top, so the cache line holding them moves between cores, and a worker that ' +
-        'finds the lock taken re-reads it, then sleeps in Atomics.wait until the holder\'s unlock wakes it. SharedPool\'s workers each ' +
-        'cycle a block through their own private slot and never touch another thread\'s memory. ' +
-        (goRatio === undefined ? '' : `Go's ratio at GOMAXPROCS=${CONTENDED} in this run is ${round(goRatio)}×, ` +
-          `${goRatio < ratio ? 'smaller than' : 'not smaller than'} the ${round(ratio)}× here. `) +
-        'Both pools hand out blocks of one fixed arena, and their workers\' heaps came out ' +
-        `${apart(sharedMemory.workerHeapBytes, mutexMemory.workerHeapBytes) <= 1.05 ? 'the same size (within 5%)' : 'of different sizes (see the memory table)'}; ` +
-        'SharedPool\'s own memory differs because every local has a ring with room for the whole arena, so it grows with maxLocals.',
-      tables: [{
-        title: `Throughput, million get+put pairs per second, ${over(rounds, 'round')}`,
-        columns: ['workers', 'SharedPool', 'MutexPool', 'ratio of medians', 'per-round ratios, median (min–max)'],
-        rows: WORKERS.map((w) => [w, showSpread(at('shared', w).mops), showSpread(at('mutex', w).mops),
-          round(at('shared', w).mops.median / at('mutex', w).mops.median), showSpread(perRound(w))]),
-      }, {
-        title: `Memory with ${CONTENDED} workers (medians of ${rounds} rounds)`,
-        columns: ['pool', 'arena', 'own memory', 'largest worker heap', 'peak RSS growth'],
-        rows: [['SharedPool', sharedMemory, 'shared'], ['MutexPool', mutexMemory, 'mutex']].map(([name, m]) => {
-          const pm = m as PoolMemory;
-          return [name as string, kib(pm.arenaBytes), kib(pm.ownBytes), mib(pm.workerHeapBytes), mib(pm.peakRssGrowth)];
-        }),
-      }],
-      charts: [{
-        name: 'contention',
-        title: `Get+put throughput against the number of workers, median and range${go === undefined ? '' : '; Go from the same run'}`,
-        spec: lineChart({
-          data: [...tsRows, ...goRows],
-          x: { field: 'workers', title: 'workers (GOMAXPROCS for Go)', log: true, ticks: WORKERS },
-          y: { field: 'mops', title: 'million get+put pairs per second', log: true },
-          series: 'pool',
-          dash: 'language',
-          spread: 'bars',
-        }),
-      }],
-      artifacts: [],
-      ...(go === undefined ? {} : { go }),
-    };
+    return present({ measured, rounds, ...(go === undefined ? {} : { go }) });
   },
 };

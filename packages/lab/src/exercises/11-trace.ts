@@ -78,6 +78,97 @@ const CONSUMER_MS = 250;
 
 const threadName = (agent: number, localId: number) => (agent === 0 ? `consumer (local ${localId})` : `producer ${agent} (local ${localId})`);
 
+/** What exercise 11 records: every thread's log, when the gate opened and when each thread exited. */
+export interface TraceMeasured {
+  producers: number;
+  puts: number;
+  /** logs[agent]: the consumer (agent 0), then the producers. */
+  logs: TraceLog[];
+  gateEpochMs: number;
+  /** exitedMs[agent]: ms after the gate at which the agent's thread exited. */
+  exitedMs: number[];
+  withGo: boolean;
+}
+
+/** The report section from the logs: the matched handoffs, the trace and the explanation. */
+export function present(m: TraceMeasured): Result {
+  const { logs, producers, puts } = m;
+  const { handoffs, broken } = matchHandoffs(logs);
+  const exitedEpoch = (agent: number) => m.gateEpochMs + m.exitedMs[agent]!;
+  const toConsumer = handoffs.filter((h) => h.getter === 0);
+  const afterExit = toConsumer.filter((h) => h.getMs > exitedEpoch(h.putter));
+  const us = (epochMs: number) => (epochMs - m.gateEpochMs) * 1000;
+
+  const threads = new Map(logs.map((log) => [log.agent + 1, threadName(log.agent, log.localId)]));
+  const slices: Slice[] = logs.flatMap((log) => log.events.map((e) => ({
+    tid: log.agent + 1, name: e.op, startUs: us(e.startMs), durUs: (e.endMs - e.startMs) * 1000,
+    args: { block: e.block, stamp: e.stamp === 0 ? 'none (fresh block)' : `producer ${stampAgent(e.stamp)} put #${stampSeq(e.stamp)}` },
+  })));
+  const lifetimes: Slice[] = logs.filter((l) => l.agent > 0).map((log) => ({
+    tid: log.agent + 1, name: 'producer thread alive', startUs: 0, durUs: m.exitedMs[log.agent]! * 1000,
+  }));
+  const instants: Slice[] = logs.filter((l) => l.agent > 0).flatMap((log) => [
+    { tid: log.agent + 1, name: 'detach', startUs: us(log.detachMs), durUs: 0 },
+    { tid: log.agent + 1, name: 'thread exit', startUs: m.exitedMs[log.agent]! * 1000, durUs: 0 },
+  ]);
+  const flows: Flow[] = handoffs.map((h) => ({ id: h.stamp, from: { tid: h.putter + 1, atUs: us(h.putMs) }, to: { tid: h.getter + 1, atUs: us(h.getMs) } }));
+  const trace = chromeTrace('syncpool lab: exercise 11', threads, [...lifetimes, ...slices], instants, flows);
+
+  const named = afterExit[0] ?? toConsumer[0];
+  const ms = (epoch: number) => `${round(epoch - m.gateEpochMs, 3)} ms`;
+  const consumerLocal = logs[0]!.localId;
+  const pair = named === undefined ? 'no get of the consumer read a stamp' :
+    `block ${named.block} was put by producer ${named.putter} (local ${logs[named.putter]!.localId}) at ` +
+    `${ms(named.putMs)}, its put #${stampSeq(named.stamp)}; producer ${named.putter} detached at ` +
+    `${ms(logs[named.putter]!.detachMs)} and its thread exited at ${ms(exitedEpoch(named.putter))}; the consumer ` +
+    `(local ${consumerLocal}) got block ${named.block} at ${ms(named.getMs)} and read producer ${named.putter}'s ` +
+    `stamp 0x${named.stamp.toString(16).padStart(8, '0')} from the block`;
+  const totalPuts = producers * puts;
+  const consumerGets = logs[0]!.events.filter((e) => e.op === 'get');
+  const freshGets = consumerGets.filter((e) => e.stamp === 0).length;
+  const { verdict, reason } = judgeTrace({ handoffs: handoffs.length, broken, toConsumer: toConsumer.length, afterExit: afterExit.length, pair });
+  return {
+    verdict,
+    reason,
+    explanation:
+      'A producer\'s put lands in its local\'s private slot and ring. The consumer, on its own local, finds ' +
+      'its own slot and ring empty and steals the tail of a producer\'s ring (Go\'s getSlow). When a producer ' +
+      'detaches, its private block moves to its ring, and the local keeps the ring: the blocks stay stealable ' +
+      'after the thread is gone, which is the property the seed wants to see. ' +
+      `${freshGets} of the consumer's gets took a fresh, ` +
+      `unstamped block because no pooled block was there to steal at that moment. Of ${totalPuts} puts, ${toConsumer.length} reached the consumer.\n\n` +
+      'Where Go differs: go tool trace shows goroutine and processor events, not values; the seed asks the ' +
+      'reader to infer the Put-side event. Here each block carries its put\'s stamp, so the trace\'s arrows are ' +
+      'exact. GOMAXPROCS(1) has no analogue: each worker thread is its own local.',
+    tables: [{
+      title: 'Handoffs by producer',
+      columns: ['producer', 'local', 'puts', 'taken by the consumer', '… after the producer exited', 'thread exit (ms)'],
+      rows: [...logs.filter((l) => l.agent > 0).map((log) => {
+        const mine = handoffs.filter((h) => h.putter === log.agent);
+        return [log.agent, log.localId, log.events.filter((e) => e.op === 'put').length,
+          mine.filter((h) => h.getter === 0).length, afterExit.filter((h) => h.putter === log.agent).length,
+          round(m.exitedMs[log.agent]!, 3)];
+      }), ['all', '-', totalPuts, toConsumer.length, afterExit.length, '-']],
+    }, {
+      title: 'The consumer\'s gets',
+      columns: ['gets', 'stamped (a handoff)', 'fresh, unstamped', 'handoffs matched (all threads)', 'broken (stamp no put wrote)'],
+      rows: [[consumerGets.length, toConsumer.length, freshGets, handoffs.length, broken]],
+    }, ...(named === undefined ? [] : [{
+      title: 'The handoff the verdict names (ms after the start gate)',
+      columns: ['block', 'producer (local)', 'its put', 'put at', 'producer detached at', 'producer thread exited at', 'consumer (local)', 'got at', 'stamp read'],
+      rows: [[named.block, `${named.putter} (${logs[named.putter]!.localId})`, `#${stampSeq(named.stamp)}`, ms(named.putMs),
+        ms(logs[named.putter]!.detachMs), ms(exitedEpoch(named.putter)), `0 (${consumerLocal})`, ms(named.getMs),
+        `0x${named.stamp.toString(16).padStart(8, '0')}`]],
+    }])],
+    charts: [],
+    artifacts: [{ name: 'trace.json', content: JSON.stringify(trace), show: 'link' }],
+    ...(m.withGo ? {
+      go: noGoRun('No Go run: go tool trace records goroutine and P events, not which Put supplied a Get, so ' +
+        'there is no number to compare; the seed leaves that inference to the reader.'),
+    } : {}),
+  };
+}
+
 export const exercise: Exercise = {
   id: 11,
   slug: 'trace',
@@ -110,68 +201,6 @@ export const exercise: Exercise = {
     ];
     ctx.progress(0.2, `${producers} producers × ${puts} puts`);
     const run = await runWorkers<TraceLog>(workerScript('trace'), tasks);
-    const logs = run.results;
-    const { handoffs, broken } = matchHandoffs(logs);
-    const exitedEpoch = (agent: number) => run.gateEpochMs + run.exitedMs[agent]!;
-    const toConsumer = handoffs.filter((h) => h.getter === 0);
-    const afterExit = toConsumer.filter((h) => h.getMs > exitedEpoch(h.putter));
-    const us = (epochMs: number) => (epochMs - run.gateEpochMs) * 1000;
-
-    const threads = new Map(logs.map((log) => [log.agent + 1, threadName(log.agent, log.localId)]));
-    const slices: Slice[] = logs.flatMap((log) => log.events.map((e) => ({
-      tid: log.agent + 1, name: e.op, startUs: us(e.startMs), durUs: (e.endMs - e.startMs) * 1000,
-      args: { block: e.block, stamp: e.stamp === 0 ? 'none (fresh block)' : `producer ${stampAgent(e.stamp)} put #${stampSeq(e.stamp)}` },
-    })));
-    const lifetimes: Slice[] = logs.filter((l) => l.agent > 0).map((log) => ({
-      tid: log.agent + 1, name: 'producer thread alive', startUs: 0, durUs: run.exitedMs[log.agent]! * 1000,
-    }));
-    const instants: Slice[] = logs.filter((l) => l.agent > 0).flatMap((log) => [
-      { tid: log.agent + 1, name: 'detach', startUs: us(log.detachMs), durUs: 0 },
-      { tid: log.agent + 1, name: 'thread exit', startUs: run.exitedMs[log.agent]! * 1000, durUs: 0 },
-    ]);
-    const flows: Flow[] = handoffs.map((h) => ({ id: h.stamp, from: { tid: h.putter + 1, atUs: us(h.putMs) }, to: { tid: h.getter + 1, atUs: us(h.getMs) } }));
-    const trace = chromeTrace('syncpool lab: exercise 11', threads, [...lifetimes, ...slices], instants, flows);
-
-    const named = afterExit[0] ?? toConsumer[0];
-    const ms = (epoch: number) => `${round(epoch - run.gateEpochMs, 3)} ms`;
-    const consumerLocal = logs[0]!.localId;
-    const pair = named === undefined ? 'no get of the consumer read a stamp' :
-      `block ${named.block} was put by producer ${named.putter} (local ${logs[named.putter]!.localId}) at ` +
-      `${ms(named.putMs)}, its put #${stampSeq(named.stamp)}; producer ${named.putter} detached at ` +
-      `${ms(logs[named.putter]!.detachMs)} and its thread exited at ${ms(exitedEpoch(named.putter))}; the consumer ` +
-      `(local ${consumerLocal}) got block ${named.block} at ${ms(named.getMs)} and read producer ${named.putter}'s ` +
-      `stamp 0x${named.stamp.toString(16).padStart(8, '0')} from the block`;
-    const totalPuts = producers * puts;
-    const { verdict, reason } = judgeTrace({ handoffs: handoffs.length, broken, toConsumer: toConsumer.length, afterExit: afterExit.length, pair });
-    return {
-      verdict,
-      reason,
-      explanation:
-        'A producer\'s put lands in its local\'s private slot and ring. The consumer, on its own local, finds ' +
-        'its own slot and ring empty and steals the tail of a producer\'s ring (Go\'s getSlow). When a producer ' +
-        'detaches, its private block moves to its ring, and the local keeps the ring: the blocks stay stealable ' +
-        'after the thread is gone, which is the property the seed wants to see. ' +
-        `${logs[0]!.events.filter((e) => e.op === 'get' && e.stamp === 0).length} of the consumer's gets took a fresh, ` +
-        `unstamped block because no pooled block was there to steal at that moment. Of ${totalPuts} puts, ${toConsumer.length} reached the consumer.\n\n` +
-        'Where Go differs: go tool trace shows goroutine and processor events, not values; the seed asks the ' +
-        'reader to infer the Put-side event. Here each block carries its put\'s stamp, so the trace\'s arrows are ' +
-        'exact. GOMAXPROCS(1) has no analogue: each worker thread is its own local.',
-      tables: [{
-        title: 'Handoffs by producer',
-        columns: ['producer', 'local', 'puts', 'taken by the consumer', '… after the producer exited', 'thread exit (ms)'],
-        rows: logs.filter((l) => l.agent > 0).map((log) => {
-          const mine = handoffs.filter((h) => h.putter === log.agent);
-          return [log.agent, log.localId, log.events.filter((e) => e.op === 'put').length,
-            mine.filter((h) => h.getter === 0).length, afterExit.filter((h) => h.putter === log.agent).length,
-            round(run.exitedMs[log.agent]!, 3)];
-        }),
-      }],
-      charts: [],
-      artifacts: [{ name: 'trace.json', content: JSON.stringify(trace), show: 'link' }],
-      ...(ctx.withGo ? {
-        go: noGoRun('No Go run: go tool trace records goroutine and P events, not which Put supplied a Get, so ' +
-          'there is no number to compare; the seed leaves that inference to the reader.'),
-      } : {}),
-    };
+    return present({ producers, puts, logs: run.results, gateEpochMs: run.gateEpochMs, exitedMs: run.exitedMs, withGo: ctx.withGo });
   },
 };

@@ -6,7 +6,7 @@ import { Pool, gcCycle, setCleanupMode } from 'syncpool';
 import { byMode, type Exercise, type Judgement, type Result, type Table } from '../exercise.js';
 import { lineChart, type Row } from '../lib/chart-specs.js';
 import { findElbow, type Elbow } from '../lib/elbow.js';
-import { goProgram, goSection, type GoSection } from '../lib/go.js';
+import { goMeasure, goPresent, goProgram, type GoRun, type GoSection } from '../lib/go.js';
 import { over, round, seededRandom, showSpread, spread, spreadFields, type Spread } from '../lib/stats.js';
 
 /** The most items one request holds at once; the workload's peak demand. */
@@ -23,7 +23,7 @@ const SHARP_ELBOW = 0.15;
 /** A curve whose range across K is within this fraction of its largest value is flat: no elbow. */
 const FLAT = 0.1;
 
-interface Point {
+export interface Point {
   k: number;
   startupRate: number;
   steadyRate: number;
@@ -133,39 +133,111 @@ function finding(ks: readonly number[], startup: readonly number[], shape: Retur
       'larger than the pool calls New; beyond it the extra items are never taken and the second collection releases them.';
 }
 
-interface GoWarmupRun { k: number; seed: number; gomaxprocs: number; startupRate: number; steadyRate: number }
+export interface GoWarmupRun { k: number; seed: number; gomaxprocs: number; startupRate: number; steadyRate: number }
 
-/** The same sweep in Go (go/cmd/warmup), with runtime.GC() after each cycle. */
-function goWarmup(ks: readonly number[], cycles: number, seeds: readonly number[], found: (s: Sweep) => void): Promise<GoSection> {
-  return goSection(async () => {
-    const results = await goProgram<GoWarmupRun>('warmup', ks.flatMap((k) => seeds.map((seed) =>
-      ({ args: ['-k', String(k), '-cycles', String(cycles), '-startup', String(STARTUP_CYCLES), '-seed', String(seed),
-        '-requests', String(REQUESTS_PER_CYCLE), '-peak', String(PEAK)] }))));
-    const sweep = sweepOf(ks, ks.map((k) => results.filter((r) => r.k === k)));
-    found(sweep);
-    const steady = medians(sweep.steady);
-    const judged = judgeWarmup(ks, steady);
-    const start = elbowOf(ks, medians(sweep.startup));
-    return {
-      tables: [{
-        title: `Go: New rate against K (GOMAXPROCS=${results[0]?.gomaxprocs ?? '?'}), ${over(seeds.length, 'seed')}`,
-        columns: ['K', 'start-up New rate', 'steady-state New rate'],
-        rows: ks.map((k, i) => [k, showSpread(sweep.startup[i]!), showSpread(sweep.steady[i]!)]),
-      }],
-      artifacts: [],
-      note: `Go's steady state, judged by the same rule: ${judged.verdict} (${judged.verdict === 'holds' ? `elbow at K = ${judged.elbow.x}`
-        : judged.flat ? 'flat in K' : `no sharp elbow: ${round(Math.min(...steady))}–${round(Math.max(...steady))} per get across K`}); ` +
-        `its start-up window ${start.sharp ? `has a sharp elbow at K = ${start.elbow.x}` : 'has no sharp elbow'}. Go draws its ` +
-        'own random demand sequence (math/rand), so single rates differ from the TypeScript run; with several Ps, ' +
-        'items put on one P are stolen by the others.',
-    };
-  });
+/** Go's seeds in every mode: one run per K and seed, and never one run per K (Go's scheduler adds its own spread). */
+const GO_SEEDS = [12, 13, 14];
+
+/** The same sweep in Go (go/cmd/warmup), with runtime.GC() after each cycle: one run per K and seed. */
+function goWarmup(ks: readonly number[], cycles: number, seeds: readonly number[]): Promise<GoRun<GoWarmupRun[]>> {
+  return goMeasure(() => goProgram<GoWarmupRun>('warmup', ks.flatMap((k) => seeds.map((seed) =>
+    ({ args: ['-k', String(k), '-cycles', String(cycles), '-startup', String(STARTUP_CYCLES), '-seed', String(seed),
+      '-requests', String(REQUESTS_PER_CYCLE), '-peak', String(PEAK)] })))));
 }
+
+function goWarmupSection(ks: readonly number[], results: readonly GoWarmupRun[]): GoSection {
+  const sweep = goSweepOf(ks, results);
+  const steady = medians(sweep.steady);
+  const judged = judgeWarmup(ks, steady);
+  const start = elbowOf(ks, medians(sweep.startup));
+  return {
+    tables: [{
+      title: `Go: New rate against K (GOMAXPROCS=${results[0]?.gomaxprocs ?? '?'}), ${over(new Set(results.map((r) => r.seed)).size, 'seed')}`,
+      columns: ['K', 'start-up New rate', 'steady-state New rate'],
+      rows: ks.map((k, i) => [k, showSpread(sweep.startup[i]!), showSpread(sweep.steady[i]!)]),
+    }],
+    artifacts: [],
+    note: `Go's steady state, judged by the same rule: ${judged.verdict} (${judged.verdict === 'holds' ? `elbow at K = ${judged.elbow.x}`
+      : judged.flat ? 'flat in K' : `no sharp elbow: ${round(Math.min(...steady))}–${round(Math.max(...steady))} per get across K`}); ` +
+      `its start-up window ${start.sharp ? `has a sharp elbow at K = ${start.elbow.x}` : 'has no sharp elbow'}. Go draws its ` +
+      'own random demand sequence (math/rand), so single rates differ from the TypeScript run; with several Ps, ' +
+      'items put on one P can be stolen by the others (not measured here).',
+  };
+}
+
+const goSweepOf = (ks: readonly number[], results: readonly GoWarmupRun[]) => sweepOf(ks, ks.map((k) => results.filter((r) => r.k === k)));
 
 const rows = (sweep: Sweep, language: string): Row[] => sweep.ks.flatMap((k, i) => [
   { K: k, window: `${language}: start-up window`, language, ...spreadFields('rate', sweep.startup[i]!) },
   { K: k, window: `${language}: steady state`, language, ...spreadFields('rate', sweep.steady[i]!) },
 ]);
+
+/** What exercise 12 measures: every K's points, one per seed, and Go's runs with --with-go. */
+export interface WarmupMeasured {
+  ks: number[];
+  seeds: number[];
+  points: Point[][];
+  go?: GoRun<GoWarmupRun[]>;
+}
+
+/** The report section from the measurements. */
+export function present(m: WarmupMeasured): Result {
+  const { ks, seeds, points } = m;
+  const sweep = sweepOf(ks, points);
+  const { verdict, reason, elbow } = judgeWarmup(ks, medians(sweep.steady));
+  const startupRates = medians(sweep.startup);
+  const startup = elbowOf(ks, startupRates);
+  const peaks = points[0]!.map((p) => p.startupPeak);
+  const goSweep = m.go?.version === undefined ? undefined : goSweepOf(ks, m.go.data);
+  const go = m.go === undefined ? undefined : goPresent(m.go, (runs) => goWarmupSection(ks, runs));
+  const table: Table = {
+    title: `New rate (calls of New per get) against the warm-up K, ${over(seeds.length, 'seed')}`,
+    columns: ['K', 'steady-state New rate', 'start-up New rate', 'items released by cleanups'],
+    rows: ks.map((k, i) => [k, showSpread(sweep.steady[i]!), showSpread(sweep.startup[i]!),
+      showSpread(spread(points[i]!.map((p) => p.wasted)))]),
+  };
+  const mark = startup.sharp
+    ? { x: startup.elbow.x, label: `start-up elbow K = ${startup.elbow.x}` }
+    : verdict === 'holds' ? { x: elbow.x, label: `elbow K = ${elbow.x}` } : undefined;
+  return {
+    verdict,
+    reason: reason + (verdict === 'holds' ? '' : ` ${finding(ks, startupRates, startup, peaks)}`),
+    explanation:
+      'Why K cannot matter in steady state: a cleanup moves the primary cache to the victim cache and releases ' +
+      'the previous victim. A pre-warmed item that no request takes before the second collection is released ' +
+      'by it. One that a request takes is put back into the primary cache, where it is indistinguishable from an ' +
+      'item New made. So after two collections the pool holds only what the last cycle\'s requests put back, ' +
+      'and that depends on the workload, not on K. The table\'s last column counts the items the cleanups ' +
+      `released: ${points.at(-1)!.map((p) => p.wasted).join(', ')} at K = ${ks.at(-1)}, against ` +
+      `${points[0]!.map((p) => p.wasted).join(', ')} at K = ${ks[0]}.\n\n` +
+      'Go\'s hint (pre-warm one local per P; beyond that items go to the shared queue and are drained by GC) ' +
+      'describes the same limit: whatever the warm-up puts beyond what the Ps take is gone after the GCs. ' +
+      'One isolate has one P, so here the start-up elbow is set only by the demand the workload reaches before ' +
+      'the second collection.',
+    tables: [table, {
+      title: 'The elbows of the two windows\' median curves (Kneedle: the point farthest below the chord, both axes scaled to [0, 1])',
+      columns: ['window', 'farthest point below the chord', 'New rate there', 'distance below the chord', 'an elbow'],
+      rows: [['steady state', `K = ${elbow.x}`, round(elbow.y), round(elbow.distance, 2), verdict === 'holds' ? 'yes' : 'no'],
+        ['start-up window', `K = ${startup.elbow.x}`, round(startup.elbow.y), round(startup.elbow.distance, 2), startup.sharp ? 'yes' : 'no']],
+    }],
+    charts: [{
+      name: 'new-rate',
+      title: `New rate against warm-up K, median and range of ${seeds.length} seed${seeds.length === 1 ? '' : 's'}` +
+        `${goSweep === undefined ? '' : '; Go from the same run'}`,
+      spec: lineChart({
+        data: [...rows(sweep, 'TypeScript'), ...(goSweep === undefined ? [] : rows(goSweep, 'Go'))],
+        x: { field: 'K', title: 'pre-warmed items K' },
+        y: { field: 'rate', title: 'calls of New per get' },
+        series: 'window',
+        dash: 'language',
+        spread: 'band',
+        ...(mark === undefined ? {} : { mark }),
+      }),
+    }],
+    artifacts: [],
+    ...(go === undefined ? {} : { go }),
+  };
+}
 
 export const exercise: Exercise = {
   id: 12,
@@ -201,54 +273,7 @@ export const exercise: Exercise = {
       for (const seed of seeds) perSeed.push(await sweepPoint(k, cycles, seed));
       points.push(perSeed);
     }
-    const sweep = sweepOf(ks, points);
-    const { verdict, reason, elbow } = judgeWarmup(ks, medians(sweep.steady));
-    const startupRates = medians(sweep.startup);
-    const startup = elbowOf(ks, startupRates);
-    const peaks = points[0]!.map((p) => p.startupPeak);
-    let goSweep: Sweep | undefined;
-    const go = ctx.withGo ? await goWarmup(ks, cycles, seeds, (s) => { goSweep = s; }) : undefined;
-    const table: Table = {
-      title: `New rate (calls of New per get) against the warm-up K, ${over(seeds.length, 'seed')}`,
-      columns: ['K', 'steady-state New rate', 'start-up New rate', 'items released by cleanups'],
-      rows: ks.map((k, i) => [k, showSpread(sweep.steady[i]!), showSpread(sweep.startup[i]!),
-        showSpread(spread(points[i]!.map((p) => p.wasted)))]),
-    };
-    const mark = startup.sharp
-      ? { x: startup.elbow.x, label: `start-up elbow K = ${startup.elbow.x}` }
-      : verdict === 'holds' ? { x: elbow.x, label: `elbow K = ${elbow.x}` } : undefined;
-    return {
-      verdict,
-      reason: reason + (verdict === 'holds' ? '' : ` ${finding(ks, startupRates, startup, peaks)}`),
-      explanation:
-        'Why K cannot matter in steady state: a cleanup moves the primary cache to the victim cache and releases ' +
-        'the previous victim. A pre-warmed item that no request takes before the second collection is released ' +
-        'by it. One that a request takes is put back into the primary cache, where it is indistinguishable from an ' +
-        'item New made. So after two collections the pool holds only what the last cycle\'s requests put back, ' +
-        'and that depends on the workload, not on K. The table\'s last column counts the items the cleanups ' +
-        `released: ${points.at(-1)!.map((p) => p.wasted).join(', ')} at K = ${ks.at(-1)}, against ` +
-        `${points[0]!.map((p) => p.wasted).join(', ')} at K = ${ks[0]}.\n\n` +
-        'Go\'s hint (pre-warm one local per P; beyond that items go to the shared queue and are drained by GC) ' +
-        'describes the same limit: whatever the warm-up puts beyond what the Ps take is gone after the GCs. ' +
-        'One isolate has one P, so here the start-up elbow is set only by the demand the workload reaches before ' +
-        'the second collection.',
-      tables: [table],
-      charts: [{
-        name: 'new-rate',
-        title: `New rate against warm-up K, median and range of ${seeds.length} seed${seeds.length === 1 ? '' : 's'}` +
-          `${goSweep === undefined ? '' : '; Go from the same run'}`,
-        spec: lineChart({
-          data: [...rows(sweep, 'TypeScript'), ...(goSweep === undefined ? [] : rows(goSweep, 'Go'))],
-          x: { field: 'K', title: 'pre-warmed items K' },
-          y: { field: 'rate', title: 'calls of New per get' },
-          series: 'window',
-          dash: 'language',
-          spread: 'band',
-          ...(mark === undefined ? {} : { mark }),
-        }),
-      }],
-      artifacts: [],
-      ...(go === undefined ? {} : { go }),
-    };
+    const go = ctx.withGo ? await goWarmup(ks, cycles, GO_SEEDS) : undefined;
+    return present({ ks, seeds, points, ...(go === undefined ? {} : { go }) });
   },
 };

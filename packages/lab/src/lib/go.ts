@@ -33,17 +33,26 @@ async function goVersion(): Promise<string | undefined> {
 
 export type GoSection = NonNullable<Result['go']>;
 
-/**
- * Runs an exercise's Go side when Go is installed; without Go the section says so and the
- * exercise carries on with its TypeScript numbers.
- */
-export async function goSection(build: () => Promise<GoSection>): Promise<GoSection> {
+/** What an exercise's Go side measured, with the `go version` line; or no Go on PATH. */
+export type GoRun<T> = { version: string; data: T } | { version: undefined };
+
+/** Runs an exercise's Go measurements when Go is installed; without Go there is nothing to run. */
+export async function goMeasure<T>(measure: () => Promise<T>): Promise<GoRun<T>> {
   const version = await goVersion();
-  if (version === undefined) {
+  return version === undefined ? { version } : { version, data: await measure() };
+}
+
+/**
+ * The Go section of an exercise from what its Go side measured. Kept apart from goMeasure so
+ * that the section's text can be built, and tested, from synthetic measurements; without Go the
+ * section says so and the exercise carries on with its TypeScript numbers.
+ */
+export function goPresent<T>(run: GoRun<T>, present: (data: T) => GoSection): GoSection {
+  if (run.version === undefined) {
     return { tables: [], artifacts: [], note: 'Go is not on PATH, so only the TypeScript numbers are shown (install golang-go and rerun with --with-go).' };
   }
-  const section = await build();
-  return { ...section, note: `Measured with ${version}${section.note === undefined ? '.' : `. ${section.note}`}` };
+  const section = present(run.data);
+  return { ...section, note: `Measured with ${run.version}${section.note === undefined ? '.' : `. ${section.note}`}` };
 }
 
 /** `go test -run ^$ -bench REGEX -benchmem` in packages/lab/go; returns Go's benchmark text. */
@@ -70,8 +79,12 @@ export async function goStdTests(pkg: string, regex: string): Promise<{ rows: (s
 /** The Go section of an exercise that has no Go run, saying why. */
 export const noGoRun = (why: string): GoSection => ({ tables: [], artifacts: [], note: why });
 
-/** go test -count per mode: as many runs as the TypeScript side's processes, so that Go's figures show their spread too. */
-export const GO_COUNT = Object.fromEntries(Object.entries(BENCH_SETTINGS).map(([mode, { count }]) => [mode, count])) as Record<Mode, number>;
+/**
+ * go test -count per mode: as many runs as the TypeScript side's processes, so that Go's figures
+ * show their spread too, and never fewer than 3 (tiny mode times one process): one run of Go's
+ * is one draw, never a figure to state.
+ */
+export const GO_COUNT = Object.fromEntries(Object.entries(BENCH_SETTINGS).map(([mode, { count }]) => [mode, Math.max(3, count)])) as Record<Mode, number>;
 
 /**
  * How many times each configuration of a program under go/cmd runs per mode: Go's scheduler

@@ -4,7 +4,8 @@
  * goes to A's ring, and B, whose private slot and ring are empty, steals it from A's ring tail:
  * the slow path, popTail's CAS. Both paths run hot enough for TurboFan to compile them.
  */
-import { PoolDequeue, SharedPool } from 'syncpool';
+import { SharedPool } from 'syncpool';
+import { PoolDequeue } from 'syncpool/internals';
 import { optimizeMethods } from './optimize.js';
 
 const a = SharedPool.create({ blockSize: 64, blocks: 16, maxLocals: 2 });

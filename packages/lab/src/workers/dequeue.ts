@@ -4,7 +4,7 @@
  * and the ring is empty. Every value taken is counted in `seen` with Atomics.add, so the main
  * thread can check that each value was taken exactly once.
  */
-import { PoolDequeue } from 'syncpool';
+import { PoolDequeue } from 'syncpool/internals';
 import { serve } from './serve.js';
 
 export interface DequeueTask {
