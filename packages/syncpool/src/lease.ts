@@ -45,9 +45,20 @@ export class Lease<T> {
     pool.put(this.value);
   }
 
-  /** `using` calls this at scope exit: release(). */
-  declare [Symbol.dispose]: () => void;
 }
+
+/**
+ * Symbol.dispose's type where the consumer's types declare it (lib esnext.disposable or
+ * @types/node), else never: so that these declarations compile for a consumer whose lib has no
+ * Symbol.dispose (and who cannot write `using` anyway).
+ */
+type DisposeSymbol = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
+
+/** The member that `using` calls at scope exit (release()), typed only where Symbol.dispose is. */
+type Disposing = { readonly [K in DisposeSymbol]: () => void };
+
+// Declaration merging adds [Symbol.dispose] to the class's type; the prototype gets it below.
+export interface Lease<T> extends Disposing {}
 
 if (typeof Symbol.dispose === 'symbol') {
   Object.defineProperty(Lease.prototype, Symbol.dispose, {
