@@ -185,14 +185,10 @@ export class Pool<T, Got extends T | undefined = T> {
   #misses = 0;
   #dropped = 0;
 
-  // The options that Go's Pool does not have, last, so that the fields the fast paths touch keep
-  // their places in the object (V8 lays fields out in definition order).
-  readonly #release: ((x: T) => void) | undefined;
-  readonly #maxIdle: number | undefined;
-  readonly #idleTimeoutMs: number | undefined;
-  // The idle-timeout timer, while one is set: armed by a put, re-armed while the pool holds items.
-  #idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #refused = 0;
+  // The options that Go's Pool does not have, in one object made only for a pool that uses one
+  // of them, so that a pool without them has a single field more than before and keeps the fields
+  // its fast paths touch where they were.
+  readonly #limits: Limits<T> | undefined;
 
   constructor(options: PoolOptions<T> = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -214,9 +210,8 @@ export class Pool<T, Got extends T | undefined = T> {
     this.#name = name;
     this.#debug = debug ? new DebugState() : undefined;
     this.#keepVictim = victim;
-    this.#release = release;
-    this.#maxIdle = maxIdle;
-    this.#idleTimeoutMs = idleTimeoutMs;
+    this.#limits = release === undefined && maxIdle === undefined && idleTimeoutMs === undefined
+      ? undefined : { release, maxIdle, idleTimeoutMs, idleTimer: undefined, refused: 0 };
     this.#cleanupsAtCreation = cleanupCount;
   }
 
@@ -334,20 +329,21 @@ export class Pool<T, Got extends T | undefined = T> {
         }
       }
       if (debug.drops()) {
-        this.#release?.(x);
+        this.#limits?.release?.(x);
         return false;
       }
     } else if (this.#reset !== undefined) {
       this.#reset(x);
     }
-    if (this.#maxIdle !== undefined && this.#size() >= this.#maxIdle) {
-      this.#refused++;
+    const limits = this.#limits;
+    if (limits?.maxIdle !== undefined && this.#size() >= limits.maxIdle) {
+      limits.refused++;
       this.#emit({ kind: 'release', reason: 'maxIdle', count: 1 });
-      this.#release?.(x);
+      limits.release?.(x);
       return false;
     }
     if (!this.#registered) this.#register();
-    if (this.#idleTimeoutMs !== undefined && this.#idleTimer === undefined) this.#armIdle(this.#idleTimeoutMs);
+    if (limits?.idleTimeoutMs !== undefined && limits.idleTimer === undefined) this.#armIdle(limits, limits.idleTimeoutMs);
     return true;
   }
 
@@ -356,18 +352,18 @@ export class Pool<T, Got extends T | undefined = T> {
     return (this.#private === undefined ? 0 : 1) + this.#stackSize() + this.#victimSize();
   }
 
-  #armIdle(ms: number): void {
-    const timer = setTimeout(() => this.#idleCycle(ms), ms);
+  #armIdle(limits: Limits<T>, ms: number): void {
+    const timer = setTimeout(() => this.#idleCycle(limits, ms), ms);
     (timer as { unref?: () => void }).unref?.();
-    this.#idleTimer = timer;
+    limits.idleTimer = timer;
   }
 
   /** The idle timeout's cleanup: one cycle of this pool alone, as poolCleanup makes for all. */
-  #idleCycle(ms: number): void {
-    this.#idleTimer = undefined;
+  #idleCycle(limits: Limits<T>, ms: number): void {
+    limits.idleTimer = undefined;
     const dropped = this.#dropped;
     idleCleanup(this as Pool<unknown>);
-    if (this.#size() > 0) this.#armIdle(ms);
+    if (this.#size() > 0) this.#armIdle(limits, ms);
     this.#emit({ kind: 'release', reason: 'idleTimeoutMs', count: this.#dropped - dropped });
     throwReleaseFailure();
   }
@@ -445,7 +441,7 @@ export class Pool<T, Got extends T | undefined = T> {
       news: this.#news,
       misses: this.#misses,
       dropped: this.#dropped,
-      refused: this.#refused,
+      refused: this.#limits?.refused ?? 0,
       debugDrops: this.#debug?.dropCount ?? 0,
       cleanups: cleanupCount - this.#cleanupsAtCreation,
       primarySize: privateSize + stackSize,
@@ -463,7 +459,7 @@ export class Pool<T, Got extends T | undefined = T> {
 
   #register(): void {
     this.#registered = true;
-    this.#direct = this.#reset === undefined && this.#debug === undefined && this.#maxIdle === undefined && this.#idleTimeoutMs === undefined;
+    this.#direct = this.#reset === undefined && this.#debug === undefined && this.#limits?.maxIdle === undefined && this.#limits?.idleTimeoutMs === undefined;
     allPools.push(this as Pool<unknown>);
     armCleanup();
   }
@@ -482,7 +478,7 @@ export class Pool<T, Got extends T | undefined = T> {
       pool.#dropped += pool.#victimSize();
       pool.#debug?.released(pool.#victimPrivate, pool.#victim, pool.#victimTail, pool.#victimEnd);
       // Only a pool with a release callback visits its victims: a cleanup stays O(1) in items otherwise.
-      const release = pool.#release;
+      const release = pool.#limits?.release;
       if (release !== undefined) {
         if (pool.#victimPrivate !== undefined) releaseItem(release, pool.#victimPrivate);
         for (let i = pool.#victimTail; i < pool.#victimEnd; i++) releaseItem(release, pool.#victim[i]);
@@ -571,6 +567,17 @@ registerPoolCleanup(() => {
   poolCleanup();
   return oldPools.length > 0;
 });
+
+/** Pool's options beyond Go's (see PoolOptions), and the state they need. */
+interface Limits<T> {
+  readonly release: ((x: T) => void) | undefined;
+  readonly maxIdle: number | undefined;
+  readonly idleTimeoutMs: number | undefined;
+  /** The idle-timeout timer, while one is set: armed by a put, re-armed while the pool holds items. */
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Puts refused by maxIdle. */
+  refused: number;
+}
 
 /** Debug mode's bookkeeping, kept out of the Pool so that debug off costs one field test. */
 class DebugState {
