@@ -24,6 +24,35 @@ bench('Pool', (b) => {
   }
 });
 
+// Leases next to the plain calls they stand for, as sub-benchmarks of one group so that
+// `syncpool-bench summary` puts them side by side: get then put by hand, a lease released by
+// hand, and `using` (compiled by the harness's TypeScript loader; Node 20 has no native `using`).
+bench('PoolLease', (b) => {
+  b.run('getput', (b) => {
+    const p = new Pool({ new: () => item });
+    for (let i = 0; i < b.N; i++) {
+      const x = p.get();
+      sink(x);
+      p.put(x);
+    }
+  });
+  b.run('release', (b) => {
+    const p = new Pool({ new: () => item });
+    for (let i = 0; i < b.N; i++) {
+      const lease = p.lease();
+      sink(lease.value);
+      lease.release();
+    }
+  });
+  b.run('using', (b) => {
+    const p = new Pool({ new: () => item });
+    for (let i = 0; i < b.N; i++) {
+      using lease = p.lease();
+      sink(lease.value);
+    }
+  });
+});
+
 // Go: 100 Puts, then 100 Gets.
 bench('PoolOverflow', (b) => {
   const p = new Pool<{ value: number }>();

@@ -31,7 +31,7 @@ const CRASHES = new Map([
 ]);
 
 /**
- * @typedef {{ stage: Stage, worker: Worker, localId: number, held: Map<number, number>, crash?: string }} Member
+ * @typedef {{ stage: Stage, worker: Worker, localId: number, held: Map<import('syncpool').BlockId, number>, crash?: string }} Member
  * @typedef {{ stage: Stage, how: string, code: number, localId: number, reclaimed: boolean, recovered: number, lost: number, fromLedger: number }} Death
  */
 
@@ -78,7 +78,7 @@ function start(stage) {
 
 /**
  * @param {Member} member
- * @param {{ type: 'hashed' | 'verified' | 'hung', id: number, job: number, ok?: boolean }} message
+ * @param {{ type: 'hashed' | 'verified' | 'hung', id: import('syncpool').BlockId, job: number, ok?: boolean }} message
  */
 function onReport(member, message) {
   if (message.type === 'hung') {
@@ -123,7 +123,7 @@ function onExit(member, code, recovery) {
 /**
  * Gives the block of `job` to the next worker of `stage`, with the crash scripted for it, if any.
  * @param {Stage} stage
- * @param {number} id
+ * @param {import('syncpool').BlockId} id
  * @param {number} job
  */
 function dispatch(stage, id, job) {

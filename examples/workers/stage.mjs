@@ -10,7 +10,7 @@ if (parentPort === null) throw new Error('stage.mjs runs as a worker of pipeline
 const port = parentPort;
 /** @type {{ buffer: SharedArrayBuffer, seat: import('syncpool').Reservation, stage: 'hash' | 'verify' }} */
 const { buffer, seat, stage } = workerData;
-/** @typedef {{ type: 'job', id: number, job: number, crash?: string } | { type: 'stop' }} StageMessage */
+/** @typedef {{ type: 'job', id: import('syncpool').BlockId, job: number, crash?: string } | { type: 'stop' }} StageMessage */
 
 // #region worker
 const local = SharedPool.attach(buffer, seat); // one CAS: the parent's reservation becomes this thread's local

@@ -22,18 +22,17 @@
 // was moving, nothing else.
 
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords, type Released } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type BlockId, type Released } from './shared-attachment.js';
 import {
   KIND_MUTEX, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
 import { adoptLocal, claimLocal, describeLocal, type Reservation } from './shared-local.js';
+import { WAIT_SLICE_MS, wakeWaiters } from './wait.js';
 
 const FREE = 0;
 const CONTENDED = 1 << 30;
 const HOLDER = CONTENDED - 1;
-/** The longest a waiter sleeps before it looks at the lock word again. */
-const WAIT_SLICE_MS = 10;
 /** A spinning waiter reads the clock once per this many re-reads (a power of two). */
 const SPINS_PER_CLOCK = 1024;
 
@@ -64,25 +63,27 @@ function requireWait(name: string): void {
  * holder's local. The lockSpin option sets the spinning before sleeping (default 4, as Go).
  */
 export class MutexPool extends SharedAttachment {
+  // lockWord, lock and unlock stay TypeScript-private (not #): tests hold, free and read the lock through them.
+  /** @internal */
   private readonly lockWord: number;
-  private readonly topWord: number;
-  private readonly stackWord: number;
+  readonly #topWord: number;
+  readonly #stackWord: number;
 
   /** Allocates a pool and attaches the calling thread. Throws TypeError/RangeError for bad options. */
   static create(options: SharedPoolOptions): MutexPool {
     const layout = layoutFor(KIND_MUTEX, options);
     requireWait(layout.name);
-    return MutexPool.open(allocate(layout), layout);
+    return MutexPool.#open(allocate(layout), layout);
   }
 
   /** Attaches the calling thread to the pool in `buffer` (errors as SharedPool.attach). */
   static attach(buffer: SharedArrayBuffer, reservation?: Reservation): MutexPool {
     const layout = readLayout(KIND_MUTEX, buffer);
     requireWait(layout.name);
-    return MutexPool.open(buffer, layout, reservation);
+    return MutexPool.#open(buffer, layout, reservation);
   }
 
-  private static open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): MutexPool {
+  static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): MutexPool {
     const words = metadataWords(buffer, layout);
     const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
     return new MutexPool(buffer, layout, words, localId, generation);
@@ -92,20 +93,20 @@ export class MutexPool extends SharedAttachment {
     super(buffer, layout, words, localId, generation);
     const region = layout.regionAt >>> 2;
     this.lockWord = region + M_LOCK;
-    this.topWord = region + M_TOP;
-    this.stackWord = region + M_STACK;
+    this.#topWord = region + M_TOP;
+    this.#stackWord = region + M_STACK;
   }
 
   /** A block id from the top of the shared stack, else a never-used block, else -1. */
-  get(): number {
+  get(): BlockId {
     this.assertAttached('get');
     const w = this.words;
     this.lock('get');
-    const top = w[this.topWord]!;
+    const top = w[this.#topWord]!;
     let id = -1;
     if (top > 0) {
-      id = w[this.stackWord + top - 1]!;
-      w[this.topWord] = top - 1;
+      id = w[this.#stackWord + top - 1]!;
+      w[this.#topWord] = top - 1;
     }
     this.unlock();
     if (id >= 0) {
@@ -114,40 +115,42 @@ export class MutexPool extends SharedAttachment {
       id = this.fresh();
       this.count(id >= 0 ? R_FRESH : R_EXHAUSTED);
     }
-    return id >= 0 && this.layout.debug ? this.handOut(id) : id;
+    return (id >= 0 && this.layout.debug ? this.handOut(id) : id) as BlockId;
   }
 
   /** Pushes block `id` onto the shared stack. */
-  put(id: number): void {
+  put(id: BlockId): void {
     if (this.layout.debug) {
-      this.putHandout(id, (block) => this.push(block));
+      this.putHandout(id, (block) => this.#push(block));
     } else {
       this.assertAttached('put');
       if (!this.isBlockId(id)) throw this.badId('put', id);
-      this.push(id);
+      this.#push(id);
     }
     this.count(R_PUTS);
   }
 
-  private push(id: number): void {
+  #push(id: number): void {
     const w = this.words;
     this.lock('put');
-    const top = w[this.topWord]!;
+    const top = w[this.#topWord]!;
     // The stack has a slot per block, so it is full only if a block was put twice.
     const full = top === this.blocks;
     if (!full) {
-      w[this.stackWord + top] = id;
-      w[this.topWord] = top + 1;
+      w[this.#stackWord + top] = id;
+      w[this.#topWord] = top + 1;
     }
     this.unlock();
+    if (!full) wakeWaiters(w);
     if (full) {
       throw new PoolError(this.layout.name, `put(${id}): the stack is full, so a block was put twice; ` +
         'create the pool with debug: true to catch the first double put');
     }
   }
 
+  /** @internal */
   private lock(method: string): void {
-    if (Atomics.compareExchange(this.words, this.lockWord, FREE, this.localId + 1) !== FREE) this.lockSlow(method);
+    if (Atomics.compareExchange(this.words, this.lockWord, FREE, this.localId + 1) !== FREE) this.#lockSlow(method);
   }
 
   /**
@@ -155,7 +158,7 @@ export class MutexPool extends SharedAttachment {
    * loop keeps no counter: each pass decides from what it reads alone (test/model relies on
    * that to see a pass that read the same as the last one as no progress).
    */
-  private lockSlow(method: string): void {
+  #lockSlow(method: string): void {
     const w = this.words;
     const lock = this.lockWord;
     const me = this.localId + 1;
@@ -163,7 +166,7 @@ export class MutexPool extends SharedAttachment {
     const deadline = performance.now() + this.layout.waitLimitMs;
     for (let spin = 1; spin <= this.layout.lockSpin; spin++) {
       if (Atomics.load(w, lock) === FREE && Atomics.compareExchange(w, lock, FREE, me) === FREE) return;
-      if ((spin & (SPINS_PER_CLOCK - 1)) === 0 && performance.now() > deadline) throw this.heldTooLong(method);
+      if ((spin & (SPINS_PER_CLOCK - 1)) === 0 && performance.now() > deadline) throw this.#heldTooLong(method);
     }
     for (;;) {
       const seen = Atomics.load(w, lock);
@@ -174,18 +177,19 @@ export class MutexPool extends SharedAttachment {
       }
       if ((seen & CONTENDED) === 0 && Atomics.compareExchange(w, lock, seen, seen | CONTENDED) !== seen) continue;
       const now = performance.now();
-      if (now > deadline) throw this.heldTooLong(method);
+      if (now > deadline) throw this.#heldTooLong(method);
       Atomics.wait(w, lock, seen | CONTENDED, Math.min(WAIT_SLICE_MS, deadline - now));
     }
   }
 
+  /** @internal */
   private unlock(): void {
     // One step frees the lock and forgets the holder; a waiter that slept through a missed
     // notify wakes at its next slice.
     if ((Atomics.exchange(this.words, this.lockWord, FREE) & CONTENDED) !== 0) Atomics.notify(this.words, this.lockWord, 1);
   }
 
-  private heldTooLong(method: string): PoolError {
+  #heldTooLong(method: string): PoolError {
     const holder = (Atomics.load(this.words, this.lockWord) & HOLDER) - 1;
     const who = holder < 0 ? 'other threads' : describeLocal(this.words, this.layout, holder);
     return new PoolError(this.layout.name, `${method}: waited ${this.layout.waitLimitMs} ms for the lock, held by ${who}; ` +
@@ -193,6 +197,7 @@ export class MutexPool extends SharedAttachment {
   }
 
   /** A terminated thread may have died holding the lock: free it and wake every waiter. */
+  /** @internal */
   protected override release(localId: number): Released {
     const w = this.words;
     for (let seen = Atomics.load(w, this.lockWord); (seen & HOLDER) === localId + 1;) {
@@ -207,10 +212,11 @@ export class MutexPool extends SharedAttachment {
     return { recovered: 0, lost: 0 };
   }
 
+  /** @internal */
   protected override collectPooled(out: number[]): number {
     // No rings, so nothing is ever stranded.
-    const top = Atomics.load(this.words, this.topWord);
-    for (let i = 0; i < top; i++) out.push(this.words[this.stackWord + i]!);
+    const top = Atomics.load(this.words, this.#topWord);
+    for (let i = 0; i < top; i++) out.push(this.words[this.#stackWord + i]!);
     return Atomics.load(this.words, this.lockWord) === FREE ? 0 : 1;
   }
 }

@@ -10,6 +10,7 @@
 // and put back is primary again.
 
 import { PoolError } from './errors.js';
+import { Lease } from './lease.js';
 import { armCleanup, registerPoolCleanup } from './gc-trigger.js';
 import type { PoolEvent, PoolGetSource, PoolObserver } from './observer.js';
 import { debugFromEnvironment } from './runtime.js';
@@ -32,6 +33,29 @@ export interface PoolOptions<T> {
    * Only for comparing the two designs; the default, true, is Go's current behaviour.
    */
   victim?: boolean;
+  /**
+   * Called with each item the pool drops, for items that hold resources (a file handle, a
+   * native buffer): the victims a cleanup releases (every item dropped at a cleanup), a put that
+   * debug mode drops, a put refused by maxIdle. A throw from it during a cleanup does not stop the
+   * cleanup: every item is still dropped and every other call made; the first error is rethrown
+   * when the cleanup is done (from poolCleanup(), or from the GC-driven or idle-timeout cleanup as
+   * an uncaught exception). A throw during a put reaches the caller of put; the item is dropped.
+   */
+  release?: (x: T) => void;
+  /**
+   * Keep at most this many items (primary and victim together): a put that finds the pool
+   * holding maxIdle items drops its item (release(x), stats().refused) instead of pooling it.
+   * An integer >= 0. Default: no bound, as Go.
+   */
+  maxIdle?: number;
+  /**
+   * Run this pool's cleanup cycle (victim released, primary becomes victim: what a GC does to
+   * every pool) every idleTimeoutMs milliseconds while it holds items, so that an item unused
+   * for two cycles is released even in a program whose load causes no major GC. The timer
+   * does not keep a Node process alive. An integer from 1 to 2^31 - 1. Default: off, so that
+   * only garbage collections release items, as in Go.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface PoolStats {
@@ -46,8 +70,10 @@ export interface PoolStats {
   news: number;
   /** Gets that returned undefined: nothing pooled and no `new`. */
   misses: number;
-  /** Items released by cleanups (victims dropped, or primaries when victim is false). */
+  /** Items released by cleanups (victims dropped, or primaries when victim is false), idle-timeout cycles included. */
   dropped: number;
+  /** Puts dropped because the pool held maxIdle items. */
+  refused: number;
   /** Puts dropped on purpose by debug mode. */
   debugDrops: number;
   /** Cleanup cycles since this pool was created. */
@@ -75,9 +101,30 @@ const allPools: Pool<unknown>[] = [];
 const oldPools: Pool<unknown>[] = [];
 let cleanupCount = 0;
 
-// poolCleanup needs the pools' private state; the class hands these two steps out once.
+// poolCleanup needs the pools' private state; the class hands these steps out once.
+// primaryToVictim is moveToVictim plus unregistering; idleCleanup is one pool's whole cycle.
 let dropVictim: (pool: Pool<unknown>) => void;
 let primaryToVictim: (pool: Pool<unknown>) => boolean;
+let moveToVictim: (pool: Pool<unknown>) => boolean;
+let idleCleanup: (pool: Pool<unknown>) => void;
+
+// The first error a release callback threw during the cleanup in progress: the cleanup goes on,
+// and this is rethrown at its end (throwReleaseFailure).
+let releaseFailure: { error: unknown } | undefined;
+
+function releaseItem<T>(release: (x: T) => void, x: T | undefined): void {
+  try {
+    release(x as T);
+  } catch (error) {
+    releaseFailure ??= { error };
+  }
+}
+
+function throwReleaseFailure(): void {
+  const failure = releaseFailure;
+  releaseFailure = undefined;
+  if (failure !== undefined) throw failure.error;
+}
 
 // Observed pools and their observers. Kept outside the instances so that an unobserved pool has
 // no field for it and its get/put are the prototype's, untouched. An observed pool is referenced
@@ -115,8 +162,8 @@ export class Pool<T, Got extends T | undefined = T> {
 
   // True while this pool is in allPools, i.e. since its first put after the last cleanup.
   #registered = false;
-  // True when put has nothing to do but store: registered, and neither reset nor debug given.
-  // One test on put's fast path stands for all three.
+  // True when put has nothing to do but store: registered, and none of reset, debug, maxIdle,
+  // idleTimeoutMs given. One test on put's fast path stands for all of them.
   #direct = false;
 
   readonly #new: (() => T) | undefined;
@@ -138,21 +185,33 @@ export class Pool<T, Got extends T | undefined = T> {
   #misses = 0;
   #dropped = 0;
 
+  // The options that Go's Pool does not have, in one object made only for a pool that uses one
+  // of them, so that a pool without them has a single field more than before and keeps the fields
+  // its fast paths touch where they were.
+  readonly #limits: Limits<T> | undefined;
+
   constructor(options: PoolOptions<T> = {}) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`Pool: options must be an object such as { new: () => item }, got ${describe(options)}`);
     }
-    const { new: make, reset, debug = debugFromEnvironment(), name = `Pool#${++poolsCreated}`, victim = true } = options;
+    const {
+      new: make, reset, debug = debugFromEnvironment(), name = `Pool#${++poolsCreated}`, victim = true, release, maxIdle, idleTimeoutMs,
+    } = options;
     checkOption(make === undefined || typeof make === 'function', 'new', 'a function that returns a new item', make);
     checkOption(reset === undefined || typeof reset === 'function', 'reset', 'a function that clears an item before it is pooled', reset);
     checkOption(typeof debug === 'boolean', 'debug', 'a boolean', debug);
     checkOption(typeof name === 'string', 'name', 'a string', name);
     checkOption(typeof victim === 'boolean', 'victim', 'a boolean', victim);
+    checkOption(release === undefined || typeof release === 'function', 'release', 'a function that frees a dropped item\'s resources', release);
+    checkCount('maxIdle', maxIdle, 0, 'the most items to keep (0 keeps none)');
+    checkCount('idleTimeoutMs', idleTimeoutMs, 1, 'the milliseconds between the pool\'s own cleanups');
     this.#new = make;
     this.#reset = reset;
     this.#name = name;
     this.#debug = debug ? new DebugState() : undefined;
     this.#keepVictim = victim;
+    this.#limits = release === undefined && maxIdle === undefined && idleTimeoutMs === undefined
+      ? undefined : { release, maxIdle, idleTimeoutMs, idleTimer: undefined, refused: 0 };
     this.#cleanupsAtCreation = cleanupCount;
   }
 
@@ -269,12 +328,44 @@ export class Pool<T, Got extends T | undefined = T> {
           throw error;
         }
       }
-      if (debug.drops()) return false;
+      if (debug.drops()) {
+        this.#limits?.release?.(x);
+        return false;
+      }
     } else if (this.#reset !== undefined) {
       this.#reset(x);
     }
+    const limits = this.#limits;
+    if (limits?.maxIdle !== undefined && this.#size() >= limits.maxIdle) {
+      limits.refused++;
+      this.#emit({ kind: 'release', reason: 'maxIdle', count: 1 });
+      limits.release?.(x);
+      return false;
+    }
     if (!this.#registered) this.#register();
+    if (limits?.idleTimeoutMs !== undefined && limits.idleTimer === undefined) this.#armIdle(limits, limits.idleTimeoutMs);
     return true;
+  }
+
+  /** Items held now, primary and victim. */
+  #size(): number {
+    return (this.#private === undefined ? 0 : 1) + this.#stackSize() + this.#victimSize();
+  }
+
+  #armIdle(limits: Limits<T>, ms: number): void {
+    const timer = setTimeout(() => this.#idleCycle(limits, ms), ms);
+    (timer as { unref?: () => void }).unref?.();
+    limits.idleTimer = timer;
+  }
+
+  /** The idle timeout's cleanup: one cycle of this pool alone, as poolCleanup makes for all. */
+  #idleCycle(limits: Limits<T>, ms: number): void {
+    limits.idleTimer = undefined;
+    const dropped = this.#dropped;
+    idleCleanup(this as Pool<unknown>);
+    if (this.#size() > 0) this.#armIdle(limits, ms);
+    this.#emit({ kind: 'release', reason: 'idleTimeoutMs', count: this.#dropped - dropped });
+    throwReleaseFailure();
   }
 
   /**
@@ -326,6 +417,14 @@ export class Pool<T, Got extends T | undefined = T> {
     return x as Got;
   }
 
+  /**
+   * get(), as a lease: `using lease = pool.lease()` puts `lease.value` back when the scope ends
+   * (or call lease.release()). Costs one small object per lease; get and put are unchanged.
+   */
+  lease(): Lease<Got> {
+    return new Lease<Got>(this as { put(x: Got): void }, this.get());
+  }
+
   /** Counters since creation and the current cache sizes. */
   stats(): PoolStats {
     const privateSize = this.#private === undefined ? 0 : 1;
@@ -342,6 +441,7 @@ export class Pool<T, Got extends T | undefined = T> {
       news: this.#news,
       misses: this.#misses,
       dropped: this.#dropped,
+      refused: this.#limits?.refused ?? 0,
       debugDrops: this.#debug?.dropCount ?? 0,
       cleanups: cleanupCount - this.#cleanupsAtCreation,
       primarySize: privateSize + stackSize,
@@ -359,7 +459,7 @@ export class Pool<T, Got extends T | undefined = T> {
 
   #register(): void {
     this.#registered = true;
-    this.#direct = this.#reset === undefined && this.#debug === undefined;
+    this.#direct = this.#reset === undefined && this.#debug === undefined && this.#limits?.maxIdle === undefined && this.#limits?.idleTimeoutMs === undefined;
     allPools.push(this as Pool<unknown>);
     armCleanup();
   }
@@ -377,12 +477,27 @@ export class Pool<T, Got extends T | undefined = T> {
     dropVictim = (pool) => {
       pool.#dropped += pool.#victimSize();
       pool.#debug?.released(pool.#victimPrivate, pool.#victim, pool.#victimTail, pool.#victimEnd);
+      // Only a pool with a release callback visits its victims: a cleanup stays O(1) in items otherwise.
+      const release = pool.#limits?.release;
+      if (release !== undefined) {
+        if (pool.#victimPrivate !== undefined) releaseItem(release, pool.#victimPrivate);
+        for (let i = pool.#victimTail; i < pool.#victimEnd; i++) releaseItem(release, pool.#victim[i]);
+      }
       pool.#victimPrivate = undefined;
       pool.#clearVictim();
+    };
+    idleCleanup = (pool) => {
+      dropVictim(pool);
+      moveToVictim(pool);
     };
     primaryToVictim = (pool) => {
       pool.#registered = false;
       pool.#direct = false;
+      return moveToVictim(pool);
+    };
+    moveToVictim = (pool) => {
+      // Only an idle-timeout cycle leaves a victim behind for a pool outside oldPools: this cycle releases it.
+      if (pool.#victimSize() > 0) dropVictim(pool);
       // The top joins the array, newest last, so that the victim reads oldest first.
       const top = pool.#stackTop;
       if (top !== undefined) {
@@ -421,7 +536,11 @@ export function poolCleanup(): void {
     if (primaryToVictim(pool)) oldPools.push(pool);
   }
   allPools.length = 0;
-  if (before !== undefined) reportCleanup(before);
+  try {
+    if (before !== undefined) reportCleanup(before);
+  } finally {
+    throwReleaseFailure();
+  }
 }
 
 // Every observed pool hears of every cleanup, also one that moved nothing (its stats().cleanups
@@ -448,6 +567,17 @@ registerPoolCleanup(() => {
   poolCleanup();
   return oldPools.length > 0;
 });
+
+/** Pool's options beyond Go's (see PoolOptions), and the state they need. */
+interface Limits<T> {
+  readonly release: ((x: T) => void) | undefined;
+  readonly maxIdle: number | undefined;
+  readonly idleTimeoutMs: number | undefined;
+  /** The idle-timeout timer, while one is set: armed by a put, re-armed while the pool holds items. */
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Puts refused by maxIdle. */
+  refused: number;
+}
 
 /** Debug mode's bookkeeping, kept out of the Pool so that debug off costs one field test. */
 class DebugState {
@@ -490,6 +620,15 @@ class DebugState {
 
 function checkOption(ok: boolean, option: string, expected: string, got: unknown): void {
   if (!ok) throw new TypeError(`Pool: options.${option} must be ${expected}, got ${describe(got)}`);
+}
+
+/** undefined, or an integer from `min` to 2^31 - 1: TypeError for another type, RangeError out of range. */
+function checkCount(option: string, value: unknown, min: number, meaning: string): void {
+  if (value === undefined) return;
+  checkOption(typeof value === 'number' && Number.isInteger(value), option, `an integer (${meaning})`, value);
+  if ((value as number) < min || (value as number) > 0x7fffffff) {
+    throw new RangeError(`Pool: options.${option} must be from ${min} to 2^31 - 1 (${meaning}), got ${String(value)}`);
+  }
 }
 
 export function describe(value: unknown): string {

@@ -20,6 +20,8 @@
 
 import { PoolError, describeValue as describe } from './errors.js';
 import { DEQUEUE_LIMIT } from './pool-dequeue.js';
+import { Lease } from './lease.js';
+import { waitForBlock, waitForBlockAsync } from './wait.js';
 import {
   H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
@@ -84,6 +86,16 @@ export interface ReclaimResult {
 
 /** What release() gave back: see ReclaimResult. */
 export type Released = Omit<ReclaimResult, 'reclaimed'>;
+
+declare const blockIdBrand: unique symbol;
+/**
+ * A block id as get() returns it: a number, branded so that the compiler refuses an arbitrary
+ * number (a byte offset, a count) where a block id is expected. get() returns -1 when no block is
+ * available: test `id >= 0` (or `id !== -1`) before using it. Ids that travel through postMessage
+ * or a shared word come back as plain numbers: cast them back (`id as BlockId`); put and bytes
+ * check every id at run time anyway.
+ */
+export type BlockId = number & { readonly [blockIdBrand]: true };
 
 /** Debug mode's id: handout number * BLOCK_ID_SPAN + block index (see handOut). */
 const BLOCK_ID_SPAN = DEQUEUE_LIMIT;
@@ -152,12 +164,64 @@ export abstract class SharedAttachment {
   /** @internal */
   protected abstract collectPooled(out: number[], stranded: number[]): number;
 
+  /** A block id, or -1 when none is available now (see SharedPool.get, MutexPool.get). */
+  abstract get(): BlockId;
+
+  /** Gives block `id` back to the pool (see SharedPool.put, MutexPool.put). */
+  abstract put(id: BlockId): void;
+
+  /**
+   * get(), but when no block is available it waits for one, at most `timeoutMs` milliseconds
+   * (default: the pool's waitLimitMs), and returns -1 only if none came. The thread sleeps in
+   * Atomics.wait and a put that makes a block available to this thread wakes it (wait.ts); each
+   * try is a get() (stats and observers count every one). Throws PoolError on a thread that may
+   * not block (a browser's main thread: use getAsync), TypeError/RangeError for a timeout that
+   * is not an integer from 0 to 2^31 - 1; nothing is taken then.
+   */
+  getWait(timeoutMs: number = this.layout.waitLimitMs): BlockId {
+    this.assertAttached('getWait');
+    this.#checkTimeout('getWait', timeoutMs);
+    return waitForBlock(this.layout.name, this.words, () => this.get(), timeoutMs) as BlockId;
+  }
+
+  /**
+   * getWait() without blocking the thread, so it works on a browser's main thread too: resolves
+   * with a block id, or with -1 if none came within `timeoutMs`. It awaits Atomics.waitAsync
+   * where the engine has it; where it does not, it tries again every 10 ms. Rejects with the
+   * errors of getWait (but never for blocking).
+   */
+  async getAsync(timeoutMs: number = this.layout.waitLimitMs): Promise<BlockId> {
+    this.assertAttached('getAsync');
+    this.#checkTimeout('getAsync', timeoutMs);
+    return waitForBlockAsync(this.words, () => this.get(), timeoutMs) as Promise<BlockId>;
+  }
+
+  /**
+   * getWait(timeoutMs) as a lease, or undefined when no block came (timeoutMs 0, the default:
+   * do not wait). `using lease = pool.lease(); if (lease) use(pool.bytes(lease.value));` puts
+   * the block back when the scope ends (`using` accepts undefined). Errors as getWait.
+   */
+  lease(timeoutMs = 0): Lease<BlockId> | undefined {
+    const id = this.getWait(timeoutMs);
+    return id < 0 ? undefined : new Lease<BlockId>(this, id);
+  }
+
+  /** getAsync(timeoutMs) as a lease (see lease()): resolves with undefined when no block came. */
+  async leaseAsync(timeoutMs: number = this.layout.waitLimitMs): Promise<Lease<BlockId> | undefined> {
+    const id = await this.getAsync(timeoutMs);
+    return id < 0 ? undefined : new Lease<BlockId>(this, id);
+  }
+
+  #checkTimeout(method: string, timeoutMs: number): void {
+    this.checkInteger(method, 'timeoutMs', timeoutMs, 0, 0x7fffffff, 'pass the milliseconds to wait at most (0: do not wait)');
+  }
+
   /**
    * The bytes of block `id`: a view of the shared arena, created on the first call for that id
    * in this attachment and returned again by every later call (no allocation). In debug mode
    * `id` must be handed out now (PoolError for a use after put).
    */
-  bytes(id: number): Uint8Array {
+  bytes(id: BlockId): Uint8Array {
     const block = this.layout.debug ? this.#outstandingBlock('bytes', id) : id;
     if (this.attached && this.isBlockId(block)) return this.#views[block] ?? this.#makeView(block);
     this.assertAttached('bytes');

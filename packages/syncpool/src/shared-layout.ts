@@ -8,6 +8,8 @@
 //                                      It ends 60 bytes before the records, so the CAS of a fresh
 //                                      get never writes a line that a record's words are in.
 //                         word 17      the rescue counter (H_RESCUE), bumped by reclaims only.
+//                         words 18, 19 waiting for a block (wait.ts): H_WAITERS, the threads
+//                                      waiting now, and H_WAKE, the futex word they sleep on.
 //   recordsAt           maxLocals records, `recordStride` bytes apart (R_* words below)
 //   regionAt            SharedPool: maxLocals rings of `ringCapacity` slots (a power of two >= 16,
 //                                   so each ring's offset is a multiple of 64)
@@ -88,6 +90,10 @@ export const H_BUMP = 16;
  * slow get or put (SharedPool), instead of only when its pushes reach that slot.
  */
 export const H_RESCUE = 17;
+/** Word index of the number of threads waiting for a block (getWait/getAsync, wait.ts). Any value is safe. */
+export const H_WAITERS = 18;
+/** Word index of the futex word that waiters sleep on: bumped by a push that finds H_WAITERS not 0. */
+export const H_WAKE = 19;
 const HEADER_BYTES = 128;
 
 // Record words. STATE is changed only with Atomics (shared-local.ts); CLAIM is the announcement

@@ -28,13 +28,14 @@
 
 import { PoolDequeue } from './pool-dequeue.js';
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords, type Released } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type BlockId, type Released } from './shared-attachment.js';
 import {
   H_RESCUE, KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
 import { CLAIM_ACTIVE, adoptLocal, claimHolders, claimLocal, describeLocal, recordWord, type Reservation } from './shared-local.js';
 import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './observer.js';
+import { wakeWaiters } from './wait.js';
 
 /**
  * Go's sync.Pool across threads: a pool of fixed-size blocks of one SharedArrayBuffer, with a
@@ -55,6 +56,9 @@ import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './obs
  *
  * - get(): private slot, own ring head, other rings' tails starting after localId, a fresh
  *   block, -1 (Go's Get order). put(id): private slot if empty, else own ring head.
+ * - getWait(timeoutMs) / getAsync(timeoutMs): get(), waiting for a block when none is
+ *   available (Atomics.wait / Atomics.waitAsync, wait.ts); lease(timeoutMs) and leaseAsync wrap
+ *   them for `using`. Only a put that reaches a ring wakes a waiter, and only when one waits.
  * - A private hit (get or put) uses no Atomics and allocates nothing
  *   (test/shared-pool-fastpath.test.ts reads it from TurboFan's code).
  * - A put never fails for lack of room and never loses a block: every ring has room for the
@@ -91,23 +95,23 @@ const GET_SOURCES: readonly (readonly [number, SharedGetSource])[] = [
 ];
 
 export class SharedPool extends SharedAttachment {
-  private readonly privateSlot: number;
-  private readonly putsCounter: number;
-  private readonly privateHitsCounter: number;
-  private readonly ring: PoolDequeue;
+  readonly #privateSlot: number;
+  readonly #putsCounter: number;
+  readonly #privateHitsCounter: number;
+  readonly #ring: PoolDequeue;
   /** Every local's ring, indexed by localId: stealing visits them all. Each announces this thread's claims. */
-  private readonly rings: readonly PoolDequeue[];
+  readonly #rings: readonly PoolDequeue[];
   /** The local the last steal took from: written on the steal path only, read by the observed get. */
-  private stolenFrom = -1;
+  #stolenFrom = -1;
   /** The rescue counter (H_RESCUE) when this thread last looked for stranded slots in its ring. */
-  private rescuesSeen = 0;
+  #rescuesSeen = 0;
   /** Set by observe(): rescue() reports the blocks it puts back to it (the slow path only). */
-  private observer: SharedPoolObserver | undefined = undefined;
+  #observer: SharedPoolObserver | undefined = undefined;
 
   /** Allocates a pool and attaches the calling thread to local 0. Throws TypeError/RangeError for bad options. */
   static create(options: SharedPoolOptions): SharedPool {
     const layout = layoutFor(KIND_SHARED, options);
-    return SharedPool.open(allocate(layout), layout);
+    return SharedPool.#open(allocate(layout), layout);
   }
 
   /**
@@ -117,10 +121,10 @@ export class SharedPool extends SharedAttachment {
    * version with a sound header, or if every local is attached. Writes nothing unless it attaches.
    */
   static attach(buffer: SharedArrayBuffer, reservation?: Reservation): SharedPool {
-    return SharedPool.open(buffer, readLayout(KIND_SHARED, buffer), reservation);
+    return SharedPool.#open(buffer, readLayout(KIND_SHARED, buffer), reservation);
   }
 
-  private static open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
+  static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
     const words = metadataWords(buffer, layout);
     const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
     const Class = layout.debug ? DebugSharedPool : SharedPool;
@@ -129,16 +133,16 @@ export class SharedPool extends SharedAttachment {
 
   protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     super(buffer, layout, words, localId, generation);
-    this.privateSlot = this.record + R_PRIVATE;
-    this.putsCounter = this.record + R_PUTS;
-    this.privateHitsCounter = this.record + R_PRIVATE_HITS;
+    this.#privateSlot = this.record + R_PRIVATE;
+    this.#putsCounter = this.record + R_PUTS;
+    this.#privateHitsCounter = this.record + R_PRIVATE_HITS;
     const rings: PoolDequeue[] = [];
     for (let id = 0; id < layout.maxLocals; id++) {
       rings.push(new PoolDequeue(words, layout.ringCapacity, recordWord(layout, id) + R_HEAD_TAIL,
         (layout.regionAt >>> 2) + id * layout.ringCapacity, { word: this.record + R_CLAIM, tag: CLAIM_ACTIVE | (id << 16) }));
     }
-    this.rings = rings;
-    this.ring = rings[localId]!;
+    this.#rings = rings;
+    this.#ring = rings[localId]!;
   }
 
   /**
@@ -146,27 +150,27 @@ export class SharedPool extends SharedAttachment {
    * Order: private slot, own ring head, other locals' ring tails (from localId + 1, wrapping),
    * a never-used block.
    */
-  get(): number {
+  get(): BlockId {
     // The fast path: a private hit. Only this thread writes its private slot and counters while
     // it is attached, so plain loads and stores suffice (Go: "no atomics" after pin).
     const w = this.words;
-    const slot = this.privateSlot;
+    const slot = this.#privateSlot;
     const held = w[slot]!;
     if (held !== 0 && this.attached) {
       w[slot] = 0;
-      w[this.privateHitsCounter] = w[this.privateHitsCounter]! + 1;
-      return held - 1;
+      w[this.#privateHitsCounter] = w[this.#privateHitsCounter]! + 1;
+      return (held - 1) as BlockId;
     }
-    return this.getSlow();
+    return this.getSlow() as BlockId;
   }
 
   /** Returns block `id` to the pool: into the private slot if it is empty, else onto the own ring's head. */
-  put(id: number): void {
+  put(id: BlockId): void {
     const w = this.words;
-    const slot = this.privateSlot;
+    const slot = this.#privateSlot;
     if (w[slot] === 0 && this.attached && this.isBlockId(id)) {
       w[slot] = id + 1;
-      w[this.putsCounter] = w[this.putsCounter]! + 1;
+      w[this.#putsCounter] = w[this.#putsCounter]! + 1;
       return;
     }
     this.putSlow(id);
@@ -188,7 +192,7 @@ export class SharedPool extends SharedAttachment {
       throw new TypeError(`${this.layout.name}.observe: the observer must be a function or undefined`);
     }
     for (const name of OBSERVED) Reflect.deleteProperty(this, name);
-    this.observer = observer;
+    this.#observer = observer;
     if (observer === undefined) return;
     const { get, put, detach, reclaim } = this;
     const w = this.words;
@@ -201,12 +205,12 @@ export class SharedPool extends SharedAttachment {
       const counts = GET_SOURCES.map(([counter]) => w[r + counter]);
       const id = get.call(this);
       const source: SharedGetSource = GET_SOURCES.find(([counter], i) => w[r + counter] !== counts[i])?.[1] ?? 'none';
-      emit(source === 'steal' ? { kind: 'get', local, source, block: blockOf(id), from: this.stolenFrom }
+      emit(source === 'steal' ? { kind: 'get', local, source, block: blockOf(id), from: this.#stolenFrom }
         : { kind: 'get', local, source, block: blockOf(id) });
       return id;
     };
-    own.put = (id: number) => {
-      const empty = w[this.privateSlot] === 0;
+    own.put = (id: BlockId) => {
+      const empty = w[this.#privateSlot] === 0;
       put.call(this, id);
       emit({ kind: 'put', local, to: empty ? 'private' : 'head', block: blockOf(id) });
     };
@@ -221,20 +225,21 @@ export class SharedPool extends SharedAttachment {
     };
   }
 
+  /** @internal */
   private getSlow(): number {
     this.assertAttached('get');
-    this.rescueAfterReclaim();
-    let id = this.ring.popHead();
+    this.#rescueAfterReclaim();
+    let id = this.#ring.popHead();
     if (id >= 0) {
       this.count(R_RING_HITS);
       return id;
     }
-    const rings = this.rings;
+    const rings = this.#rings;
     for (let i = 1; i < rings.length; i++) {
       id = rings[(this.localId + i) % rings.length]!.popTail();
       if (id >= 0) {
         this.count(R_STEALS);
-        this.stolenFrom = (this.localId + i) % rings.length;
+        this.#stolenFrom = (this.localId + i) % rings.length;
         return id;
       }
     }
@@ -243,11 +248,13 @@ export class SharedPool extends SharedAttachment {
     return id;
   }
 
+  /** @internal */
   private putSlow(id: number): void {
     this.assertAttached('put');
     if (!this.isBlockId(id)) throw this.badId('put', id);
-    this.rescueAfterReclaim();
-    this.push(this.localId, id);
+    this.#rescueAfterReclaim();
+    this.#push(this.localId, id);
+    wakeWaiters(this.words);
     this.count(R_PUTS);
   }
 
@@ -256,16 +263,20 @@ export class SharedPool extends SharedAttachment {
    * reclaimed (which bumps H_RESCUE), take such slots back now rather than when the pushes reach
    * them, so that a stranded block returns within one slow get or put of this thread.
    */
-  private rescueAfterReclaim(): void {
+  #rescueAfterReclaim(): void {
     const rescues = Atomics.load(this.words, H_RESCUE);
-    if (rescues === this.rescuesSeen) return;
-    this.rescuesSeen = rescues;
-    this.rescue(this.localId);
+    if (rescues === this.#rescuesSeen) return;
+    this.#rescuesSeen = rescues;
+    this.#rescue(this.localId);
   }
 
-  /** Pushes `id` onto the head of ring `ringId`, of which this thread is the producer now. */
-  private push(ringId: number, id: number): void {
-    if (!this.rings[ringId]!.pushHead(id)) this.pushSlow(ringId, id);
+  /**
+   * Pushes `id` onto the head of ring `ringId`, of which this thread is the producer now. Throws
+   * only before it publishes. Its callers then wake a thread waiting for a block (wait.ts): the
+   * block can be stolen now. (Not in here: release() repairs on any throw from push.)
+   */
+  #push(ringId: number, id: number): void {
+    if (!this.#rings[ringId]!.pushHead(id)) this.#pushSlow(ringId, id);
   }
 
   /**
@@ -274,8 +285,8 @@ export class SharedPool extends SharedAttachment {
    * each pass decides from what it reads alone (test/model relies on that to see a pass that
    * read the same as the last one as no progress).
    */
-  private pushSlow(ringId: number, id: number): void {
-    const ring = this.rings[ringId]!;
+  #pushSlow(ringId: number, id: number): void {
+    const ring = this.#rings[ringId]!;
     this.count(R_WAITS);
     const deadline = performance.now() + this.layout.waitLimitMs;
     while (!ring.pushHead(id)) {
@@ -284,7 +295,7 @@ export class SharedPool extends SharedAttachment {
         throw new PoolError(this.layout.name, `put(${id}): the ring is full, so a block was put twice; ` +
           'create the pool with debug: true to catch the first double put');
       }
-      if (this.rescue(ringId) === 0 && performance.now() > deadline) {
+      if (this.#rescue(ringId) === 0 && performance.now() > deadline) {
         const holders = claimHolders(this.words, this.layout, ringId, ring.strandedClaim(0), this.localId);
         const named = holders.map((local) => describeLocal(this.words, this.layout, local)).join(', ');
         throw new PoolError(this.layout.name, `put(${id}): waited ${this.layout.waitLimitMs} ms for ${named || 'a stealer'} to hand ` +
@@ -298,15 +309,15 @@ export class SharedPool extends SharedAttachment {
    * attached local announces, starting at the head, until none is left or the head slot's is
    * announced. Returns how many it put back.
    */
-  private rescue(ringId: number): number {
-    const ring = this.rings[ringId]!;
+  #rescue(ringId: number): number {
+    const ring = this.#rings[ringId]!;
     const held = (k: number) => claimHolders(this.words, this.layout, ringId, ring.strandedClaim(k), this.localId).length > 0;
     let rescued = 0;
     for (let k = 0; k < ring.capacity; k++) {
       const word = ring.stranded(k);
       if (word === 0) continue;
       if (held(k)) {
-        if (k === 0) return rescued; // nothing can be pushed before the head slot comes back
+        if (k === 0) break; // nothing can be pushed before the head slot comes back
         continue;
       }
       const id = ring.retake(k, word);
@@ -314,17 +325,19 @@ export class SharedPool extends SharedAttachment {
       if (id >= 0 && !ring.pushHead(id)) throw new Error(`SharedPool: ring ${ringId} refused a block it had room for`);
       if (id >= 0) {
         rescued++;
-        this.observer?.({ kind: 'put', local: ringId, to: 'head', block: id });
+        this.#observer?.({ kind: 'put', local: ringId, to: 'head', block: id });
       }
       k = -1; // head moved (or the slot changed): look again from the head
     }
+    if (rescued > 0) wakeWaiters(this.words);
     return rescued;
   }
 
   /** Moves the private block of `localId` onto its ring, acting as that ring's producer, after putting back its stranded slots. */
+  /** @internal */
   protected override release(localId: number): Released {
-    const rescued = this.rescue(localId);
-    const ring = this.rings[localId]!;
+    const rescued = this.#rescue(localId);
+    const ring = this.#rings[localId]!;
     let stillClaimed = 0;
     for (let k = 0; k < ring.capacity; k++) if (ring.stranded(k) !== 0) stillClaimed++;
     const slot = recordWord(this.layout, localId) + R_PRIVATE;
@@ -333,7 +346,7 @@ export class SharedPool extends SharedAttachment {
     // Clear first: should this thread die before the push, the block is lost, never pooled twice.
     this.words[slot] = 0;
     try {
-      this.push(localId, held - 1);
+      this.#push(localId, held - 1);
     } catch (error) {
       // push throws only before it publishes: the block is still ours to put back. (An Atomics
       // store, like every repair on a throw path, so that test/support/kill.ts, which makes a
@@ -342,16 +355,18 @@ export class SharedPool extends SharedAttachment {
       Atomics.store(this.words, slot, held);
       throw error;
     }
-    this.observer?.({ kind: 'put', local: localId, to: 'head', block: held - 1 });
+    wakeWaiters(this.words);
+    this.#observer?.({ kind: 'put', local: localId, to: 'head', block: held - 1 });
     return { recovered: rescued + 1, lost: stillClaimed };
   }
 
+  /** @internal */
   protected override collectPooled(out: number[], stranded: number[]): number {
     for (let id = 0; id < this.layout.maxLocals; id++) {
       const held = this.words[recordWord(this.layout, id) + R_PRIVATE]!;
       if (held !== 0) out.push(held - 1);
     }
-    for (const ring of this.rings) {
+    for (const ring of this.#rings) {
       out.push(...ring.values());
       for (let k = 0; k < ring.capacity; k++) {
         const word = ring.stranded(k);
@@ -364,12 +379,12 @@ export class SharedPool extends SharedAttachment {
 
 /** SharedPool with debug: true: each get hands its block out under a new id, each put takes that handout back (shared-attachment.ts). */
 class DebugSharedPool extends SharedPool {
-  override get(): number {
+  override get(): BlockId {
     const block = super.get();
-    return block < 0 ? block : this.handOut(block);
+    return (block < 0 ? block : this.handOut(block)) as BlockId;
   }
 
-  override put(id: number): void {
-    this.putHandout(id, (block) => super.put(block));
+  override put(id: BlockId): void {
+    this.putHandout(id, (block) => super.put(block as BlockId));
   }
 }

@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-// Still declaring TypeScript-private members: the classes whose fields move to # separately.
-// Remove a file from this list once its class is converted; the test then holds it to the rule.
-const NOT_YET_CONVERTED = new Set(['shared-pool.d.ts', 'mutex-pool.d.ts']);
+// Still declaring a protected member: SharedPool's protected constructor, which DebugSharedPool
+// extends (marking it internal would drop it from the declaration, and `new SharedPool()` would
+// then compile). Remove the file from this list once debug mode no longer subclasses SharedPool.
+const NOT_YET_CONVERTED = new Set(['shared-pool.d.ts']);
 
 /** The member lines of a declaration file that are private or protected; a private constructor names nothing and is allowed. */
 function hiddenMembers(text: string): string[] {

@@ -22,7 +22,7 @@ class Replay {
   stack: unknown[] = [];
   victimPrivate = undefined as unknown;
   victim: unknown[] = [];
-  counts = { gets: 0, puts: 0, privateHits: 0, stackHits: 0, victimHits: 0, news: 0, misses: 0, dropped: 0, debugDrops: 0, cleanups: 0 };
+  counts = { gets: 0, puts: 0, privateHits: 0, stackHits: 0, victimHits: 0, news: 0, misses: 0, dropped: 0, refused: 0, debugDrops: 0, cleanups: 0 };
 
   apply(e: PoolEvent<unknown>): void {
     const c = this.counts;

@@ -5,7 +5,7 @@
 // the error's type and that the pool is unchanged afterwards.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MutexPool, PoolError, SharedPool } from '../src/index.js';
+import { MutexPool, PoolError, SharedPool, type BlockId } from '../src/index.js';
 
 const geometry = { blockSize: 64, blocks: 8, maxLocals: 2 };
 
@@ -27,12 +27,12 @@ for (const Pool of [SharedPool, MutexPool]) {
     pool.put(pool.get()); // fill the private slot, so a bad put would reach the ring too
     const before = snapshot(pool);
     for (const bad of nonIntegers) {
-      assert.throws(() => pool.put(bad as number), isLibraryTypeError(name), `put(${typeof bad})`);
-      assert.throws(() => pool.bytes(bad as number), isLibraryTypeError(name), `bytes(${typeof bad})`);
+      assert.throws(() => pool.put(bad as BlockId), isLibraryTypeError(name), `put(${typeof bad})`);
+      assert.throws(() => pool.bytes(bad as BlockId), isLibraryTypeError(name), `bytes(${typeof bad})`);
     }
     for (const bad of [-1, geometry.blocks, 2 ** 32, 2 ** 53]) {
-      assert.throws(() => pool.put(bad), RangeError, String(bad));
-      assert.throws(() => pool.bytes(bad), RangeError, `bytes(${bad})`);
+      assert.throws(() => pool.put(bad as BlockId), RangeError, String(bad));
+      assert.throws(() => pool.bytes(bad as BlockId), RangeError, `bytes(${bad})`);
     }
     assert.deepEqual(snapshot(pool), before);
   });
@@ -44,8 +44,8 @@ for (const Pool of [SharedPool, MutexPool]) {
     pool.detach();
     const before = snapshot(other);
     const calls: [string, () => unknown][] = [
-      ['get', () => pool.get()], ['put', () => pool.put(id)], ['put(bad)', () => pool.put('x' as unknown as number)],
-      ['put(out of range)', () => pool.put(999)], ['bytes', () => pool.bytes(id)], ['bytes(bad)', () => pool.bytes(-1)],
+      ['get', () => pool.get()], ['put', () => pool.put(id)], ['put(bad)', () => pool.put('x' as unknown as BlockId)],
+      ['put(out of range)', () => pool.put(999 as BlockId)], ['bytes', () => pool.bytes(id)], ['bytes(bad)', () => pool.bytes((-1) as BlockId)],
       ['stats', () => pool.stats()], ['census', () => pool.census()], ['detach', () => pool.detach()],
       ['reclaim', () => pool.reclaim(other.localId, other.generation)], ['reclaim(bad)', () => pool.reclaim('1' as unknown as number, 1)],
     ];
@@ -59,8 +59,8 @@ for (const Pool of [SharedPool, MutexPool]) {
     const pool = Pool.create({ ...geometry, debug: true });
     const id = pool.get();
     const before = snapshot(pool);
-    assert.throws(() => pool.put(id + 1), (e: unknown) => e instanceof PoolError && /not handed out/.test(e.message));
-    assert.throws(() => pool.put(1), (e: unknown) => e instanceof PoolError && /not handed out/.test(e.message), 'a bare block index');
+    assert.throws(() => pool.put((id + 1) as BlockId), (e: unknown) => e instanceof PoolError && /not handed out/.test(e.message));
+    assert.throws(() => pool.put(1 as BlockId), (e: unknown) => e instanceof PoolError && /not handed out/.test(e.message), 'a bare block index');
     assert.deepEqual(snapshot(pool), before);
   });
 

@@ -5,7 +5,7 @@
 // by a survivor, or lost with the dead thread (at most the one its interrupted call was moving).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MutexPool, PoolError, SharedPool } from '../src/index.js';
+import { MutexPool, PoolError, SharedPool, type BlockId } from '../src/index.js';
 import { killAt } from './support/kill.js';
 import { exited, firstMessage, startWorker } from './workers/spawn.js';
 
@@ -51,13 +51,13 @@ function strandOwnersHead(n: number, when: 'before' | 'after') {
   const held: number[] = [];
   for (const id of ids.slice(2)) O.put(id); // counters 1..14
   for (let i = 0; i < 14; i++) held.push(R.get()); // R steals from O's ring tail
-  for (const id of held.splice(0)) R.put(id);
+  for (const id of held.splice(0)) R.put(id as BlockId);
   for (let i = 0; i < 14; i++) held.push(O.get()); // O's private, then R's ring
   const refused: { id: number; error: PoolError; ms: number }[] = [];
   for (const id of held.splice(0)) {
     const start = performance.now();
     try {
-      O.put(id); // wraps onto S's slot
+      O.put(id as BlockId); // wraps onto S's slot
     } catch (error) {
       assert.ok(error instanceof PoolError, String(error));
       refused.push({ id, error, ms: performance.now() - start });
@@ -76,7 +76,7 @@ test('SharedPool: a stealer killed at any step of its steal never makes the owne
     }
     if (refused.length > 0) stranded++;
     if (kill.died) R.reclaim(S.localId, S.generation);
-    for (const { id } of refused) O.put(id); // goes through now: the stranded block is taken back
+    for (const { id } of refused) O.put(id as BlockId); // goes through now: the stranded block is taken back
     // S died holding nothing it had returned; it may have been moving one block.
     assert.ok(lostBlocks(R, kill.died ? [] : [stolen]) <= (kill.died ? 1 : 0), 'lost more than the block the dead stealer was moving');
     return kill.died;
@@ -120,7 +120,7 @@ test('SharedPool: reclaim that cannot finish restores the local, and can be call
     if (refused.length === 0) return kill.died;
     done = true;
     // O dies now, holding `refused` in its private slot and in hand; R reclaims it.
-    O.put(refused[0]!.id === undefined ? -1 : O.get()); // fills O's private slot (it was emptied by get)
+    O.put((refused[0]!.id === undefined ? -1 : O.get()) as BlockId); // fills O's private slot (it was emptied by get)
     const start = performance.now();
     assert.throws(() => R.reclaim(O.localId, O.generation), (e: unknown) => e instanceof PoolError &&
       new RegExp(`local ${S.localId} \\(generation ${S.generation}\\)`).test(e.message), 'reclaim names the stealer it waited for');

@@ -5,7 +5,7 @@
 // in program order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SharedPool, type SharedPoolEvent } from '../src/index.js';
+import { SharedPool, type BlockId, type SharedPoolEvent } from '../src/index.js';
 
 interface Ring { head: number; tail: number; slots: Map<number, number> }
 
@@ -115,7 +115,7 @@ for (const debug of [false, true]) {
         if (id >= 0) held.push(id);
       } else if (r < 0.9 && held.length > 0) {
         const before = events.length;
-        pool.put(held.splice(Math.floor(next() * held.length), 1)[0]!);
+        pool.put((held.splice(Math.floor(next() * held.length), 1)[0]!) as BlockId);
         assert.deepEqual(events.slice(before).map((e) => e.kind), ['put'], 'one put, one event');
         putCalls++;
       } else if (r < 0.94 && live.length < maxLocals) {

@@ -2,7 +2,7 @@
 // worker terminated while it holds blocks.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { MutexPool, SharedPool, type SharedPoolCensus } from '../src/index.js';
+import { MutexPool, SharedPool, type BlockId, type SharedPoolCensus } from '../src/index.js';
 import { exited, firstMessage, startWorker } from './workers/spawn.js';
 import type { StressData, StressResult } from './workers/pool-stress.js';
 
@@ -73,7 +73,7 @@ async function fault(t: TestContext, kind: Kind, gets: number): Promise<void> {
   const pooled = new Set(census.pooled);
   const lost: number[] = [];
   for (let id = 0; id < blocks - census.neverHandedOut; id++) if (!pooled.has(id)) lost.push(id);
-  const stamps = lost.map((id) => words[pool.bytes(id).byteOffset >>> 2]);
+  const stamps = lost.map((id) => words[pool.bytes(id as BlockId).byteOffset >>> 2]);
   assert.ok(stamps.every((s) => s === 1 || s === 0), `a lost block is stamped by a live worker: ${stamps.join(',')}`);
   assert.ok(lost.length <= maxHeld + 1, `${lost.length} blocks lost, more than the dead worker could hold`);
   assertAccounted(census, blocks, lost.length);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { measureMemory, prepareMemoryMeasurement, sink } from 'syncpool-bench';
-import { MutexPool, PoolError, SharedPool } from '../src/index.js';
+import { MutexPool, PoolError, SharedPool, type BlockId } from '../src/index.js';
 
 const geometry = { blockSize: 100, blocks: 32, maxLocals: 3 };
 
@@ -104,7 +104,7 @@ for (const Pool of [SharedPool, MutexPool]) {
     a.put(id);
     const before = [a.census(), a.stats()];
     assert.throws(() => a.put(id), PoolError, 'double put');
-    assert.throws(() => a.put(5), PoolError, 'never handed out');
+    assert.throws(() => a.put(5 as BlockId), PoolError, 'never handed out');
     assert.deepEqual([a.census(), a.stats()], before);
     const again = a.get();
     assert.equal(again % 16384, id % 16384, 'the pool still works: the same block, under a new handout');

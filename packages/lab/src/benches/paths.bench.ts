@@ -2,7 +2,7 @@
 // slow path (a steal from another local's ring tail). One thread holds two locals: A fills its
 // ring, B, whose private slot and ring are always empty, steals. Only B's gets are timed.
 import { bench, sink } from 'syncpool-bench';
-import { SharedPool } from 'syncpool';
+import { SharedPool, type BlockId } from 'syncpool';
 
 const BATCH = 64;
 
@@ -20,11 +20,11 @@ bench('PathSteal', (b) => {
   const thief = SharedPool.attach(a.buffer);
   const held: number[] = [];
   for (let i = 0; i <= BATCH; i++) held.push(a.get()); // all fresh: the pool is empty
-  a.put(held.pop()!); // parks a block in A's private slot, so A's puts go to its ring
+  a.put(held.pop()! as BlockId); // parks a block in A's private slot, so A's puts go to its ring
   b.stopTimer();
   for (let done = 0; done < b.N;) {
     const n = Math.min(BATCH, b.N - done);
-    for (let i = 0; i < n; i++) a.put(held.pop()!);
+    for (let i = 0; i < n; i++) a.put(held.pop()! as BlockId);
     b.startTimer();
     for (let i = 0; i < n; i++) held.push(thief.get());
     b.stopTimer();

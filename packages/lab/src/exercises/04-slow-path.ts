@@ -1,7 +1,7 @@
 /**
  * Exercise 4: the cost of a get on the fast path against one forced onto the slow path.
  */
-import { SharedPool } from 'syncpool';
+import { SharedPool, type BlockId } from 'syncpool';
 import { measureMemory, sink } from 'syncpool-bench';
 import type { Artifact, Exercise, Judgement, Result } from '../exercise.js';
 import { figuresOf, runLabBench, type Figures } from '../lib/bench.js';
@@ -37,17 +37,17 @@ async function allocationFree(): Promise<{ privateBytes: number; stealBytes: num
   const thief = SharedPool.attach(a.buffer);
   const held: number[] = [];
   for (let i = 0; i < 65; i++) held.push(a.get());
-  a.put(held.pop()!);
+  a.put(held.pop()! as BlockId);
   const steal = await measureMemory((n) => {
     for (let done = 0; done < n; done += 64) {
-      for (let i = 0; i < 64; i++) a.put(held.pop()!);
+      for (let i = 0; i < 64; i++) a.put(held.pop()! as BlockId);
       for (let i = 0; i < 64; i++) held.push(thief.get());
     }
   }, { n: 64_000 });
   const x = held.pop()!;
   const fast = await measureMemory((n) => {
     for (let i = 0; i < n; i++) {
-      a.put(x);
+      a.put(x as BlockId);
       sink(a.get());
     }
   }, { n: 64_000 });

@@ -15,7 +15,7 @@
  * spawned; so the last consumer, then the producer, then the other consumers (what go/cmd/steal
  * records as its start order).
  */
-import { SharedPool } from 'syncpool';
+import { SharedPool, type BlockId } from 'syncpool';
 import { serve } from './serve.js';
 
 export const MARK = 0x5a;
@@ -60,8 +60,8 @@ void serve(
     if (runnextFirst) consume(pool, task.consume, result);
     if (task.role !== 'consumer') {
       for (const id of ids) {
-        pool.bytes(id)[0] = MARK;
-        pool.put(id);
+        pool.bytes(id as BlockId)[0] = MARK;
+        pool.put(id as BlockId);
       }
       Atomics.store(phase, 0, 1);
       Atomics.notify(phase, 0);

@@ -9,7 +9,7 @@
  * it took can come back to it. The stamp read by a get names the put that supplied the block:
  * the link is read from the data, not inferred from timing.
  */
-import { SharedPool } from 'syncpool';
+import { SharedPool, type BlockId } from 'syncpool';
 import { serve } from './serve.js';
 import { stamp, type TraceEvent, type TraceLog, type TraceTask } from './trace-log.js';
 
@@ -46,9 +46,9 @@ function produce(pool: SharedPool, blocks: readonly number[], task: TraceTask, e
     const seq = i + 1;
     busy(task.workUs);
     const value = stamp(task.agent, seq);
-    writeStamp(pool.bytes(block), value);
+    writeStamp(pool.bytes(block as BlockId), value);
     const startMs = now();
-    pool.put(block);
+    pool.put(block as BlockId);
     events.push({ op: 'put', block, stamp: value, startMs, endMs: now() });
   }
 }

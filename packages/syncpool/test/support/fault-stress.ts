@@ -23,7 +23,7 @@
 // watchdog fails the run if a live worker makes no progress for WATCHDOG_MS. A get or put that
 // waits longer than waitLimitMs for a dead thread throws PoolError, which the worker counts.
 import { Worker } from 'node:worker_threads';
-import type { MutexPool, SharedPool } from '../../src/index.js';
+import type { BlockId, MutexPool, SharedPool } from '../../src/index.js';
 
 const WATCHDOG_MS = 10_000;
 const MAX_HELD = 6;
@@ -269,7 +269,7 @@ function account(main: AnyPool, owner: Int32Array, transit: Int32Array, tokens: 
   figures.lostInGet += unmarked;
   owner.fill(0);
   transit.fill(0);
-  for (const id of back) main.put(id);
+  for (const id of back) main.put(id as BlockId);
   return back.length;
 }
 

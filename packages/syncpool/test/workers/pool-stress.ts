@@ -5,6 +5,7 @@
 // held one block at once: the worker throws, which fails the test.
 import { parentPort, workerData } from 'node:worker_threads';
 import { MutexPool } from '../../src/mutex-pool.js';
+import type { BlockId } from '../../src/shared-attachment.js';
 import { SharedPool } from '../../src/shared-pool.js';
 
 export interface StressData {
@@ -30,7 +31,7 @@ const data = workerData.data as StressData;
 const pool = data.kind === 'shared' ? SharedPool.attach(data.buffer) : MutexPool.attach(data.buffer);
 const words = new Int32Array(data.buffer);
 const me = data.worker + 1;
-const stampAt = (id: number) => pool.bytes(id).byteOffset >>> 2;
+const stampAt = (id: number) => pool.bytes(id as BlockId).byteOffset >>> 2;
 
 // xorshift32: a seeded generator, so that a failure can be rerun with the same choices.
 let seed = 0x9e3779b9 ^ (me * 0x85ebca6b);
@@ -74,7 +75,7 @@ function giveBack(index: number): void {
   heldSequence[index] = heldSequence[heldSequence.length - 1]!;
   held.pop();
   heldSequence.pop();
-  pool.put(id);
+  pool.put(id as BlockId);
 }
 
 while (gets < data.gets) {
