@@ -1,0 +1,53 @@
+// A correct ring written to task 7's contract: Go's poolDequeue over Int32 words, head and tail
+// packed 16+16 bits in word 0, slots in words 1..capacity holding value + 1 (0 = free).
+export class Dequeue {
+  static words(capacity: number): number {
+    return capacity + 1;
+  }
+
+  constructor(private readonly w: Int32Array, private readonly capacity: number) {}
+
+  pushHead(value: number): boolean {
+    const ptrs = Atomics.load(this.w, 0);
+    const head = ptrs >>> 16;
+    const tail = ptrs & 0xffff;
+    if (((tail + this.capacity) & 0xffff) === head) return false;
+    const slot = 1 + (head & (this.capacity - 1));
+    if (Atomics.load(this.w, slot) !== 0) return false; // a popTail of the last lap is still reading it
+    this.w[slot] = value + 1;
+    Atomics.add(this.w, 0, 1 << 16);
+    return true;
+  }
+
+  popHead(): number | undefined {
+    for (;;) {
+      const ptrs = Atomics.load(this.w, 0);
+      const head = ptrs >>> 16;
+      const tail = ptrs & 0xffff;
+      if (head === tail) return undefined;
+      const next = (((head - 1) & 0xffff) << 16) | tail;
+      if (Atomics.compareExchange(this.w, 0, ptrs, next) === ptrs) {
+        const slot = 1 + ((head - 1) & (this.capacity - 1));
+        const value = this.w[slot]! - 1;
+        this.w[slot] = 0;
+        return value;
+      }
+    }
+  }
+
+  popTail(): number | undefined {
+    for (;;) {
+      const ptrs = Atomics.load(this.w, 0);
+      const head = ptrs >>> 16;
+      const tail = ptrs & 0xffff;
+      if (head === tail) return undefined;
+      const next = (head << 16) | ((tail + 1) & 0xffff);
+      if (Atomics.compareExchange(this.w, 0, ptrs, next) === ptrs) {
+        const slot = 1 + (tail & (this.capacity - 1));
+        const value = this.w[slot]! - 1;
+        Atomics.store(this.w, slot, 0); // hand the slot back only after reading it
+        return value;
+      }
+    }
+  }
+}
