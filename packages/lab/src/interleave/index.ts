@@ -10,3 +10,4 @@ export type {
 } from './explore.js';
 export { linearize } from './linearizable.js';
 export type { Linearization, Specification } from './linearizable.js';
+export { counterexampleText, counterexampleHtml, operationsByThread } from './counterexample.js';

@@ -1,6 +1,7 @@
 /**
  * Task 7's contract: what a learner's ring module exports, checked before anything runs it.
  */
+import { UsageError } from '../load.js';
 
 /** The contract as the learner reads it (in usage errors, the starter and --help). */
 export const DEQUEUE_CONTRACT = `export class Dequeue {
@@ -22,24 +23,22 @@ export interface DequeueClass {
   new (words: Int32Array, capacity: number): Dequeue;
 }
 
-/** Thrown for a module that does not export what the contract names: a usage error (exit 2). */
-export class ContractShapeError extends Error {}
 
 const METHODS = ['pushHead', 'popHead', 'popTail'] as const;
 
-/** The Dequeue class of a loaded module, or a ContractShapeError naming what is missing. */
+/** The Dequeue class of a loaded module, or a UsageError naming what is missing. */
 export function dequeueClassOf(module: Record<string, unknown>, file: string): DequeueClass {
   const cls = module.Dequeue;
   const shown = `\nThe contract:\n${DEQUEUE_CONTRACT}`;
   if (typeof cls !== 'function') {
     const names = Object.keys(module);
-    throw new ContractShapeError(`${file} does not export a class named Dequeue (it exports ${names.length === 0 ? 'nothing' : names.join(', ')}).${shown}`);
+    throw new UsageError(`${file} does not export a class named Dequeue (it exports ${names.length === 0 ? 'nothing' : names.join(', ')}).${shown}`);
   }
   const missing: string[] = [];
   if (typeof (cls as { words?: unknown }).words !== 'function') missing.push('static words(capacity)');
   const proto = (cls as { prototype?: Record<string, unknown> }).prototype ?? {};
   for (const m of METHODS) if (typeof proto[m] !== 'function') missing.push(`${m}()`);
-  if (missing.length > 0) throw new ContractShapeError(`${file}: Dequeue has no ${missing.join(', ')}.${shown}`);
+  if (missing.length > 0) throw new UsageError(`${file}: Dequeue has no ${missing.join(', ')}.${shown}`);
   return cls as unknown as DequeueClass;
 }
 
@@ -47,7 +46,7 @@ export function dequeueClassOf(module: Record<string, unknown>, file: string): D
 export function wordsFor(cls: DequeueClass, capacity: number): number {
   const n = cls.words(capacity);
   if (!Number.isInteger(n) || n < 1 || n > 1 << 20) {
-    throw new ContractShapeError(`Dequeue.words(${capacity}) returned ${String(n)}; it must be the number of Int32 words the ring needs, ` +
+    throw new UsageError(`Dequeue.words(${capacity}) returned ${String(n)}; it must be the number of Int32 words the ring needs, ` +
       `a positive integer.\nThe contract:\n${DEQUEUE_CONTRACT}`);
   }
   return n;

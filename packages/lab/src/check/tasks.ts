@@ -1,0 +1,20 @@
+/**
+ * The tasks `check` can judge on the learner's code: each loads the learner's module and runs
+ * the task's criterion, returning the reference run's Result shape and what the terminal shows.
+ */
+import type { Result } from '../exercise.js';
+import { checkDequeue } from './dequeue/check.js';
+import { DEQUEUE_CONTRACT } from './dequeue/contract.js';
+
+export interface TaskCheck {
+  /** The file `init` writes and a folder is searched for first. */
+  starter: string;
+  contract: string;
+  /** The longest the check may take, killed and reported as a hang after it. */
+  limitS: number;
+  run(file: string): Promise<{ result: Result; text: string }>;
+}
+
+export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
+  [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue }],
+]);

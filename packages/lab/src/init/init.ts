@@ -1,0 +1,57 @@
+/**
+ * `syncpool-lab init <task> [dir]`: writes the task's starter, a package.json, and links to this
+ * lab's own syncpool so that `import 'syncpool'` resolves in that folder (the packages may exist
+ * only in this workspace, not on npm); prints the command that checks it.
+ */
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exerciseById } from '../registry.js';
+import { UsageError } from '../check/load.js';
+import { TASK_CHECKS } from '../check/tasks.js';
+import { STARTERS } from './starters.js';
+
+/** The folder of the package that `specifier` resolves to from here. */
+function packageRoot(specifier: string): string {
+  let dir = dirname(fileURLToPath(import.meta.resolve(specifier)));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+const comment = (text: string) => text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n');
+
+export function initTask(task: number, dirArg: string | undefined, go: boolean): number {
+  const exercise = exerciseById(task)!;
+  if (go) throw new UsageError(`init ${task} --go: the Go starters are not in this version; init ${task} writes the TypeScript one`);
+  const dir = resolve(dirArg ?? `task-${task}`);
+  const starter = STARTERS.get(task) ?? {
+    file: `task-${task}.ts`, hints: [], body: `import { Pool } from 'syncpool';\n\n// TODO: ${exercise.goal}\nvoid Pool;\n`,
+  };
+  const file = join(dir, starter.file);
+  if (existsSync(file)) throw new UsageError(`${file} exists already; init writes a fresh starter only, so pick another folder`);
+  const checked = TASK_CHECKS.has(task);
+  const shown = relative(process.cwd(), file) || starter.file;
+  const command = checked ? `npx syncpool-lab check ${task} ${shown}` : `npx tsx ${shown}`;
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  for (const name of ['syncpool', 'syncpool-bench']) {
+    const link = join(dir, 'node_modules', name);
+    if (!existsSync(link)) symlinkSync(packageRoot(name), link, 'dir');
+  }
+  if (!existsSync(join(dir, 'package.json'))) {
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({
+      name: `syncpool-task-${task}`, private: true, type: 'module', scripts: { check: command.replace(/^npx /, '') },
+    }, null, 2)}\n`);
+  }
+  const header = [
+    `Task ${task}: ${exercise.title}`,
+    '',
+    `Goal: ${exercise.goal}`,
+    `Criterion: ${exercise.criterion}`,
+    ...starter.hints.map((h) => `Hint: ${h}`),
+    '',
+    checked ? `Check it: ${command}` : `Run it: ${command} (this task has no automatic check in this version; the reference run is npx syncpool-lab ${task})`,
+  ].join('\n');
+  writeFileSync(file, `${comment(header)}\n\n${starter.body}`);
+  console.log(`Wrote ${file}\n${checked ? 'Check it with' : 'Run it with'}: ${command}`);
+  return 0;
+}
