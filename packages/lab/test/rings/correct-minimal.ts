@@ -5,7 +5,7 @@ export class Dequeue {
     return capacity + 1;
   }
 
-  constructor(private readonly w: Int32Array, private readonly capacity: number) {}
+  constructor(protected readonly w: Int32Array, protected readonly capacity: number) {}
 
   pushHead(value: number): boolean {
     const ptrs = Atomics.load(this.w, 0);
