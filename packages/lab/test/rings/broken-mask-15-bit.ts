@@ -2,18 +2,13 @@
 import { Dequeue as Correct } from './correct-minimal.js';
 
 export class Dequeue extends Correct {
-  override popTail(): number | undefined {
+  protected override claimTail(): number {
     for (;;) {
       const ptrs = Atomics.load(this.w, 0);
       const head = ptrs >>> 16;
       const tail = ptrs & 0x7fff;
-      if (head === tail) return undefined;
-      if (Atomics.compareExchange(this.w, 0, ptrs, (head << 16) | ((tail + 1) & 0xffff)) === ptrs) {
-        const slot = 1 + (tail & (this.capacity - 1));
-        const value = this.w[slot]! - 1;
-        Atomics.store(this.w, slot, 0);
-        return value;
-      }
+      if (head === tail) return -1;
+      if (Atomics.compareExchange(this.w, 0, ptrs, (head << 16) | ((tail + 1) & 0xffff)) === ptrs) return tail;
     }
   }
 }

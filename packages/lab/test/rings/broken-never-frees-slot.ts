@@ -2,15 +2,7 @@
 import { Dequeue as Correct } from './correct-minimal.js';
 
 export class Dequeue extends Correct {
-  override popTail(): number | undefined {
-    for (;;) {
-      const ptrs = Atomics.load(this.w, 0);
-      const head = ptrs >>> 16;
-      const tail = ptrs & 0xffff;
-      if (head === tail) return undefined;
-      if (Atomics.compareExchange(this.w, 0, ptrs, (head << 16) | ((tail + 1) & 0xffff)) === ptrs) {
-        return this.w[1 + (tail & (this.capacity - 1))]! - 1;
-      }
-    }
+  protected override takeTail(slot: number): number | undefined {
+    return this.w[slot]! - 1;
   }
 }

@@ -36,18 +36,25 @@ export class Dequeue {
   }
 
   popTail(): number | undefined {
+    const tail = this.claimTail();
+    return tail < 0 ? undefined : this.takeTail(1 + (tail & (this.capacity - 1)));
+  }
+
+  /** Moves the tail on by one with a CAS: the claimed tail, or -1 when the ring is empty. */
+  protected claimTail(): number {
     for (;;) {
       const ptrs = Atomics.load(this.w, 0);
       const head = ptrs >>> 16;
       const tail = ptrs & 0xffff;
-      if (head === tail) return undefined;
-      const next = (head << 16) | ((tail + 1) & 0xffff);
-      if (Atomics.compareExchange(this.w, 0, ptrs, next) === ptrs) {
-        const slot = 1 + (tail & (this.capacity - 1));
-        const value = this.w[slot]! - 1;
-        Atomics.store(this.w, slot, 0); // hand the slot back only after reading it
-        return value;
-      }
+      if (head === tail) return -1;
+      if (Atomics.compareExchange(this.w, 0, ptrs, (head << 16) | ((tail + 1) & 0xffff)) === ptrs) return tail;
     }
+  }
+
+  /** Reads the claimed slot, then hands it back: only after reading it. */
+  protected takeTail(slot: number): number | undefined {
+    const value = this.w[slot]! - 1;
+    Atomics.store(this.w, slot, 0);
+    return value;
   }
 }
