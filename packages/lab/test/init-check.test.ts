@@ -1,0 +1,34 @@
+// init 7 writes the skeleton with the contract and a way to import syncpool; check 7 on the
+// unmodified skeleton does not hold and says it is not implemented.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+
+test('init 7 then check 7 on the skeleton: does not hold, not implemented', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-init-'));
+  const init = spawnSync(process.execPath, [cli, 'init', '7', 'my-ring'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(init.status, 0, init.stderr);
+  assert.match(init.stdout, /npx syncpool-lab check 7 my-ring\/dequeue\.ts/);
+  const starter = readFileSync(join(dir, 'my-ring', 'dequeue.ts'), 'utf8');
+  assert.match(starter, /static words\(capacity: number\): number;/);
+  assert.match(starter, /Criterion: /);
+  assert.ok(existsSync(join(dir, 'my-ring', 'node_modules', 'syncpool', 'package.json')));
+  const again = spawnSync(process.execPath, [cli, 'init', '7', 'my-ring'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(again.status, 2);
+  const check = spawnSync(process.execPath, [cli, 'check', '7', 'my-ring/dequeue.ts'], { cwd: dir, encoding: 'utf8', timeout: 200_000 });
+  assert.equal(check.status, 1, check.stderr);
+  assert.match(check.stdout, /Task 7: does not hold[\s\S]*throws Error: not implemented: pushHead/);
+  assert.ok(existsSync(join(dir, 'lab-check-7', 'report.md')));
+});
+
+test('init and check reject a task that does not exist, and check a task without a check, with exit 2', () => {
+  for (const args of [['init', '13'], ['check', '0', 'x.ts'], ['check', '2', 'x.ts'], ['check', '7']]) {
+    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+  }
+});
