@@ -5,7 +5,8 @@
 // in Node, Deno (no permission flags) and Bun, bundle it for a browser with esbuild's defaults and
 // run it in Chromium, and run `npx syncpool-lab`.
 // Needs `npm run build` first (npm test does it), the npm registry or npm's cache for the
-// dependencies of syncpool-bench and syncpool-lab, the runtimes npm ci installs, and chromium.
+// dependencies of syncpool-bench and syncpool-lab, the runtimes npm ci installs, and a Chromium
+// (test/chromium.ts: the system's, or the one npm ci installs).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

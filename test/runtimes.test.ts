@@ -3,7 +3,7 @@
 // Deno, and headless Chromium on pages with and without cross-origin isolation, bundled by
 // esbuild, Rollup and webpack at their default browser settings. Each must print the same
 // `core` results as the reference; `platform` holds what may differ, checked per runtime.
-// Needs `npm run build` first (npm test does it), the runtimes npm ci installs and Debian's chromium.
+// Needs `npm run build` first (npm test does it), the runtimes npm ci installs and a Chromium (test/chromium.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,6 +8,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import puppeteer from 'puppeteer-core';
+import { chromiumLaunchOptions } from '../chromium.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const scenarioDir = join(repoRoot, 'test', 'runtimes');
@@ -71,13 +72,6 @@ function binary(name: string, path: string, args: string[], install: string): Ru
 export function tsc(version: '5.7' | '5.8'): string {
   const path = join(toolchains, `typescript-${version}`, 'bin', 'tsc');
   assert.ok(existsSync(path), `TypeScript ${version} is not installed at ${path}: ${INSTALL_TOOLCHAINS}`);
-  return path;
-}
-
-function chromiumPath(): string {
-  const which = spawnSync('which', ['chromium'], { encoding: 'utf8' });
-  const path = which.stdout.trim();
-  assert.ok(which.status === 0 && path !== '', 'chromium is not on PATH: install Debian\'s chromium package (.ci/run does: apt-get install chromium)');
   return path;
 }
 
@@ -168,14 +162,11 @@ export async function serveBundles(dirs: Record<string, string>): Promise<{ url:
 }
 
 /**
- * Opens each URL in one headless Chromium (Debian's), with gc exposed or as a browser comes,
- * and returns each page's window.scenarioResult. An uncaught error on a page fails the call.
+ * Opens each URL in one headless Chromium (the one test/chromium.ts finds), with gc exposed or
+ * as a browser comes, and returns each page's window.scenarioResult. An uncaught error on a page fails the call.
  */
 export async function scenarioInChromium(urls: string[], { exposeGC }: { exposeGC: boolean }): Promise<ScenarioResult[]> {
-  const browser = await puppeteer.launch({
-    executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--headless=new', ...(exposeGC ? ['--js-flags=--expose-gc'] : [])],
-  });
+  const browser = await puppeteer.launch(chromiumLaunchOptions(exposeGC ? ['--js-flags=--expose-gc'] : []));
   try {
     const results: ScenarioResult[] = [];
     for (const url of urls) {

@@ -1,6 +1,6 @@
 // End to end: the built CLI runs every exercise in --tiny mode into a temporary directory, and a
 // real headless Chromium opens index.html and checks that every chart rendered and that every
-// exercise has a verdict. Needs `npm run build` first (npm test does it) and Debian's chromium.
+// exercise has a verdict. Needs `npm run build` first (npm test does it); test/chromium.ts finds the Chromium.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -9,17 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import puppeteer from 'puppeteer-core';
+import { chromiumLaunchOptions } from '../../../test/chromium.js';
 import { exercises } from '../src/registry.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 const VERDICTS = ['holds', 'does not hold', 'not applicable here'];
-
-function chromiumPath(): string {
-  const which = spawnSync('which', ['chromium'], { encoding: 'utf8' });
-  const path = which.stdout.trim();
-  assert.ok(which.status === 0 && path !== '', 'chromium is not on PATH: install Debian\'s chromium package (apt-get install chromium)');
-  return path;
-}
 
 test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chromium', { timeout: 120_000 }, async () => {
   const out = mkdtempSync(join(tmpdir(), 'syncpool-lab-'));
@@ -31,7 +25,7 @@ test('syncpool-lab --tiny runs all twelve and index.html renders in headless Chr
     for (const name of ['index.html', 'report.md', 'charts']) assert.ok(files.includes(name), `${name} missing in ${files.join(', ')}`);
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
 
-    const browser = await puppeteer.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--headless=new'] });
+    const browser = await puppeteer.launch(chromiumLaunchOptions());
     try {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(join(out, 'index.html')).href, { waitUntil: 'load' });

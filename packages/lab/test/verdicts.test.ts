@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Judgement } from '../src/exercise.js';
 import { judgeBufferPool, type FormatFigures } from '../src/exercises/01-buffer-pool.js';
-import { judgeDrain, type Scenario } from '../src/exercises/02-gc-drain.js';
+import { goDrainCells, goOneGcNote, judgeDrain, type GoDrainRun, type Scenario } from '../src/exercises/02-gc-drain.js';
 import { judgeSteal, type Trial } from '../src/exercises/03-cross-p-steal.js';
 import { judgeSlowPath } from '../src/exercises/04-slow-path.js';
 import { judgeFastPath, type FastPathFindings } from '../src/exercises/05-fast-path-asm.js';
@@ -58,6 +58,24 @@ test('exercise 3: every consumer hit must be a steal, and producer-first runs mu
   flips(judgeSteal(good), judgeSteal([trial(4, 'race', 5000, 4000), trial(4, 'after', 7200, 7200), trial(1, 'after', 7200, 0)]),
     /steal count differs/);
   assert.match(judgeSteal(good).reason, /hit rate was 69/);
+  // Racing on one local, exactly the consumer that runs before the producer misses.
+  flips(judgeSteal([...good, trial(1, 'race', 4800, 0)]), judgeSteal([...good, trial(1, 'race', 5000, 0)]),
+    /single-local racing run missed 2200 times, not the 2400 gets/);
+  flips(judgeSteal(good), judgeSteal([...good, trial(1, 'race', 4800, 10)]), /single-local run stole/);
+});
+
+test('exercise 2 in Go: New ran again after one GC counted over runs, and whether a change of P accounts for it', () => {
+  const run = (putP: number, getP: number, again: boolean): GoDrainRun =>
+    ({ gomaxprocs: 2, gcs: 1, before: 1, after: again ? 2 : 1, putP, getP });
+  const moved = [run(0, 1, true), run(1, 0, true), run(0, 0, false), run(1, 1, false), run(0, 0, false)];
+  const cells = goDrainCells([...moved, { ...run(0, 0, false), gomaxprocs: 1 }]);
+  assert.deepEqual(cells.map((c) => [c.gomaxprocs, c.runs, c.newAgain, c.moved, c.movedAndNew]), [[2, 5, 2, 2, 2], [1, 1, 0, 0, 0]]);
+  const exact = goOneGcNote(cells);
+  assert.match(exact, /GOMAXPROCS=2, New ran again after one GC in 2 of 5 runs; .* in 2 of them, and New ran again in 2 of those 2\. So New ran again exactly when/);
+  assert.match(exact, /GOMAXPROCS=1, New ran again after one GC in 0 of 1 runs\./);
+  const unexplained = goOneGcNote(goDrainCells([...moved, run(0, 0, true)]));
+  assert.match(unexplained, /does not account for every run/);
+  assert.doesNotMatch(unexplained, /exactly when/);
 });
 
 test('exercise 4: a stealing get must cost at least 2× the fast path', () => {

@@ -32,8 +32,11 @@ export interface BytesPoolOptions {
   name?: string;
 }
 
-/** Why a put did not pool a buffer. */
-export type Rejection = 'notUint8Array' | 'wrongSize' | 'notOwner' | 'bufferSlab';
+/**
+ * Why a put did not pool a buffer. 'alreadyPooled': its memory is in the pool already (the same
+ * buffer put twice, or another full view of its ArrayBuffer put while the first one is pooled).
+ */
+export type Rejection = 'notUint8Array' | 'wrongSize' | 'notOwner' | 'bufferSlab' | 'alreadyPooled';
 
 export interface BytesPoolStats {
   /** One entry per class, smallest first. Buffers from get() and getBuffer() are pooled apart. */
@@ -47,13 +50,105 @@ export interface BytesPoolStats {
 const MAX_CLASS_SIZE = 2 ** 30;
 
 type Bytes = Uint8Array<ArrayBuffer>;
-type NodeBuffer = Bytes & { readonly __nodeBuffer?: never };
+
+/**
+ * What getBuffer() returns: Node's `Buffer` where Node's types are loaded (@types/node), so that
+ * `getBuffer(n).write(...)` compiles; a Uint8Array elsewhere. The library itself depends on
+ * nothing: the type is read from the global `Buffer` when there is one.
+ */
+export type NodeBuffer = typeof globalThis extends { Buffer: { allocUnsafeSlow(size: number): infer B } } ? B : Bytes;
+
 interface BufferConstructorLike {
-  allocUnsafeSlow(size: number): NodeBuffer;
+  allocUnsafeSlow(size: number): Bytes;
   isBuffer(x: unknown): boolean;
   readonly poolSize: number;
 }
-const NodeBuffer = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
+const NodeBufferClass = (globalThis as { Buffer?: BufferConstructorLike }).Buffer;
+
+// The typed-array getters themselves, so that a put reads the real length, offset and
+// ArrayBuffer of what it is given: a Proxy, an object made from Uint8Array.prototype or an
+// own property that shadows `buffer` cannot pass for a buffer, and nothing throws an engine error.
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter<R>(key: PropertyKey): (this: unknown) => R {
+  return Object.getOwnPropertyDescriptor(typedArrayPrototype, key)!.get as (this: unknown) => R;
+}
+// The toStringTag getter returns undefined for anything but a real typed array.
+const typedArrayName = intrinsicGetter<string | undefined>(Symbol.toStringTag);
+const byteLengthOf = intrinsicGetter<number>('byteLength');
+const byteOffsetOf = intrinsicGetter<number>('byteOffset');
+const bufferOf = intrinsicGetter<ArrayBufferLike>('buffer');
+
+// Returns its argument from the constructor, so that a subclass adds its private fields to that
+// object: the way to give a typed array a field that only this module can read.
+class Stamped {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * What the library knows of one buffer, kept on the buffer itself: which BytesPool owns it,
+ * its class there, and whether it is pooled now. A put reads it with a brand check and two field
+ * loads (monomorphic: every pool buffer gets the same hidden class), where a WeakMap lookup
+ * costs several times a whole Pool put. Invariant: a buffer is stamped only once it is known to
+ * be a real Uint8Array or Buffer that owns its whole ArrayBuffer, and `#state < 0` exactly while
+ * it is in its owner's class pool or was dropped by debug mode (a dropped put counts as a put).
+ */
+class Ownership extends Stamped {
+  #owner: BytesPool;
+  // The class index while handed out, ~index (negative) while pooled.
+  #state: number;
+
+  private constructor(target: object, owner: BytesPool, index: number) {
+    super(target);
+    this.#owner = owner;
+    this.#state = index;
+  }
+
+  static stamp(buf: Bytes, owner: BytesPool, index: number): void {
+    new Ownership(buf, owner, index);
+  }
+
+  /**
+   * put's fast path: for a buffer that `owner` handed out and that still has its class length,
+   * marks it pooled and returns its class index; else -1 (unknown, pooled, another pool's, or
+   * detached), leaving it as it was. One brand check for the whole test.
+   */
+  static toPool(buf: Uint8Array, owner: BytesPool, sizes: readonly number[]): number {
+    if (!(#state in buf) || buf.#owner !== owner) return -1;
+    const index = buf.#state;
+    if (index < 0 || buf.length !== sizes[index]) return -1;
+    buf.#state = ~index;
+    return index;
+  }
+
+  static isStamped(buf: object): boolean {
+    return #state in buf;
+  }
+
+  static isPooled(buf: object): boolean {
+    return #state in buf && buf.#state < 0;
+  }
+
+  static setPooled(buf: object, index: number): void {
+    (buf as Ownership).#state = ~index;
+  }
+
+  static setHandedOut(buf: object, index: number): void {
+    (buf as Ownership).#state = index;
+  }
+
+  static rehome(buf: object, owner: BytesPool, index: number): void {
+    (buf as Ownership).#owner = owner;
+    (buf as Ownership).#state = index;
+  }
+}
+
+// Every ArrayBuffer the library has pooled -> the one view of it that it pools (its canonical
+// view, stamped). A full view arriving through another object (Buffer.from(u.buffer), a second
+// new Uint8Array(store)) is resolved to this one, so one ArrayBuffer is pooled at most once, in
+// whichever BytesPool. Only the slow path of put and a class's `new` touch it.
+const canonicalViews = new WeakMap<ArrayBufferLike, Bytes>();
 
 const DEBUG_FILL = 0xa5;
 const DEBUG_FILL_WORD = (DEBUG_FILL * 0x01010101) | 0;
@@ -80,16 +175,14 @@ export class BytesPool {
   // the same size, made on the first getBuffer().
   readonly #classes: Pool<Bytes, Bytes>[] = [];
   readonly #sizes: number[] = [];
-  // Every buffer known to own its whole ArrayBuffer -> its class. V8 11.3 does not inline the
-  // typed-array getters byteLength, byteOffset and buffer (25-40 ns each, measured; README), so
-  // put checks a known buffer with this lookup and .length (inlined) and keeps the full
-  // ownership checks for buffers it has not seen.
-  readonly #owned = new WeakMap<object, number>();
+  // V8 11.3 does not inline the typed-array getters byteLength, byteOffset and buffer (25-40 ns
+  // each, measured; README), so put checks a buffer it knows by its Ownership stamp and .length
+  // (inlined), and keeps the full checks for buffers it has not seen.
   // Debug mode only: the buffers that a put filled with DEBUG_FILL and no get has checked since.
   // Fresh buffers from a class's `new` are not in it and are not checked.
   readonly #filled: WeakSet<Bytes> | undefined;
   #oversize = 0;
-  readonly #rejected: Record<Rejection, number> = { notUint8Array: 0, wrongSize: 0, notOwner: 0, bufferSlab: 0 };
+  readonly #rejected: Record<Rejection, number> = { notUint8Array: 0, wrongSize: 0, notOwner: 0, bufferSlab: 0, alreadyPooled: 0 };
 
   constructor(options: BytesPoolOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -125,7 +218,8 @@ export class BytesPool {
       const options = {
         new: () => {
           const buf = make(size);
-          this.#owned.set(buf, index);
+          Ownership.stamp(buf, this, index);
+          canonicalViews.set(buf.buffer, buf);
           return buf;
         },
         debug: this.#debug,
@@ -144,19 +238,34 @@ export class BytesPool {
    */
   get(n: number): Bytes {
     const index = this.#classIndex(n);
-    if (index < 0) return new Uint8Array(n);
+    if (index < 0) return this.#oversized(n, newUint8Array);
     return this.#take(index);
   }
 
   /** Like get(n), for Node: a Buffer that owns its memory (never a slice of Buffer's shared slab). */
   getBuffer(n: number): NodeBuffer {
     const index = this.#classIndex(n);
-    if (index < 0) return this.#bufferAllocator()(n);
-    return this.#take(this.#bufferClassesStart() + index);
+    if (index < 0) return this.#oversized(n, this.#bufferAllocator()) as unknown as NodeBuffer;
+    return this.#take(this.#bufferClassesStart() + index) as unknown as NodeBuffer;
+  }
+
+  // A fresh buffer above maxSize; the runtime's own limit on a buffer's length becomes the
+  // library's RangeError, and the request is counted only once it is served.
+  #oversized(n: number, make: (size: number) => Bytes): Bytes {
+    let buf: Bytes;
+    try {
+      buf = make(n);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new RangeError(`${this.#name}: cannot allocate a buffer of ${n} bytes (${error.message}); request less, or allocate it in parts`);
+    }
+    this.#oversize++;
+    return buf;
   }
 
   #take(index: number): Bytes {
     const buf = this.#classes[index]!.get();
+    Ownership.setHandedOut(buf, index);
     if (this.#filled !== undefined) this.#checkFill(buf, index);
     else if (this.zero === 'on-get') buf.fill(0);
     return buf;
@@ -188,7 +297,8 @@ export class BytesPool {
     return this.#classCount;
   }
 
-  #bufferAllocator(): (size: number) => NodeBuffer {
+  #bufferAllocator(): (size: number) => Bytes {
+    const NodeBuffer = NodeBufferClass;
     if (NodeBuffer === undefined) {
       throw new PoolError(this.#name, 'getBuffer() needs Node.js Buffer; use get() for a Uint8Array');
     }
@@ -202,10 +312,7 @@ export class BytesPool {
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(`${this.#name}: size must be a non-negative integer number of bytes, got ${describe(n)}`);
     }
-    if (n > this.maxSize) {
-      this.#oversize++;
-      return -1;
-    }
+    if (n > this.maxSize) return -1;
     if (n <= this.minSize) return 0;
     return 32 - Math.clz32(n - 1) - this.#minShift;
   }
@@ -215,38 +322,53 @@ export class BytesPool {
    * a pool is not pooled and is counted in stats().rejected (in debug mode, PoolError): one whose
    * length is not a class size, a view that does not own its whole ArrayBuffer (including slices
    * of Node's shared Buffer slab, which other Buffers still use), and anything that is not a
-   * Uint8Array.
+   * Uint8Array. Memory is pooled at most once: a second put of a pooled buffer, or of another
+   * full view of its ArrayBuffer, is refused as 'alreadyPooled' (in debug mode, PoolError).
    */
   put(buf: Uint8Array | null | undefined): void {
     if (buf === null || buf === undefined) return;
-    const index = this.#owned.get(buf);
     // A known buffer keeps owning its store; only a transfer (length 0) can change it.
-    if (index !== undefined && buf.length === this.#sizes[index]) this.#classes[index]!.put(buf as Bytes);
+    const index = typeof buf === 'object' ? Ownership.toPool(buf, this, this.#sizes) : -1;
+    if (index >= 0) this.#classes[index]!.put(buf as Bytes);
     else this.#putUnknown(buf);
   }
 
-  #putUnknown(buf: Uint8Array): void {
+  // Everything put has not seen handed out by this pool: checked in full, then resolved to the
+  // one view of its ArrayBuffer that the library pools.
+  #putUnknown(buf: unknown): void {
     const rejection = this.#check(buf);
     if (rejection !== undefined) {
       this.#reject(rejection, buf);
       return;
     }
-    let index = 31 - Math.clz32(buf.length) - this.#minShift;
-    if (Object.getPrototypeOf(buf) !== Uint8Array.prototype) index += this.#bufferClassesStart();
-    this.#owned.set(buf, index);
-    this.#classes[index]!.put(buf as Bytes);
+    const view = buf as Bytes;
+    const store = bufferOf.call(view);
+    const canonical = canonicalViews.get(store) ?? view;
+    if (Ownership.isPooled(canonical)) {
+      this.#reject('alreadyPooled', buf);
+      return;
+    }
+    let index = 31 - Math.clz32(view.length) - this.#minShift;
+    if (Object.getPrototypeOf(canonical) !== Uint8Array.prototype) index += this.#bufferClassesStart();
+    if (Ownership.isStamped(canonical)) Ownership.rehome(canonical, this, index);
+    else Ownership.stamp(canonical, this, index);
+    canonicalViews.set(store, canonical);
+    Ownership.setPooled(canonical, index);
+    this.#classes[index]!.put(canonical);
   }
 
-  #check(buf: Uint8Array): Rejection | undefined {
-    if (!(buf instanceof Uint8Array)) return 'notUint8Array';
-    const isBuffer = NodeBuffer !== undefined && NodeBuffer.isBuffer(buf);
+  #check(buf: unknown): Rejection | undefined {
+    // 'Uint8Array' for real Uint8Arrays and Buffers only; a Proxy or a look-alike gets undefined.
+    if (typedArrayName.call(buf) !== 'Uint8Array') return 'notUint8Array';
+    if (Ownership.isPooled(buf as object)) return 'alreadyPooled';
+    const isBuffer = NodeBufferClass !== undefined && NodeBufferClass.isBuffer(buf);
     if (Object.getPrototypeOf(buf) !== Uint8Array.prototype && !isBuffer) return 'notUint8Array';
-    const size = buf.byteLength;
+    const size = byteLengthOf.call(buf);
     // A class size: a power of two within [minSize, maxSize].
     if (size < this.minSize || size > this.maxSize || (size & (size - 1)) !== 0) return 'wrongSize';
-    const store = buf.buffer;
-    if (buf.byteOffset !== 0 || store.byteLength !== size) {
-      return isBuffer && store.byteLength === NodeBuffer!.poolSize ? 'bufferSlab' : 'notOwner';
+    const store = bufferOf.call(buf);
+    if (byteOffsetOf.call(buf) !== 0 || store.byteLength !== size) {
+      return isBuffer && store.byteLength === NodeBufferClass!.poolSize ? 'bufferSlab' : 'notOwner';
     }
     if (!(store instanceof ArrayBuffer) || (store as ArrayBuffer & { resizable?: boolean }).resizable === true) return 'notOwner';
     return undefined;
@@ -255,13 +377,25 @@ export class BytesPool {
   #reject(reason: Rejection, buf: unknown): void {
     this.#rejected[reason]++;
     if (!this.#debug) return;
-    const advice: Record<Rejection, string> = {
-      notUint8Array: `put expects a Uint8Array or Buffer from this pool, got ${describe(buf)}`,
-      wrongSize: `put of a ${(buf as Uint8Array).byteLength}-byte buffer: only class sizes (powers of two from ${this.minSize} to ${this.maxSize}) come from this pool; put back the buffer get() returned, not a subarray`,
-      notOwner: 'put of a view that does not own its whole ArrayBuffer (a subarray, a shared or resizable buffer): pooling it would hand out memory that is still in use elsewhere',
-      bufferSlab: "put of a slice of Node's shared Buffer slab (Buffer.allocUnsafe/from): other Buffers use the same memory; use getBuffer() or Buffer.allocUnsafeSlow()",
-    };
-    throw new PoolError(this.#name, advice[reason]);
+    throw new PoolError(this.#name, this.#advice(reason, buf));
+  }
+
+  // Built only for the rejection at hand: a look-alike cannot be asked its byteLength.
+  #advice(reason: Rejection, buf: unknown): string {
+    switch (reason) {
+      case 'notUint8Array':
+        return `put expects a Uint8Array or Buffer from this pool, got ${describe(buf)}`;
+      case 'wrongSize':
+        return `put of a ${byteLengthOf.call(buf)}-byte buffer: only class sizes (powers of two from ${this.minSize} to ${this.maxSize}) come from this pool; put back the buffer get() returned, not a subarray`;
+      case 'alreadyPooled':
+        return 'put of memory that is already in the pool: the same buffer put twice with no get in between, or another view ' +
+          'of its ArrayBuffer (such as Buffer.from(u.buffer)) put while it is pooled. A pool would hand that memory to two users; ' +
+          'find the code path that releases it a second time';
+      case 'notOwner':
+        return 'put of a view that does not own its whole ArrayBuffer (a subarray, a shared or resizable buffer): pooling it would hand out memory that is still in use elsewhere';
+      case 'bufferSlab':
+        return "put of a slice of Node's shared Buffer slab (Buffer.allocUnsafe/from): other Buffers use the same memory; use getBuffer() or Buffer.allocUnsafeSlow()";
+    }
   }
 
   stats(): BytesPoolStats {
@@ -275,6 +409,10 @@ export class BytesPool {
       rejected: { ...this.#rejected },
     };
   }
+}
+
+function newUint8Array(size: number): Bytes {
+  return new Uint8Array(size);
 }
 
 function zeroFill(buf: Uint8Array): void {

@@ -17,3 +17,16 @@ export class PoolError extends Error {
     this.pool = pool;
   }
 }
+
+/** A value as a message shows it, without calling anything that can throw (a Symbol's template conversion does). */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'number': return String(value);
+    case 'bigint': return `the BigInt ${String(value)}n`;
+    case 'string': return `the string ${JSON.stringify(value)}`;
+    case 'symbol': return 'a Symbol';
+    case 'undefined': return 'undefined';
+    case 'object': return value === null ? 'null' : 'an object';
+    default: return `a ${typeof value}`;
+  }
+}

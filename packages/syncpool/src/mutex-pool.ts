@@ -22,12 +22,12 @@
 // was moving, nothing else.
 
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type Released } from './shared-attachment.js';
 import {
   KIND_MUTEX, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
-import { claimLocal, describeLocal } from './shared-local.js';
+import { adoptLocal, claimLocal, describeLocal, type Reservation } from './shared-local.js';
 
 const FREE = 0;
 const CONTENDED = 1 << 30;
@@ -76,15 +76,15 @@ export class MutexPool extends SharedAttachment {
   }
 
   /** Attaches the calling thread to the pool in `buffer` (errors as SharedPool.attach). */
-  static attach(buffer: SharedArrayBuffer): MutexPool {
+  static attach(buffer: SharedArrayBuffer, reservation?: Reservation): MutexPool {
     const layout = readLayout(KIND_MUTEX, buffer);
     requireWait(layout.name);
-    return MutexPool.open(buffer, layout);
+    return MutexPool.open(buffer, layout, reservation);
   }
 
-  private static open(buffer: SharedArrayBuffer, layout: Layout): MutexPool {
+  private static open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): MutexPool {
     const words = metadataWords(buffer, layout);
-    const { localId, generation } = claimLocal(words, layout);
+    const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
     return new MutexPool(buffer, layout, words, localId, generation);
   }
 
@@ -193,16 +193,18 @@ export class MutexPool extends SharedAttachment {
   }
 
   /** A terminated thread may have died holding the lock: free it and wake every waiter. */
-  protected override release(localId: number): void {
+  protected override release(localId: number): Released {
     const w = this.words;
     for (let seen = Atomics.load(w, this.lockWord); (seen & HOLDER) === localId + 1;) {
       const found = Atomics.compareExchange(w, this.lockWord, seen, FREE);
       if (found === seen) {
         Atomics.notify(w, this.lockWord);
-        return;
+        break;
       }
       seen = found;
     }
+    // No private slot and no ring: nothing of a dead thread waits to be put back here.
+    return { recovered: 0, lost: 0 };
   }
 
   protected override collectPooled(out: number[]): number {

@@ -56,6 +56,8 @@
 //       release stores 0, and only the producer writes non-zero words into its slots, so the
 //       CAS can neither take a slot that was handed back nor succeed on a reused one (no ABA).
 
+import { PoolError, describeValue } from './errors.js';
+
 const COUNTER_MASK = 0xffff;
 const HEAD_ONE = 1 << 16;
 
@@ -111,7 +113,7 @@ export class PoolDequeue {
    * @param capacity slots in the ring, a power of two from 2 to 2^14. Default: every word of
    *   `memory` after the headTail word.
    * @param headTailIndex the word holding the packed counters. Default 0.
-   * @param slotsIndex the first slot word. Default: the word after headTail.
+   * @param slotsAt the first slot word. Default: the word after headTail.
    * @param announce where this thread's popTail announces its claims (see "Termination" in
    *   pool-dequeue.ts). Default: no announcement.
    *
@@ -119,20 +121,23 @@ export class PoolDequeue {
    * same capacity. The constructor writes nothing, so every thread can construct its own.
    */
   constructor(
-    memory: Int32Array | SharedArrayBuffer, capacity?: number, headTailIndex = 0, slotsIndex = headTailIndex + 1,
+    memory: Int32Array | SharedArrayBuffer, capacity?: number, headTailIndex = 0, slotsAt?: number,
     announce?: ClaimAnnouncement,
   ) {
+    if (!Number.isInteger(headTailIndex)) throw new TypeError(`PoolDequeue: headTailIndex is ${describeValue(headTailIndex)}; pass an integer word index`);
+    const slotsIndex = slotsAt ?? headTailIndex + 1;
     let words: Int32Array;
     if (memory instanceof Int32Array) words = memory;
     else if (memory instanceof SharedArrayBuffer) words = new Int32Array(memory, 0, memory.byteLength >>> 2);
     else throw new TypeError('PoolDequeue: memory must be an Int32Array or a SharedArrayBuffer');
+    if (!Number.isInteger(slotsIndex)) throw new TypeError(`PoolDequeue: slotsIndex is ${describeValue(slotsIndex)}; pass an integer word index`);
     const slotCount = capacity ?? words.length - slotsIndex;
     checkCapacity(slotCount);
     const isWord = (index: number) => Number.isInteger(index) && index >= 0 && index < words.length;
     if (!isWord(headTailIndex)) {
       throw new RangeError(`PoolDequeue: headTailIndex ${headTailIndex} is not a word of memory (0..${words.length - 1})`);
     }
-    if (!Number.isInteger(slotsIndex) || slotsIndex < 0 || slotsIndex + slotCount > words.length) {
+    if (slotsIndex < 0 || slotsIndex + slotCount > words.length) {
       throw new RangeError(
         `PoolDequeue: ${slotCount} slots from word ${slotsIndex} do not fit in ${words.length} words; pass a larger memory or fewer slots`,
       );
@@ -159,29 +164,56 @@ export class PoolDequeue {
    */
   pushHead(value: number): boolean {
     if (!isValue(value)) {
-      throw new RangeError(`PoolDequeue.pushHead: ${typeof value === 'number' ? value : typeof value} is not an integer from 0 to ${DEQUEUE_MAX_VALUE}`);
+      const message = `PoolDequeue.pushHead: ${describeValue(value)} is not an integer from 0 to ${DEQUEUE_MAX_VALUE}`;
+      throw Number.isInteger(value) ? new RangeError(message) : new TypeError(message);
     }
     const w = this.words;
     const ptrs = Atomics.load(w, this.headTail);
     const head = ptrs >>> 16;
     const tail = ptrs & COUNTER_MASK;
     if (((tail + this.capacity) & COUNTER_MASK) === head) return false;
+    this.checkLength(head, tail, 'pushHead');
     const slot = this.slots + (head & this.mask);
     // Rule (3): a popTail that claimed this slot a lap ago may not have handed it back yet.
     if (Atomics.load(w, slot) !== 0) return false;
     // Rule (1): the slot is ours; nobody reads it before the add below publishes it.
     w[slot] = value + 1;
     // Only the owner changes head, so adding to the packed word cannot disturb tail: the add
-    // carries out of bit 31 and is dropped, which is exactly head + 1 mod 2^16.
-    Atomics.add(w, this.headTail, HEAD_ONE);
+    // carries out of bit 31 and is dropped, which is exactly head + 1 mod 2^16. The add returns
+    // the word before it: a head other than the one loaded above means that a second producer
+    // pushed meanwhile (into the same slot), which the single-producer rule forbids.
+    if (Atomics.add(w, this.headTail, HEAD_ONE) >>> 16 !== head) {
+      throw new PoolError('PoolDequeue', 'pushHead: another thread pushed at the head at the same time; pushHead and popHead ' +
+        'are for one thread (the owner) only: give each producer its own ring');
+    }
     return true;
+  }
+
+  /** PoolError when tail..head holds more values than the ring has slots: the words are not this ring's. */
+  private checkLength(head: number, tail: number, method: string): void {
+    if (((head - tail) & COUNTER_MASK) > this.capacity) throw this.notThisRing(method, `${(head - tail) & COUNTER_MASK} values between tail and head`);
+  }
+
+  private notThisRing(method: string, found: string): PoolError {
+    return new PoolError('PoolDequeue', `${method}: the ring of ${this.capacity} slots holds ${found}: its memory was not zeroed, ` +
+      'or another PoolDequeue of a different capacity or with two producers uses these words; construct every view of a ring ' +
+      'over zeroed words with the same capacity, and push from one thread');
+  }
+
+  /** The value in a claimed slot; PoolError, freeing the slot, when it holds none (see notThisRing). */
+  private take(slot: number, method: string): number {
+    const word = this.words[slot]!;
+    if (word > 0) return word - 1;
+    Atomics.store(this.words, slot, 0);
+    if (this.claimWord >= 0) Atomics.store(this.words, this.claimWord, 0);
+    throw this.notThisRing(method, `the word ${word} in a slot between tail and head`);
   }
 
   /** Removes and returns the value at the head (the newest), or -1 when empty. Owner only. */
   popHead(): number {
     const slot = this.claim(true);
     if (slot < 0) return -1;
-    const value = this.words[slot]! - 1;
+    const value = this.take(slot, 'popHead');
     // No consumer can hold this slot (it was inside tail..head until the claim) and only the
     // owner writes slots, so a plain store frees it, as in Go.
     this.words[slot] = 0;
@@ -192,7 +224,7 @@ export class PoolDequeue {
   popTail(): number {
     const slot = this.claim(false);
     if (slot < 0) return -1;
-    const value = this.words[slot]! - 1;
+    const value = this.take(slot, 'popTail');
     // Rule (3): the read above is done; from this store on, pushHead may reuse the slot.
     Atomics.store(this.words, slot, 0);
     // The claim is over: nobody needs to wait for this thread any more.
@@ -216,6 +248,10 @@ export class PoolDequeue {
       if (head === tail) {
         if (announced) Atomics.store(w, this.claimWord, 0);
         return -1;
+      }
+      if (((head - tail) & COUNTER_MASK) > this.capacity) {
+        if (announced) Atomics.store(w, this.claimWord, 0);
+        this.checkLength(head, tail, atHead ? 'popHead' : 'popTail');
       }
       if (announce) {
         Atomics.store(w, this.claimWord, this.claimTag | tail);
@@ -289,7 +325,8 @@ function isValue(value: number): boolean {
 }
 
 function checkCapacity(capacity: number): void {
-  if (!Number.isInteger(capacity) || capacity < 2 || capacity > DEQUEUE_LIMIT || (capacity & (capacity - 1)) !== 0) {
+  if (!Number.isInteger(capacity)) throw new TypeError(`PoolDequeue: capacity is ${describeValue(capacity)}; pass a power of two from 2 to ${DEQUEUE_LIMIT}`);
+  if (capacity < 2 || capacity > DEQUEUE_LIMIT || (capacity & (capacity - 1)) !== 0) {
     throw new RangeError(`PoolDequeue: capacity ${capacity} must be a power of two from 2 to ${DEQUEUE_LIMIT}`);
   }
 }

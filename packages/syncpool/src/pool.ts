@@ -11,6 +11,7 @@
 
 import { PoolError } from './errors.js';
 import { armCleanup, registerPoolCleanup } from './gc-trigger.js';
+import type { PoolEvent, PoolGetSource, PoolObserver } from './observer.js';
 import { debugFromEnvironment } from './runtime.js';
 
 export interface PoolOptions<T> {
@@ -18,13 +19,17 @@ export interface PoolOptions<T> {
   new?: () => T;
   /** Runs on every put before the item is pooled; if it throws, the item is not pooled. */
   reset?: (x: T) => void;
-  /** Double-put detection and random drops of 1 put in 4, like Go's race mode. Default: SYNCPOOL_DEBUG=1. */
+  /**
+   * Double-put detection and random drops of 1 put in 4, like Go's race mode. Every double put
+   * throws PoolError: a dropped put still counts as a put, and so does a put in progress (a put
+   * of x from inside reset(x)). Default: SYNCPOOL_DEBUG=1.
+   */
   debug?: boolean;
   /** Names the pool in error messages. */
   name?: string;
   /**
    * false reproduces Go before 1.13: every cleanup releases everything, with no victim cache.
-   * Only for experiments (seed Task 6); the default, true, is Go's current behaviour.
+   * Only for comparing the two designs; the default, true, is Go's current behaviour.
    */
   victim?: boolean;
 }
@@ -57,7 +62,7 @@ export interface PoolStats {
 export interface PoolConstructor {
   new <T>(options: PoolOptions<T> & { new: () => T }): Pool<T, T>;
   new <T = unknown>(options?: PoolOptions<T>): Pool<T, T | undefined>;
-  readonly prototype: Pool<unknown>;
+  readonly prototype: Pool<unknown, unknown>;
 }
 
 let poolsCreated = 0;
@@ -74,11 +79,18 @@ let cleanupCount = 0;
 let dropVictim: (pool: Pool<unknown>) => void;
 let primaryToVictim: (pool: Pool<unknown>) => boolean;
 
+// Observed pools and their observers. Kept outside the instances so that an unobserved pool has
+// no field for it and its get/put are the prototype's, untouched. An observed pool is referenced
+// from here until observe(undefined), so that every cleanup can be reported to it.
+const observers = new Map<Pool<unknown>, PoolObserver<unknown>>();
+// What a cleanup changes, read before and after it: [items moved to the victim, items released].
+let cleanupCounts: (pool: Pool<unknown>) => readonly [number, number];
+
 /**
  * Go's sync.Pool: a set of temporary items that may be individually saved and retrieved, and
  * that are released when nobody takes them for two garbage-collection cycles.
  */
-export class Pool<T, Got extends T | undefined = T | undefined> {
+export class Pool<T, Got extends T | undefined = T> {
   // The primary cache, Go's poolLocal: the private slot, then a LIFO stack (Go's shared
   // chain). `undefined` marks an empty slot: put ignores undefined and null, so a stored item is
   // never mistaken for emptiness.
@@ -150,6 +162,68 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
   }
 
   /**
+   * Calls `observer` with an event (see PoolEvent) after every get, put and cleanup of this
+   * pool, synchronously and after the operation has taken effect; an observer that throws cannot
+   * undo the operation, and its error reaches the caller of get/put (or of poolCleanup, after
+   * every observed pool has had its cleanup event). `observe(undefined)` stops observing.
+   *
+   * Observing installs instance-own get/put that report and defer to the prototype's: a pool
+   * nobody observes runs the prototype's code unchanged, so the feature costs nothing unless
+   * used. While observed, the pool is referenced by the library (to report cleanups to it).
+   */
+  observe(observer: PoolObserver<T> | undefined): void {
+    const self = this as Pool<unknown>;
+    if (observer === undefined) {
+      // Deleted in the reverse order of their definition, so that V8 can roll the instance back
+      // to the map it had before it was observed.
+      if (observers.delete(self)) {
+        delete (this as { put?: unknown }).put;
+        delete (this as { get?: unknown }).get;
+      }
+      return;
+    }
+    if (typeof observer !== 'function') {
+      throw new TypeError(`${this.#name}.observe: observer must be a function or undefined, got ${describe(observer)}`);
+    }
+    if (!observers.has(self)) {
+      Object.defineProperty(this, 'get', { value: () => this.#observedGet(), writable: true, configurable: true });
+      Object.defineProperty(this, 'put', { value: (x: T | null | undefined) => this.#observedPut(x), writable: true, configurable: true });
+    }
+    observers.set(self, observer as PoolObserver<unknown>);
+  }
+
+  #emit(event: PoolEvent<T>): void {
+    (observers.get(this as Pool<unknown>) as PoolObserver<T> | undefined)?.(event);
+  }
+
+  /** The observed twin of get: where get will take its item from is decided by the state alone. */
+  #observedGet(): Got {
+    const source: PoolGetSource =
+      this.#private !== undefined ? 'private'
+      : this.#stackTop !== undefined ? 'shared'
+      : this.#victimPrivate !== undefined ? 'victim-private'
+      : this.#victimTail < this.#victimEnd ? 'victim-shared'
+      : this.#new !== undefined ? 'new'
+      : 'none';
+    const item = Pool.prototype.get.call(this) as Got;
+    this.#emit({ kind: 'get', source, item });
+    return item;
+  }
+
+  /** The observed twin of put: the counters of where puts went say where this one went. */
+  #observedPut(x: T | null | undefined): void {
+    const privatePuts = this.#privatePuts;
+    const stackPuts = this.#stackPuts;
+    Pool.prototype.put.call(this, x);
+    if (x === undefined || x === null) {
+      this.#emit({ kind: 'put', to: 'ignored', item: x as T });
+      return;
+    }
+    const to = this.#privatePuts !== privatePuts ? 'private' : this.#stackPuts !== stackPuts ? 'shared' : 'dropped';
+    this.#emit({ kind: 'put', to, item: x });
+  }
+
+  /**
    * Adds x to the pool. null and undefined are ignored, as Go ignores nil. `reset(x)` runs first;
    * if it throws, x is not pooled and the error propagates.
    */
@@ -182,11 +256,22 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
    */
   #prepare(x: T): boolean {
     const debug = this.#debug;
-    if (debug !== undefined) debug.checkNotPooled(this.#name, x);
-    if (this.#reset !== undefined) this.#reset(x);
     if (debug !== undefined) {
-      if (debug.drops()) return false;
+      // x counts as put from here on, before reset runs (so that a put of x from inside reset
+      // is caught) and whether or not the drop below keeps it (so that a second put is caught).
+      debug.checkNotPooled(this.#name, x);
       debug.pooled(x);
+      if (this.#reset !== undefined) {
+        try {
+          this.#reset(x);
+        } catch (error) {
+          debug.taken(x);
+          throw error;
+        }
+      }
+      if (debug.drops()) return false;
+    } else if (this.#reset !== undefined) {
+      this.#reset(x);
     }
     if (!this.#registered) this.#register();
     return true;
@@ -288,6 +373,7 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
   }
 
   static {
+    cleanupCounts = (pool) => [pool.#privateToVictim + pool.#stackToVictim, pool.#dropped];
     dropVictim = (pool) => {
       pool.#dropped += pool.#victimSize();
       pool.#debug?.released(pool.#victimPrivate, pool.#victim, pool.#victimTail, pool.#victimEnd);
@@ -327,6 +413,7 @@ export class Pool<T, Got extends T | undefined = T | undefined> {
  * gc-trigger.ts); call it directly for deterministic tests.
  */
 export function poolCleanup(): void {
+  const before = observers.size === 0 ? undefined : [...observers.keys()].map((pool) => cleanupCounts(pool));
   cleanupCount++;
   for (const pool of oldPools) dropVictim(pool);
   oldPools.length = 0;
@@ -334,6 +421,25 @@ export function poolCleanup(): void {
     if (primaryToVictim(pool)) oldPools.push(pool);
   }
   allPools.length = 0;
+  if (before !== undefined) reportCleanup(before);
+}
+
+// Every observed pool hears of every cleanup, also one that moved nothing (its stats().cleanups
+// counts it). An observer that throws does not keep the others from hearing: the first error is
+// rethrown once all have been told.
+function reportCleanup(before: readonly (readonly [number, number])[]): void {
+  let failure: { error: unknown } | undefined;
+  let i = 0;
+  for (const [pool, observer] of [...observers]) {
+    const [moved, dropped] = before[i++] ?? [0, 0];
+    const [movedNow, droppedNow] = cleanupCounts(pool);
+    try {
+      observer({ kind: 'cleanup', toVictim: movedNow - moved, released: droppedNow - dropped });
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
 }
 
 // Go's init: runtime_registerPoolCleanup(poolCleanup). The trigger re-arms only while some
@@ -345,13 +451,14 @@ registerPoolCleanup(() => {
 
 /** Debug mode's bookkeeping, kept out of the Pool so that debug off costs one field test. */
 class DebugState {
-  // Objects now in the pool (primary or victim). Primitives cannot be told apart from equal
-  // values, so only objects are checked for double puts.
-  readonly #pooled = new Set<unknown>();
+  // Objects put and not taken since: in the pool (primary or victim), or dropped by drops().
+  // Weak, so that a dropped object is remembered without being kept alive. Primitives cannot be
+  // told apart from equal values, so only objects are checked for double puts.
+  readonly #pooled = new WeakSet<object>();
   dropCount = 0;
 
   checkNotPooled(name: string, x: unknown): void {
-    if (this.#pooled.has(x)) {
+    if (this.#pooled.has(x as object)) {
       throw new PoolError(
         name,
         'put of an object that is already in the pool (put twice with no get in between). ' +
@@ -368,16 +475,16 @@ class DebugState {
   }
 
   pooled(x: unknown): void {
-    if (typeof x === 'object' || typeof x === 'function') this.#pooled.add(x);
+    if (typeof x === 'object' || typeof x === 'function') this.#pooled.add(x as object);
   }
 
   taken(x: unknown): void {
-    this.#pooled.delete(x);
+    this.#pooled.delete(x as object);
   }
 
   released(privateItem: unknown, items: readonly unknown[], from: number, to: number): void {
-    this.#pooled.delete(privateItem);
-    for (let i = from; i < to; i++) this.#pooled.delete(items[i]);
+    this.#pooled.delete(privateItem as object);
+    for (let i = from; i < to; i++) this.#pooled.delete(items[i] as object);
   }
 }
 

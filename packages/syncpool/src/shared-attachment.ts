@@ -18,13 +18,14 @@
 //               that is not attached at that generation, a double put caught by debug mode, a
 //               wait on another thread's local that passed waitLimitMs (its thread may be dead)
 
-import { PoolError } from './errors.js';
+import { PoolError, describeValue as describe } from './errors.js';
 import { DEQUEUE_LIMIT } from './pool-dequeue.js';
 import {
-  H_BUMP, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
+  H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
 import {
-  ATTACHED, FREE, GENERATION_LIMIT, beginReclaim, recordWord, stateIndex, stateWord, unfinishedReclaims,
+  ATTACHED, FREE, GENERATION_MAX, RESERVED, beginReclaim, claimLocal, recordWord, stateIndex, stateWord, unfinishedReclaims,
+  type Reservation,
 } from './shared-local.js';
 
 /** Counters summed over every local of the pool, since it was created. Each wraps at 2^32. */
@@ -67,25 +68,29 @@ export interface SharedPoolCensus {
   stranded: number[];
 }
 
+/**
+ * What reclaim() gave back for a dead thread: `recovered`, the blocks it put back into
+ * circulation (the private block and the stranded slots of that local's ring); `lost`, the
+ * blocks it found out of circulation and could not put back now (ring slots that a live thread
+ * still claims: they come back when it hands them over). Blocks the dead thread held in its own
+ * variables are invisible to every other thread: census() counts them in `outstanding`.
+ */
+export interface ReclaimResult {
+  /** false: that generation of the local had been given back already (detached or reclaimed); nothing changed. */
+  readonly reclaimed: boolean;
+  readonly recovered: number;
+  readonly lost: number;
+}
+
+/** What release() gave back: see ReclaimResult. */
+export type Released = Omit<ReclaimResult, 'reclaimed'>;
+
 /** Debug mode's id: handout number * BLOCK_ID_SPAN + block index (see handOut). */
 const BLOCK_ID_SPAN = DEQUEUE_LIMIT;
 const HANDOUT_LIMIT = 1 << 30;
 
 function unsigned(word: number): number {
   return word >>> 0;
-}
-
-/** A value as a message shows it, without calling anything that can throw (a Symbol's template conversion does). */
-function describe(value: unknown): string {
-  switch (typeof value) {
-    case 'number': return String(value);
-    case 'bigint': return `the BigInt ${String(value)}n`;
-    case 'string': return `the string ${JSON.stringify(value)}`;
-    case 'symbol': return 'a Symbol';
-    case 'undefined': return 'undefined';
-    case 'object': return value === null ? 'null' : 'an object';
-    default: return `a ${typeof value}`;
-  }
 }
 
 /** The metadata words of a pool: header, records, rings or stack, debug words (not the arena). */
@@ -132,7 +137,7 @@ export abstract class SharedAttachment {
    * one (reclaim): subclasses move its private block where others find it and free what it
    * locked. Must leave the pool consistent if it throws.
    */
-  protected abstract release(localId: number): void;
+  protected abstract release(localId: number): Released;
 
   /** Appends the pooled ids to `out` and the stranded ones to `stranded`; returns the census's `unreleased`. */
   protected abstract collectPooled(out: number[], stranded: number[]): number;
@@ -165,8 +170,9 @@ export abstract class SharedAttachment {
    * Recovers the local of a thread that ended without detach(): its private block moves to its
    * ring (SharedPool), a lock it held is freed (MutexPool), an operation it was in the middle of
    * is completed or rolled back, and a reclaim it was running is finished. `generation` is the
-   * one its attachment had: a stale pair (that local was given back and attached again since)
-   * throws PoolError and changes nothing.
+   * one its attachment (or reservation) had: a pair whose generation was given back already
+   * (the thread detached, or was reclaimed, and the local may be attached again since) changes
+   * nothing and returns `reclaimed: false`, so a parent can reclaim on every worker exit.
    *
    * Call it from another attached thread after the worker's 'exit' event: reclaiming the local
    * of a running thread corrupts the pool. Blocks the dead thread held are lost (at most one
@@ -174,14 +180,25 @@ export abstract class SharedAttachment {
    * throws, the local is as it was, and reclaim can be called again; if the thread running it
    * dies, reclaiming that thread's local finishes this one too.
    */
-  reclaim(localId: number, generation: number): void {
+  reclaim(localId: number, generation: number): ReclaimResult {
     this.assertAttached('reclaim');
     const max = this.layout.maxLocals - 1;
     this.checkInteger('reclaim', 'localId', localId, 0, max, `locals run from 0 to ${max}`);
-    this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_LIMIT - 1,
+    this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_MAX,
       'pass the generation of the dead thread\'s attachment (attachment.generation)');
     if (localId === this.localId) throw new PoolError(this.layout.name, 'reclaim: that is this attachment\'s own local; call detach()');
-    this.reclaimLocal(localId, generation);
+    return this.reclaimLocal(localId, generation);
+  }
+
+  /**
+   * Takes a free local for a thread that will attach later with attach(buffer, reservation):
+   * post the reservation to it (workerData). Whatever happens to that thread, even a death
+   * inside attach or before it posts anything, reclaim(reservation.localId,
+   * reservation.generation) gives the local back, and after its detach() that reclaim is a no-op.
+   */
+  reserve(): Reservation {
+    this.assertAttached('reserve');
+    return claimLocal(this.words, this.layout, RESERVED);
   }
 
   /** Counters summed over every local (see SharedPoolStats). Approximate while other threads run. */
@@ -218,14 +235,16 @@ export abstract class SharedAttachment {
    * dead thread had started (it was a reclaimer that died), then FREE. The local is restored to
    * ATTACHED if its own part throws.
    */
-  private reclaimLocal(localId: number, generation: number): void {
+  private reclaimLocal(localId: number, generation: number): ReclaimResult {
     const w = this.words;
     const state = stateIndex(this.layout, localId);
-    beginReclaim(w, this.layout, localId, generation, this.localId);
+    if (!beginReclaim(w, this.layout, localId, generation, this.localId)) return { reclaimed: false, recovered: 0, lost: 0 };
+    let { recovered, lost } = { recovered: 0, lost: 0 };
     try {
-      // A steal it was in the middle of no longer holds anybody up (see shared-local.ts).
-      Atomics.store(w, recordWord(this.layout, localId) + R_CLAIM, 0);
-      this.release(localId);
+      // A steal it was in the middle of no longer holds anybody up (see shared-local.ts); the
+      // ring's producer takes that slot back on its next slow get or put (H_RESCUE).
+      if (Atomics.exchange(w, recordWord(this.layout, localId) + R_CLAIM, 0) !== 0) Atomics.add(w, H_RESCUE, 1);
+      ({ recovered, lost } = this.release(localId));
     } catch (error) {
       Atomics.store(w, state, stateWord(generation, ATTACHED));
       throw error;
@@ -234,7 +253,9 @@ export abstract class SharedAttachment {
     let failure: unknown;
     for (const [other, otherGeneration] of unfinishedReclaims(w, this.layout, localId)) {
       try {
-        this.reclaimLocal(other, otherGeneration);
+        const more = this.reclaimLocal(other, otherGeneration);
+        recovered += more.recovered;
+        lost += more.lost;
       } catch (error) {
         failure ??= error;
       }
@@ -245,6 +266,7 @@ export abstract class SharedAttachment {
         `another local and finishing that failed (${failure instanceof Error ? failure.message : String(failure)}); ` +
         'that local is attached again: reclaim it when the cause is gone');
     }
+    return { reclaimed: true, recovered, lost };
   }
 
   /** A never-used block from the arena (Go's New), or -1 when the arena is used up. */
@@ -264,6 +286,11 @@ export abstract class SharedAttachment {
     const w = this.words;
     const word = this.record + counter;
     w[word] = w[word]! + 1;
+  }
+
+  /** The block index of an id that get() returned (debug mode's ids carry a handout number). */
+  protected blockIndex(id: number): number {
+    return id % BLOCK_ID_SPAN;
   }
 
   protected isBlockId(id: number): boolean {

@@ -7,10 +7,12 @@
 //                         word 16      the arena's bump counter: blocks handed out fresh so far.
 //                                      It ends 60 bytes before the records, so the CAS of a fresh
 //                                      get never writes a line that a record's words are in.
+//                         word 17      the rescue counter (H_RESCUE), bumped by reclaims only.
 //   recordsAt           maxLocals records, `recordStride` bytes apart (R_* words below)
 //   regionAt            SharedPool: maxLocals rings of `ringCapacity` slots (a power of two >= 16,
 //                                   so each ring's offset is a multiple of 64)
 //                       MutexPool:  one 64-byte line (lock, top), then `blocks` stack slots
+//   epochsAt            one word per local: the epoch of its generation (shared-local.ts)
 //   statesAt            debug mode's handout word per block (one word each)
 //   arenaAt             the blocks, `blockStride` bytes apart: blockSize rounded up to 64
 //
@@ -70,7 +72,7 @@ export type PoolKind = typeof KIND_SHARED | typeof KIND_MUTEX;
 const KIND_NAMES = { [KIND_SHARED]: 'SharedPool', [KIND_MUTEX]: 'MutexPool' } as const;
 
 /** Bump this whenever any offset below changes: attach() refuses buffers of another version. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 const MAGIC = 0x4c4f4f50; // "POOL" in little-endian ASCII
 
 // Header words.
@@ -80,6 +82,12 @@ const H_KIND = 2;
 const H_GEOMETRY = 3; // FIELDS in order (blockSize, blocks, maxLocals, pad, lockSpin, waitLimitMs), then debug
 /** Word index of the arena's bump counter. */
 export const H_BUMP = 16;
+/**
+ * Word index of the rescue counter: bumped by every reclaim of a thread that died announcing a
+ * steal, so that each ring's producer looks for a slot that thread left stranded on its next
+ * slow get or put (SharedPool), instead of only when its pushes reach that slot.
+ */
+export const H_RESCUE = 17;
 const HEADER_BYTES = 128;
 
 // Record words. STATE is changed only with Atomics (shared-local.ts); CLAIM is the announcement
@@ -117,6 +125,8 @@ export interface Layout extends Geometry {
   readonly regionAt: number;
   /** Slots per local ring (SharedPool); 0 for MutexPool. */
   readonly ringCapacity: number;
+  /** One word per local: its generation's epoch (shared-local.ts), written only when the state word's 20 bits wrap. */
+  readonly epochsAt: number;
   readonly statesAt: number;
   readonly arenaAt: number;
   readonly blockStride: number;
@@ -177,12 +187,13 @@ export function computeLayout(kind: PoolKind, geometry: Geometry, minRing = 16):
   // rings, needs allocation, which a fixed SharedArrayBuffer cannot do without a second arena).
   const ringCapacity = kind === KIND_SHARED ? Math.max(minRing, 2 ** Math.ceil(Math.log2(blocks))) : 0;
   const regionBytes = kind === KIND_SHARED ? maxLocals * 4 * ringCapacity : 4 * M_STACK + 4 * blocks;
-  const statesAt = alignLine(regionAt + regionBytes);
+  const epochsAt = alignLine(regionAt + regionBytes);
+  const statesAt = alignLine(epochsAt + 4 * maxLocals);
   const arenaAt = alignLine(statesAt + 4 * blocks);
   const blockStride = alignLine(blockSize);
   return {
     ...geometry, kind, name: KIND_NAMES[kind], recordsAt, recordStride, regionAt, ringCapacity,
-    statesAt, arenaAt, blockStride, byteLength: arenaAt + blocks * blockStride,
+    epochsAt, statesAt, arenaAt, blockStride, byteLength: arenaAt + blocks * blockStride,
   };
 }
 
@@ -278,5 +289,8 @@ export function readLayout(kind: PoolKind, buffer: unknown): Layout {
   if (layout.byteLength !== buffer.byteLength) {
     throw damaged(`the header describes ${layout.byteLength} bytes but the buffer has ${buffer.byteLength}`);
   }
+  // The bump counter only ever grows from 0 to blocks (fresh() loads it before each CAS).
+  const bump = Atomics.load(header, H_BUMP);
+  if (bump < 0 || bump > layout.blocks) throw damaged(`the header's bump counter (word ${H_BUMP}) is ${bump}, outside 0..${layout.blocks}`);
   return layout;
 }

@@ -28,12 +28,13 @@
 
 import { PoolDequeue } from './pool-dequeue.js';
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type Released } from './shared-attachment.js';
 import {
-  KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
+  H_RESCUE, KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
-import { CLAIM_ACTIVE, claimHolders, claimLocal, describeLocal, recordWord } from './shared-local.js';
+import { CLAIM_ACTIVE, adoptLocal, claimHolders, claimLocal, describeLocal, recordWord, type Reservation } from './shared-local.js';
+import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './observer.js';
 
 /**
  * Go's sync.Pool across threads: a pool of fixed-size blocks of one SharedArrayBuffer, with a
@@ -41,10 +42,11 @@ import { CLAIM_ACTIVE, claimHolders, claimLocal, describeLocal, recordWord } fro
  *
  * ```ts
  * const pool = SharedPool.create({ blockSize: 4096, blocks: 256, maxLocals: 8 }); // the creator is attached
- * worker.postMessage(pool.buffer);
+ * const seat = pool.reserve(); // the worker's local: reclaim(seat.localId, seat.generation) recovers it whatever happens
+ * const worker = new Worker(url, { workerData: { buffer: pool.buffer, seat } });
+ * worker.on('exit', () => pool.reclaim(seat.localId, seat.generation)); // a no-op if it detached
  * // in the worker:
- * const local = SharedPool.attach(buffer);
- * parentPort.postMessage({ localId: local.localId, generation: local.generation }); // to reclaim it if it dies
+ * const local = SharedPool.attach(workerData.buffer, workerData.seat);
  * const id = local.get();              // a block id, or -1 when all blocks are out
  * local.bytes(id).set(data);           // fill it; pass `id` to another thread, which may put it
  * local.put(id);
@@ -72,7 +74,7 @@ import { CLAIM_ACTIVE, claimHolders, claimLocal, describeLocal, recordWord } fro
  *   (default 128, Go's) spaces the per-thread records; pad 0 packs them, for the false-sharing
  *   experiment of seed Task 9.
  * - Errors: TypeError for an id or argument that is not an integer, RangeError for one out of
- *   range, PoolError for a state that forbids the call (detached attachment, stale reclaim,
+ *   range, PoolError for a state that forbids the call (detached attachment, a reservation attached twice,
  *   double put in debug mode, a wait past waitLimitMs). Every throw leaves the pool unchanged.
  *   Without debug: true a double put is not detected (it would cost an Atomics per put).
  *
@@ -81,6 +83,13 @@ import { CLAIM_ACTIVE, claimHolders, claimLocal, describeLocal, recordWord } fro
  * is no victim cache, because the garbage collector never frees the arena; a thread has to
  * attach, detach or be reclaimed explicitly, where Go's runtime knows its Ps.
  */
+/** The methods that observe() replaces on the instance. */
+const OBSERVED = ['get', 'put', 'detach', 'reclaim'] as const;
+/** The record counter that each kind of get bumps; a get that bumps none returned -1. */
+const GET_SOURCES: readonly (readonly [number, SharedGetSource])[] = [
+  [R_PRIVATE_HITS, 'private'], [R_RING_HITS, 'head'], [R_STEALS, 'steal'], [R_FRESH, 'arena'],
+];
+
 export class SharedPool extends SharedAttachment {
   private readonly privateSlot: number;
   private readonly putsCounter: number;
@@ -88,6 +97,12 @@ export class SharedPool extends SharedAttachment {
   private readonly ring: PoolDequeue;
   /** Every local's ring, indexed by localId: stealing visits them all. Each announces this thread's claims. */
   private readonly rings: readonly PoolDequeue[];
+  /** The local the last steal took from: written on the steal path only, read by the observed get. */
+  private stolenFrom = -1;
+  /** The rescue counter (H_RESCUE) when this thread last looked for stranded slots in its ring. */
+  private rescuesSeen = 0;
+  /** Set by observe(): rescue() reports the blocks it puts back to it (the slow path only). */
+  private observer: SharedPoolObserver | undefined = undefined;
 
   /** Allocates a pool and attaches the calling thread to local 0. Throws TypeError/RangeError for bad options. */
   static create(options: SharedPoolOptions): SharedPool {
@@ -96,17 +111,18 @@ export class SharedPool extends SharedAttachment {
   }
 
   /**
-   * Attaches the calling thread to a free local of the pool in `buffer`. Throws TypeError if
+   * Attaches the calling thread to a free local of the pool in `buffer`, or to the local of
+   * `reservation` (reserve() in the thread that will reclaim this one if it dies). Throws TypeError if
    * `buffer` is not a SharedArrayBuffer, PoolError if it is not a SharedPool of this layout
    * version with a sound header, or if every local is attached. Writes nothing unless it attaches.
    */
-  static attach(buffer: SharedArrayBuffer): SharedPool {
-    return SharedPool.open(buffer, readLayout(KIND_SHARED, buffer));
+  static attach(buffer: SharedArrayBuffer, reservation?: Reservation): SharedPool {
+    return SharedPool.open(buffer, readLayout(KIND_SHARED, buffer), reservation);
   }
 
-  private static open(buffer: SharedArrayBuffer, layout: Layout): SharedPool {
+  private static open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
     const words = metadataWords(buffer, layout);
-    const { localId, generation } = claimLocal(words, layout);
+    const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
     const Class = layout.debug ? DebugSharedPool : SharedPool;
     return new Class(buffer, layout, words, localId, generation);
   }
@@ -156,8 +172,58 @@ export class SharedPool extends SharedAttachment {
     this.putSlow(id);
   }
 
+  /**
+   * Calls `observer` with every operation of this attachment from now on (see observer.ts), or
+   * stops calling it (`undefined`). Observing installs observed twins of get, put, detach and
+   * reclaim on this instance only: the class's own methods, which every unobserved attachment
+   * runs, stay exactly as they are, so an attachment nobody observes pays nothing. The observer
+   * runs synchronously on this thread after the operation took effect; if it throws, the
+   * operation stays done and the error reaches the caller. A put event with another local's id
+   * is a block that this thread, as that ring's producer, took back from a stranded slot and
+   * pushed at that ring's head (a put's wait, detach, reclaim).
+   */
+  observe(observer: SharedPoolObserver | undefined): void {
+    this.assertAttached('observe');
+    if (observer !== undefined && typeof observer !== 'function') {
+      throw new TypeError(`${this.layout.name}.observe: the observer must be a function or undefined`);
+    }
+    for (const name of OBSERVED) Reflect.deleteProperty(this, name);
+    this.observer = observer;
+    if (observer === undefined) return;
+    const { get, put, detach, reclaim } = this;
+    const w = this.words;
+    const r = this.record;
+    const local = this.localId;
+    const blockOf = (id: number) => (id < 0 ? -1 : this.blockIndex(id));
+    const emit = (event: SharedPoolEvent) => observer(event);
+    const own = this as { -readonly [K in typeof OBSERVED[number]]: SharedPool[K] };
+    own.get = () => {
+      const counts = GET_SOURCES.map(([counter]) => w[r + counter]);
+      const id = get.call(this);
+      const source: SharedGetSource = GET_SOURCES.find(([counter], i) => w[r + counter] !== counts[i])?.[1] ?? 'none';
+      emit(source === 'steal' ? { kind: 'get', local, source, block: blockOf(id), from: this.stolenFrom }
+        : { kind: 'get', local, source, block: blockOf(id) });
+      return id;
+    };
+    own.put = (id: number) => {
+      const empty = w[this.privateSlot] === 0;
+      put.call(this, id);
+      emit({ kind: 'put', local, to: empty ? 'private' : 'head', block: blockOf(id) });
+    };
+    own.detach = () => {
+      detach.call(this);
+      emit({ kind: 'detach', local });
+    };
+    own.reclaim = (localId: number, generation: number) => {
+      const result = reclaim.call(this, localId, generation);
+      emit({ kind: 'reclaim', local, target: localId, recovered: result.recovered, lost: result.lost });
+      return result;
+    };
+  }
+
   private getSlow(): number {
     this.assertAttached('get');
+    this.rescueAfterReclaim();
     let id = this.ring.popHead();
     if (id >= 0) {
       this.count(R_RING_HITS);
@@ -168,6 +234,7 @@ export class SharedPool extends SharedAttachment {
       id = rings[(this.localId + i) % rings.length]!.popTail();
       if (id >= 0) {
         this.count(R_STEALS);
+        this.stolenFrom = (this.localId + i) % rings.length;
         return id;
       }
     }
@@ -179,8 +246,21 @@ export class SharedPool extends SharedAttachment {
   private putSlow(id: number): void {
     this.assertAttached('put');
     if (!this.isBlockId(id)) throw this.badId('put', id);
+    this.rescueAfterReclaim();
     this.push(this.localId, id);
     this.count(R_PUTS);
+  }
+
+  /**
+   * A thread that died mid-steal may have left a slot of this thread's ring claimed: once it is
+   * reclaimed (which bumps H_RESCUE), take such slots back now rather than when the pushes reach
+   * them, so that a stranded block returns within one slow get or put of this thread.
+   */
+  private rescueAfterReclaim(): void {
+    const rescues = Atomics.load(this.words, H_RESCUE);
+    if (rescues === this.rescuesSeen) return;
+    this.rescuesSeen = rescues;
+    this.rescue(this.localId);
   }
 
   /** Pushes `id` onto the head of ring `ringId`, of which this thread is the producer now. */
@@ -232,18 +312,24 @@ export class SharedPool extends SharedAttachment {
       const id = ring.retake(k, word);
       // The head slot is free now (k = 0) or was (k > 0), so this push cannot fail.
       if (id >= 0 && !ring.pushHead(id)) throw new Error(`SharedPool: ring ${ringId} refused a block it had room for`);
-      if (id >= 0) rescued++;
+      if (id >= 0) {
+        rescued++;
+        this.observer?.({ kind: 'put', local: ringId, to: 'head', block: id });
+      }
       k = -1; // head moved (or the slot changed): look again from the head
     }
     return rescued;
   }
 
   /** Moves the private block of `localId` onto its ring, acting as that ring's producer, after putting back its stranded slots. */
-  protected override release(localId: number): void {
-    this.rescue(localId);
+  protected override release(localId: number): Released {
+    const rescued = this.rescue(localId);
+    const ring = this.rings[localId]!;
+    let stillClaimed = 0;
+    for (let k = 0; k < ring.capacity; k++) if (ring.stranded(k) !== 0) stillClaimed++;
     const slot = recordWord(this.layout, localId) + R_PRIVATE;
     const held = this.words[slot]!;
-    if (held === 0) return;
+    if (held === 0) return { recovered: rescued, lost: stillClaimed };
     // Clear first: should this thread die before the push, the block is lost, never pooled twice.
     this.words[slot] = 0;
     try {
@@ -256,6 +342,8 @@ export class SharedPool extends SharedAttachment {
       Atomics.store(this.words, slot, held);
       throw error;
     }
+    this.observer?.({ kind: 'put', local: localId, to: 'head', block: held - 1 });
+    return { recovered: rescued + 1, lost: stillClaimed };
   }
 
   protected override collectPooled(out: number[], stranded: number[]): number {

@@ -55,7 +55,7 @@ describe('get and put', () => {
     const pool = new BytesPool();
     pool.put(null);
     pool.put(undefined);
-    assert.deepEqual(pool.stats().rejected, { notUint8Array: 0, wrongSize: 0, notOwner: 0, bufferSlab: 0 });
+    assert.deepEqual(pool.stats().rejected, { notUint8Array: 0, wrongSize: 0, notOwner: 0, bufferSlab: 0, alreadyPooled: 0 });
   });
 });
 
@@ -167,7 +167,7 @@ describe('bad arguments', () => {
 test('debug mode: a double put throws PoolError', () => {
   const pool = new BytesPool({ minSize: 16, maxSize: 1024, debug: true });
   const buf = pool.get(16);
-  while (classSizes(pool).get(16) === 0) pool.put(buf); // debug mode drops 1 put in 4
+  pool.put(buf); // kept or dropped by debug mode's 1-in-4 drop: a put either way
   assert.throws(() => pool.put(buf), PoolError);
 });
 

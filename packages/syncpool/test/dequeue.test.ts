@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DEQUEUE_LIMIT, DEQUEUE_MAX_VALUE, PoolDequeue } from '../src/pool-dequeue.js';
+import { PoolError } from '../src/errors.js';
 import { exited, startWorker } from './workers/spawn.js';
 
 // The reference: a bounded double-ended queue as a plain array, oldest value first.
@@ -118,10 +119,62 @@ test('PoolDequeue rejects bad memory, capacities, indexes and values', () => {
   assert.throws(() => new PoolDequeue(new Int32Array(10), 8, 3, 1), RangeError, 'headTail inside the slots');
   const words = new Int32Array(5);
   const d = new PoolDequeue(words);
-  for (const bad of [-1, 1.5, DEQUEUE_MAX_VALUE + 1, Number.NaN, '3' as unknown as number]) {
-    assert.throws(() => d.pushHead(bad), RangeError);
+  for (const bad of [-1, DEQUEUE_MAX_VALUE + 1]) assert.throws(() => d.pushHead(bad), RangeError, String(bad));
+  for (const bad of [1.5, Number.NaN, '3', Symbol('v'), 3n]) {
+    assert.throws(() => d.pushHead(bad as number), (e: unknown) => e instanceof TypeError && e.message.startsWith('PoolDequeue'), String(typeof bad));
   }
   assert.deepEqual([...words], [0, 0, 0, 0, 0], 'rejected pushes changed nothing');
+});
+
+test('PoolDequeue misuse gets the library\'s typed errors, never a silent loss or an engine error', () => {
+  const isLibrary = (type: abstract new (...args: never[]) => Error) => (e: unknown) => e instanceof type && /^PoolDequeue/.test((e as Error).message);
+  // A Symbol (or BigInt) capacity or index: the template conversion of a Symbol used to throw the engine's TypeError.
+  for (const bad of [Symbol('c'), 8n, '8']) {
+    assert.throws(() => new PoolDequeue(new Int32Array(9), bad as unknown as number), isLibrary(TypeError), `capacity ${typeof bad}`);
+    assert.throws(() => PoolDequeue.byteLength(bad as unknown as number), isLibrary(TypeError));
+    assert.throws(() => new PoolDequeue(new Int32Array(9), 8, bad as unknown as number), isLibrary(TypeError), `headTailIndex ${typeof bad}`);
+    assert.throws(() => new PoolDequeue(new Int32Array(9), 8, 0, bad as unknown as number), isLibrary(TypeError), `slotsIndex ${typeof bad}`);
+  }
+  // A capacity-8 view of a capacity-16 ring holding 12 values.
+  const sab = new SharedArrayBuffer(PoolDequeue.byteLength(16));
+  const ring = new PoolDequeue(sab, 16);
+  for (let v = 0; v < 12; v++) assert.ok(ring.pushHead(v));
+  const narrow = new PoolDequeue(sab, 8);
+  assert.throws(() => narrow.popTail(), isLibrary(PoolError), 'popTail of the narrow view');
+  assert.throws(() => narrow.popHead(), isLibrary(PoolError), 'popHead of the narrow view');
+  assert.throws(() => narrow.pushHead(99), isLibrary(PoolError), 'pushHead of the narrow view');
+  assert.equal(ring.length, 12, 'the refused calls took nothing');
+  // Memory that was not zeroed: slots inside tail..head without a value.
+  const dirty = new Int32Array(17);
+  dirty.fill(-5);
+  dirty[0] = 3 << 16; // head 3, tail 0: three "values" of -6
+  const d = new PoolDequeue(dirty, 16);
+  assert.throws(() => d.popTail(), isLibrary(PoolError), 'popTail returned -6 before');
+  assert.throws(() => d.popHead(), isLibrary(PoolError));
+  // Two producers on one ring: the second pushes between the first one's check of its slot and
+  // its write (simulated in one thread from inside the first push's second Atomics.load). The
+  // first producer's publishing add finds the head moved and reports it; the slot the second
+  // producer's value was overwritten in, and the empty slot the two pushes left, are refused too.
+  const shared = new Int32Array(17);
+  const first = new PoolDequeue(shared, 16);
+  const second = new PoolDequeue(shared, 16);
+  const realLoad = Atomics.load;
+  let loads = 0;
+  (Atomics as { load: typeof Atomics.load }).load = ((array: Int32Array, index: number) => {
+    const value = realLoad(array, index);
+    if (++loads === 2) {
+      (Atomics as { load: typeof Atomics.load }).load = realLoad;
+      assert.equal(second.pushHead(2), true, 'the second producer\'s push goes through');
+    }
+    return value;
+  }) as typeof Atomics.load;
+  try {
+    assert.throws(() => first.pushHead(1), isLibrary(PoolError), 'the first producer sees the second');
+  } finally {
+    (Atomics as { load: typeof Atomics.load }).load = realLoad;
+  }
+  assert.equal(first.popTail(), 1);
+  assert.throws(() => first.popTail(), isLibrary(PoolError), 'the slot left empty inside the ring');
 });
 
 // Go's TestPoolDequeue: one producer pushes N values, popping the head after every 10th push;

@@ -68,7 +68,7 @@ for (const drain of [true, false]) {
   });
 }
 
-function fill(pool: Pool<object>, observer: FinalizationRegistry<unknown>, n: number): void {
+function fill(pool: Pool<object, object | undefined>, observer: FinalizationRegistry<unknown>, n: number): void {
   for (let i = 0; i < n; i++) {
     const x = { i };
     observer.register(x, i);

@@ -4,18 +4,19 @@ import { spawnSync } from 'node:child_process';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Pool, PoolError, poolCleanup, setCleanupMode } from '../src/index.js';
+import { withoutRandomDrops } from './support/without-drops.js';
 
 before(() => setCleanupMode('manual'));
 
-// Puts until one is kept (debug mode drops 1 in 4 at random).
-function putUntilKept(pool: Pool<object>, x: object): void {
-  while (pool.stats().primarySize === 0) pool.put(x);
+// Puts x with debug mode's random drop switched off, so that x is certainly kept.
+function putKept(pool: Pool<object, object | undefined>, x: object): void {
+  withoutRandomDrops(() => pool.put(x));
 }
 
 test('a second put of the same object without a get throws PoolError naming the pool', () => {
   const pool = new Pool<object>({ debug: true, name: 'frames' });
   const x = {};
-  putUntilKept(pool, x);
+  putKept(pool, x);
   const before = pool.stats();
   assert.throws(
     () => pool.put(x),
@@ -26,10 +27,67 @@ test('a second put of the same object without a get throws PoolError naming the 
   pool.put(x); // legal again after the get (kept or dropped)
 });
 
+test('every double put is caught: 1000 of 1000, also when the first put was the random drop', () => {
+  const pool = new Pool<object>({ debug: true });
+  let caught = 0;
+  let firstDropped = 0;
+  for (let i = 0; i < 1000; i++) {
+    const x = {};
+    const drops = pool.stats().debugDrops;
+    pool.put(x);
+    if (pool.stats().debugDrops > drops) firstDropped++;
+    try {
+      pool.put(x);
+    } catch (e) {
+      if (e instanceof PoolError) caught++;
+    }
+    if (pool.stats().primarySize > 0) assert.equal(pool.get(), x);
+  }
+  assert.equal(caught, 1000);
+  assert.ok(firstDropped > 100, `the random drop was the first put ${firstDropped} times`);
+});
+
+test('a put of the same object from inside reset is caught, and the outer put still pools it once', () => {
+  let inner: unknown;
+  const pool: Pool<object, object | undefined> = new Pool<object>({
+    debug: true,
+    reset: (x) => {
+      try {
+        pool.put(x);
+      } catch (e) {
+        inner = e;
+      }
+    },
+  });
+  let caught = 0;
+  for (let i = 0; i < 100; i++) {
+    inner = undefined;
+    pool.put({});
+    if (inner instanceof PoolError) caught++;
+    while (pool.get() !== undefined);
+  }
+  assert.equal(caught, 100);
+});
+
+test('a reset that throws leaves the object not put: putting it again is legal', () => {
+  let fail = true;
+  const pool = new Pool<object>({
+    debug: true,
+    reset: () => {
+      if (fail) throw new Error('reset failed');
+    },
+  });
+  const x = {};
+  assert.throws(() => pool.put(x), /reset failed/);
+  fail = false;
+  assert.doesNotThrow(() => putKept(pool, x));
+  assert.equal(pool.get(), x);
+});
+
 test('double put is detected while the object sits in the victim, and forgotten once released', () => {
   const pool = new Pool<object>({ debug: true });
   const x = {};
-  putUntilKept(pool, x);
+  putKept(pool, x);
   poolCleanup();
   assert.throws(() => pool.put(x), PoolError);
   poolCleanup(); // releases x
@@ -68,7 +126,7 @@ test('SYNCPOOL_DEBUG=1 turns debug mode on by default', () => {
     const { Pool } = await import(${JSON.stringify(index)});
     const pool = new Pool();
     const x = {};
-    while (pool.stats().primarySize === 0) pool.put(x);
+    pool.put(x);
     try { pool.put(x); console.log('no error'); } catch (e) { console.log(e.name); }
   `;
   const run = (debug: string) =>

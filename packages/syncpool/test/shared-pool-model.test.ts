@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { MutexPool } from '../src/mutex-pool.js';
 import {
-  H_BUMP, KIND_MUTEX, KIND_SHARED, M_STACK, M_TOP, R_HEAD_TAIL, R_PRIVATE, R_PUTS, R_WAITS, computeLayout, type Layout, type PoolKind,
+  H_BUMP, H_RESCUE, KIND_MUTEX, KIND_SHARED, M_STACK, M_TOP, R_HEAD_TAIL, R_PRIVATE, R_PUTS, R_WAITS, computeLayout, type Layout, type PoolKind,
 } from '../src/shared-layout.js';
 import { ATTACHED, recordWord, stateIndex, stateWord } from '../src/shared-local.js';
 import { SharedPool } from '../src/shared-pool.js';
@@ -63,7 +63,7 @@ function build(s: Scenario): Model {
     }
   }
   // Constant words: the header (but for the bump counter) and debug mode's words (debug is off).
-  for (let i = 0; i < layout.recordsAt >>> 2; i++) if (i !== H_BUMP) ignoredWords.add(i);
+  for (let i = 0; i < layout.recordsAt >>> 2; i++) if (i !== H_BUMP && i !== H_RESCUE) ignoredWords.add(i);
   for (let i = layout.statesAt >>> 2; i < memory.length; i++) ignoredWords.add(i);
   const region = layout.regionAt >>> 2;
   if (s.kind === KIND_MUTEX) for (let i = region + M_TOP; i < region + M_STACK + s.blocks; i++) if (i !== region) ownWords.add(i);

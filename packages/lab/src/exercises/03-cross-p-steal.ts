@@ -3,14 +3,18 @@
  */
 import { SharedPool, type SharedPoolStats } from 'syncpool';
 import { byMode, type Exercise, type Judgement, type Result, type Table } from '../exercise.js';
-import { goProgram, goSection, type GoSection } from '../lib/go.js';
+import { GO_RUNS, goProgram, goSection, type GoSection } from '../lib/go.js';
 import { over, showSpread, spread, sum } from '../lib/stats.js';
+import { count } from '../lib/words.js';
 import { runWorkers, workerScript } from '../lib/workers.js';
 import type { StealResult, StealTask } from '../workers/steal.js';
 
 const PRODUCE = 8000;
 const CONSUMERS = 3;
 const CONSUME = 2400;
+/** go/cmd/steal's consumers: the seed's 3 × 3000 gets. */
+const GO_CONSUMERS = 3;
+const GO_CONSUME = 3000;
 
 export interface Trial {
   locals: 1 | 4;
@@ -58,7 +62,11 @@ export function judgeSteal(trials: readonly Trial[]): Judgement {
     ...(after.length === 0 ? ['no run with the producer first'] : []),
     ...(after.every((t) => t.hits === wanted) ? [] : [`a consumer missed although the producer had put enough (hits ${after.map((t) => t.hits).join(', ')} of ${wanted})`]),
     ...(four.every((t) => t.stats.steals === t.hits) ? [] : [`with 4 locals the steal count differs from the consumer hits (${four.map((t) => `${t.stats.steals} steals for ${t.hits} hits`).join(', ')})`]),
-    ...(one.every((t) => t.stats.steals === 0 && t.hits === wanted) ? [] : ['the single-local run stole or missed']),
+    ...(one.every((t) => t.stats.steals === 0) ? [] : ['the single-local run stole']),
+    ...(one.every((t) => t.order === 'race' || t.hits === wanted) ? [] : ['the single-local run with the producer first missed']),
+    // Racing on one local, the consumer that runs before the producer finds the pool empty; the others find its items.
+    ...(one.every((t) => t.order === 'after' || t.misses + t.exhausted === CONSUME) ? [] :
+      [`the single-local racing run missed ${one.filter((t) => t.order === 'race').map((t) => t.misses + t.exhausted).join(', ')} times, not the ${CONSUME} gets of the one consumer that ran before the producer`]),
   ];
   const racing = four.filter((t) => t.order === 'race');
   let rate = '';
@@ -76,24 +84,67 @@ export function judgeSteal(trials: readonly Trial[]): Judgement {
   };
 }
 
-/** The seed's program in Go (go/cmd/steal): GOMAXPROCS 4 and 1, racing and producer first. */
-function goSteal(rounds: number): Promise<GoSection> {
+export interface GoStealRun { procs: number; race: boolean; lock: boolean; hits: number; misses: number; order: string[] }
+
+/** The most frequent value of `values` and how often it came. */
+function mode<T>(values: readonly T[]): { value: T; times: number } {
+  const times = new Map<T, number>();
+  for (const v of values) times.set(v, (times.get(v) ?? 0) + 1);
+  const [value, most] = [...times].reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { value, times: most };
+}
+
+/**
+ * Go's racing runs with GOMAXPROCS=1, in words from the runs: the hit/miss split and which
+ * goroutine started first, counted over the runs, beside the one-local racing analogue.
+ */
+export function goOneProcNote(runs: readonly GoStealRun[], analogue: readonly Trial[]): string {
+  const racing = runs.filter((r) => r.procs === 1 && r.race);
+  if (racing.length === 0) return '';
+  const split = mode(racing.map((r) => `${r.hits} hits and ${r.misses} misses`));
+  const typical = racing.find((r) => `${r.hits} hits and ${r.misses} misses` === split.value)!;
+  const first = mode(racing.map((r) => r.order.join(' ')));
+  const oneConsumerMissed = typical.misses === GO_CONSUME;
+  const share = (misses: number, gets: number) => `${Math.round((100 * misses) / gets)}%`;
+  const goShare = share(typical.misses, GO_CONSUMERS * GO_CONSUME);
+  const js = analogue.filter((t) => t.locals === 1 && t.order === 'race');
+  const jsShares = [...new Set(js.map((t) => share(t.misses + t.exhausted, CONSUMERS * CONSUME)))];
+  return `Racing with GOMAXPROCS=1, Go gave ${split.value} in ${split.times} of ${racing.length} runs, and the goroutines ` +
+    `started in the order ${first.value} (p the producer, c0–c2 the consumers as spawned) in ${first.times} of ` +
+    `${racing.length}. ` +
+    (first.value.startsWith('c') && oneConsumerMissed
+      ? `One consumer started before the producer and found the pool empty: its ${GO_CONSUME} gets called New, and ` +
+        'the consumers after the producer found its items. Go\'s scheduler runs the goroutine spawned last first ' +
+        '(the P\'s runnext slot), the likely reason the last consumer led. '
+      : `That is not one consumer's ${GO_CONSUME} gets missing before the producer ran, so the start order alone does not explain the split. `) +
+    (js.length === 0 ? '' : `The one-local racing analogue, which runs its thread's work in the order the last consumer, ` +
+      `the producer, the others, missed ${jsShares.join(', ')} of its gets, beside Go's ${goShare}` +
+      `${jsShares.length === 1 && jsShares[0] === goShare ? ': the same share.' : '.'}`);
+}
+
+/** The seed's program in Go (go/cmd/steal): GOMAXPROCS 4 and 1, racing and producer first, `runs` times each. */
+function goSteal(runs: number, analogue: readonly Trial[]): Promise<GoSection> {
   return goSection(async () => {
     const plan = [['4', true], ['4', false], ['1', true], ['4', true, false]] as const;
-    const runs = Array.from({ length: rounds }, () => plan).flat().map(([procs, race, lock]) =>
-      ({ args: ['-procs', procs, `-race=${race}`, `-lock=${lock ?? true}`] }));
-    const results = await goProgram<{ procs: number; race: boolean; lock: boolean; hits: number; misses: number }>('steal', runs);
+    const results = await goProgram<GoStealRun>('steal', Array.from({ length: runs }, () => plan).flat().map(([procs, race, lock]) =>
+      ({ args: ['-procs', procs, `-race=${race}`, `-lock=${lock ?? true}`] })));
+    const rows = plan.map(([procs, race, lock]) => {
+      const of = results.filter((r) => r.procs === Number(procs) && r.race === race && r.lock === (lock ?? true));
+      const first = mode(of.map((r) => r.order.join(' ')));
+      return [procs, race ? 'racing' : 'producer first', (lock ?? true) ? 'yes' : 'no', of.length,
+        showSpread(spread(of.map((r) => r.hits))), showSpread(spread(of.map((r) => r.misses))), `${first.value} (${first.times} of ${of.length})`];
+    });
     return {
       tables: [{
-        title: 'Go: the seed\'s program, 10000 puts, 3 × 3000 gets; misses = calls of New',
-        columns: ['GOMAXPROCS', 'order', 'LockOSThread', 'hits', 'misses'],
-        rows: results.map((r) => [r.procs, r.race ? 'racing' : 'producer first', r.lock ? 'yes' : 'no', r.hits, r.misses]),
+        title: `Go: the seed's program, 10000 puts, ${GO_CONSUMERS} × ${GO_CONSUME} gets; misses = calls of New; ${over(runs, 'run')} per row`,
+        columns: ['GOMAXPROCS', 'order', 'LockOSThread', 'runs', 'hits', 'misses', 'most frequent start order'],
+        rows,
       }],
       artifacts: [],
       note: 'The seed counts a nil Get as a miss, but with New set Get never returns nil (src/sync/pool.go:150–152 ' +
         'in Go 1.19); go/cmd/steal counts calls of New instead. With GOMAXPROCS=1 the goroutines take turns on one ' +
         'P, so its hits come from that P\'s private slot and the head of its shared queue (pool.go:132–138), not ' +
-        'from stealing (getSlow, 156–166).',
+        'from stealing (getSlow, 156–166). ' + goOneProcNote(results, analogue),
     };
   });
 }
@@ -111,12 +162,15 @@ export const exercise: Exercise = {
     'the arena (Go\'s New) and is a miss. The producer takes its blocks before the start (the seed\'s new(int)). ' +
     'Racing: all four threads start together at a gate, as in the seed; producer first: the consumers wait ' +
     'until the producer has put everything. ' +
-    '"GOMAXPROCS=1" is a pool with one local: one thread runs the producer and then the consumers, as ' +
-    'goroutines take turns on one P. LockOSThread has no analogue: a worker is always its own OS thread.',
+    '"GOMAXPROCS=1" is a pool with one local: one thread runs the goroutines\' work one after another, as ' +
+    'goroutines take turns on one P; producer first, the producer and then the consumers; racing, in the order ' +
+    'Go\'s scheduler runs goroutines spawned at once on one P (the last spawned first, from the runnext slot, then ' +
+    'the others as spawned): the last consumer, the producer, the other consumers. LockOSThread has no analogue: ' +
+    'a worker is always its own OS thread.',
   flags: [],
   async run(ctx): Promise<Result> {
     const rounds = byMode(ctx.mode, { tiny: 1, quick: 3, full: 10 });
-    const plan = [[4, 'race'], [4, 'after'], [1, 'after']] as const;
+    const plan = [[4, 'race'], [4, 'after'], [1, 'race'], [1, 'after']] as const;
     const trials: Trial[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const [i, [locals, order]] of plan.entries()) {
@@ -125,7 +179,7 @@ export const exercise: Exercise = {
       }
     }
     const describeRun = (t: Trial) =>
-      t.locals === 1 ? '1 local (one thread)' : t.order === 'race' ? '4 locals, racing' : '4 locals, producer first';
+      `${t.locals === 1 ? '1 local (one thread)' : '4 locals'}, ${t.order === 'race' ? 'racing' : 'producer first'}`;
     const table: Table = {
       title: `Consumer gets (${CONSUMERS} × ${CONSUME}) per run`,
       columns: ['run', 'hits', 'misses (fresh block)', 'steals', 'private hits', 'ring-head hits', 'fresh blocks (all threads)'],
@@ -134,6 +188,7 @@ export const exercise: Exercise = {
     const { verdict, reason } = judgeSteal(trials);
     const stealsAll = trials.filter((t) => t.locals === 4).every((t) => t.stats.steals === t.hits);
     const racingHits = trials.filter((t) => t.locals === 4 && t.order === 'race').map((t) => t.hits);
+    const oneRacing = trials.filter((t) => t.locals === 1 && t.order === 'race');
     return {
       verdict,
       reason,
@@ -147,11 +202,13 @@ export const exercise: Exercise = {
         `of ${CONSUMERS * CONSUME} times${new Set(racingHits).size > 1 ? ', a rate that changes from run to run' : ''}. ` +
         'With one local the consumers share the producer\'s local: they take its private slot and then its ring ' +
         `from the head (LIFO), through the fast path, as in Go with GOMAXPROCS=1; steals with one local: ` +
-        `${trials.filter((t) => t.locals === 1).map((t) => t.stats.steals).join(', ')}.`,
+        `${trials.filter((t) => t.locals === 1).map((t) => t.stats.steals).join(', ')}. Racing on one local, the consumer ` +
+        `that runs before the producer finds nothing and misses: ${[...new Set(oneRacing.map((t) => `${t.hits} hits and ${t.misses + t.exhausted} misses`))].join(', ')} ` +
+        `(${count(oneRacing.length, 'run')}).`,
       tables: [table],
       charts: [],
       artifacts: [],
-      ...(ctx.withGo ? { go: await goSteal(rounds) } : {}),
+      ...(ctx.withGo ? { go: await goSteal(byMode(ctx.mode, GO_RUNS), trials) } : {}),
     };
   },
 };

@@ -102,9 +102,9 @@ export const exercise: Exercise = {
         'handful of loads and stores and no Atomics. The slow path first tries the own ring\'s head (an ' +
         'Atomics.load and, had it found something, a CAS), then walks the other locals\' rings and pops a tail: ' +
         'Atomics.load of the packed head/tail word, Atomics.compareExchange to claim the slot, a read, and ' +
-        'Atomics.store to hand the slot back. Every Atomics operation is a call into a V8 builtin (exercise 5 ' +
-        'shows the lock cmpxchg inside it), where Go\'s compiler emits its CAS inline as a LOCK CMPXCHG ' +
-        '(exercise 5\'s Go listing of poolDequeue.popTail shows it). ' +
+        'Atomics.store to hand the slot back. Every Atomics operation is a call into a V8 builtin with a lock ' +
+        'cmpxchg inside it, where Go\'s compiler emits its CAS inline as a LOCK CMPXCHG in poolDequeue.popTail ' +
+        '(`syncpool-lab 5` disassembles the builtin, and with --with-go lists Go\'s). ' +
         (goRatio === undefined ? '' : `The gap here, ${round(ratio)}×, is ${ratio > goRatio ? 'larger' : 'not larger'} than ` +
           `Go's ${round(goRatio)}× in the same run. `) +
         `${untimed.privateBytes < 1 && untimed.stealBytes < 1 ? 'Both paths allocate nothing' : 'Allocation'}: ` +

@@ -8,7 +8,9 @@ import { optimizedCode, type CodeListing, type Instruction } from 'syncpool-benc
 import type { Artifact, Exercise, Judgement, Result, Table } from '../exercise.js';
 import { builtinCode } from '../lib/builtin-disasm.js';
 import { goObjdump, goSection, type GoSection } from '../lib/go.js';
+import { annotate, isLocked, reachable, returnsOf, sources, writeBarrierNote, type GoFunction, type GoInstruction, type Step } from '../lib/go-listing.js';
 import { formatInstruction, successPath } from '../lib/hot-path.js';
+import { count } from '../lib/words.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const script = (name: string) => join(here, '..', 'scripts', `${name}${extname(fileURLToPath(import.meta.url))}`);
@@ -131,46 +133,75 @@ export function judgeFastPath(f: FastPathFindings): Judgement {
   };
 }
 
-/** A line of go tool objdump with an atomic read-modify-write: LOCK-prefixed, or XCHG (locked implicitly). */
-const isLockedLine = (line: string) => /\bLOCK\b|\bXCHG/.test(line);
+/** Get's and Put's steps, by the text of their source lines in src/sync/pool.go. */
+const GO_STEPS: Record<string, Step[]> = {
+  'sync.(*Pool).Get': [
+    { label: 'pin the goroutine to its P', source: 'l, pid := p.pin()' },
+    { label: 'load the private slot (two words: an interface)', source: 'x := l.private' },
+    { label: 'clear the private slot', source: 'l.private = nil', explain: writeBarrierNote },
+    { label: 'nil check', source: 'if x == nil {' },
+    { label: 'unpin', source: 'runtime_procUnpin()' },
+  ],
+  'sync.(*Pool).Put': [
+    { label: 'nil check of x', source: 'if x == nil {' },
+    { label: 'pin the goroutine to its P', source: 'l, _ := p.pin()' },
+    { label: 'check the private slot is empty', source: 'if l.private == nil {' },
+    { label: 'store into the private slot', source: 'l.private = x', explain: writeBarrierNote },
+    { label: 'unpin', source: 'runtime_procUnpin()' },
+  ],
+};
 
-/** The text of an objdump line after its position and encoding: the instruction itself. */
-const instructionOf = (line: string) => line.split(' ').slice(3).join(' ');
+const GET_PUT = Object.keys(GO_STEPS);
 
-/** Go's instructions for pool.go lines 132–134 of Get: the private load, its clear, and the nil check. */
-function goGetLines(lines: readonly string[]): string {
-  const at = (line: number) => lines.filter((l) => l.startsWith(`pool.go:${line} `)).map(instructionOf);
-  const show = (line: number, what: string) => {
-    const found = at(line);
-    return `line ${line} (\`${what}\`): ${found.length === 0 ? 'no instruction found' : found.slice(0, 2).map((i) => `\`${i}\``).join(', ')}`;
-  };
-  return [show(132, 'x := l.private'), show(133, 'l.private = nil'), show(134, 'if x == nil')].join('; ');
+/** Get's load of the private slot in words, from its instructions: "2 plain MOVQ loads". */
+function privateLoad(functions: ReadonlyMap<string, GoFunction>, texts: ReadonlyMap<string, string>): string {
+  const get = functions.get('sync.(*Pool).Get');
+  const load = get === undefined ? [] : annotate(get, texts.get(get.path) ?? '', [GO_STEPS['sync.(*Pool).Get']![1]!])[0]!.instructions;
+  if (load.length === 0) return 'a private slot load not found in the listing';
+  const plain = load.every((i) => /^MOV/.test(i.text) && !isLocked(i));
+  return `${count(load.length, 'instruction')} for the private slot load (${plain ? 'all plain MOVs' : load.map((i) => i.text).join('; ')})`;
 }
 
 /**
- * The seed's steps in Go: go tool objdump of sync.(*Pool).Get and Put, and of the steal's
- * popTail. Returns the section and each function's LOCK-prefixed lines (none without Go).
+ * The seed's steps in Go: go tool objdump of package sync, Get's and Put's steps annotated, and
+ * the atomic read-modify-writes of every function in sync and sync/atomic that Get and Put reach
+ * by direct calls. Returns the section and each reachable function's locked instructions (none without Go).
  */
-async function goListing(): Promise<{ section: GoSection; lockedLines: Map<string, string[]> }> {
-  let lockedLines = new Map<string, string[]>();
+async function goListing(): Promise<{ section: GoSection; lockedLines: Map<string, GoInstruction[]> }> {
+  let lockedLines = new Map<string, GoInstruction[]>();
   const section = await goSection(async () => {
-    const { text, functions } = await goObjdump('fastpath', String.raw`^sync\.\(\*(Pool|poolDequeue|poolChain)\)\.(Get|Put|pin|popTail|pushHead)$`);
-    lockedLines = new Map([...functions].map(([fn, lines]) => [fn, lines.filter(isLockedLine)]));
-    const locked = (fn: string) => lockedLines.get(fn)?.length ?? 0;
+    const { text, functions } = await goObjdump('fastpath', String.raw`^sync(/atomic)?\.`);
+    const texts = await sources(functions.values());
+    const reached = reachable(functions, GET_PUT);
+    lockedLines = new Map(reached.map((r) => [r.fn.name, r.fn.instructions.filter(isLocked)]));
+    const steps = GET_PUT.flatMap((name) => {
+      const fn = functions.get(name);
+      if (fn === undefined) return [[name, 'not in the listing', '-', '-', '']];
+      const source = texts.get(fn.path) ?? '';
+      return [...annotate(fn, source, GO_STEPS[name]!), returnsOf(fn, source)].map((s) =>
+        [name, s.label, s.where, s.instructions.length === 0 ? '-' : s.instructions.map((i) => `${i.address} ${i.text}`).join('; '), s.note]);
+    });
+    const lockedRows = reached.flatMap((r) => lockedLines.get(r.fn.name)!.map((i) =>
+      [r.fn.name, r.via.slice(0, -1).join(' → ') || '-', `${i.file}:${i.line}`, `${i.address} ${i.text}`]));
+    const inGetPut = GET_PUT.reduce((n, name) => n + (lockedLines.get(name)?.length ?? 0), 0);
+    const holders = [...new Set(lockedRows.map((row) => row[0]!))];
     return {
       tables: [{
-        title: 'Go: LOCK-prefixed instructions per function (go tool objdump)',
-        columns: ['function', 'instructions', 'LOCK-prefixed', 'first one'],
-        rows: [...functions].map(([fn, lines]) => {
-          const lockedHere = lockedLines.get(fn)!;
-          return [fn, lines.length, lockedHere.length, lockedHere[0] === undefined ? '-' : instructionOf(lockedHere[0])];
-        }),
+        title: 'Go: Get and Put step by step (go tool objdump; every instruction of each source line)',
+        columns: ['function', 'step', 'source line', 'instructions', 'what the check does'],
+        rows: steps,
+      }, {
+        title: `Go: every LOCK-prefixed or XCHG instruction in the ${reached.length} functions of sync and sync/atomic that Get and Put reach by direct calls or deferred closures`,
+        columns: ['function', 'reached through', 'source line', 'instruction'],
+        rows: lockedRows,
       }],
       artifacts: [{ name: 'go/05-objdump.txt', content: text, show: 'link' }],
-      note: `In Get, src/sync/pool.go of Go 1.19 compiles to: ${goGetLines(functions.get('sync.(*Pool).Get') ?? [])} ` +
-        '(the first instructions of each line; an interface value is two words). LOCK-prefixed instructions: ' +
-        `${locked('sync.(*Pool).Get')} in Get, ${locked('sync.(*Pool).Put')} in Put, ${locked('sync.(*poolDequeue).popTail')} ` +
-        'in poolDequeue.popTail (its CAS), which Get reaches only through getSlow.',
+      note: `Get and Put themselves hold ${count(inGetPut, 'locked instruction')}; ${count(lockedRows.length, 'locked instruction')} ` +
+        `sit in ${count(holders.length, 'function')} they reach (${holders.join(', ') || 'none'}), each behind a call off the ` +
+        `success path: Get's private slot hit is the pin call, ${privateLoad(functions, texts)}, the clear with its write barrier ` +
+        'check, the nil check, the unpin call and RET. XCHG with memory is locked without a prefix (an atomic ' +
+        'store on amd64). Calls into package runtime (procPin\'s m.locks increment, the write barrier, ' +
+        'semaphores) and calls through a register (New) are not followed.',
     };
   });
   return { section, lockedLines };
@@ -345,8 +376,8 @@ export const exercise: Exercise = {
         `(${sharedGetSlow.length} Atomics builtin call${sharedGetSlow.length === 1 ? '' : 's'} in SharedPool.get's full listing once ` +
         'getSlow is inlined) but off the success path. Atomics in V8 are always calls into builtins, never ' +
         'inlined (the steal path\'s listing above calls them), which is why a fast path must contain none' +
-        (goPopTail === undefined ? '.' : `; Go's poolDequeue.popTail holds ${goPopTail.length} LOCK-prefixed instruction(s) ` +
-          `inline (${goPopTail[0] === undefined ? '-' : instructionOf(goPopTail[0])}), in Go's listing of this run.`) +
+        (goPopTail === undefined ? '.' : `; Go's poolDequeue.popTail holds ${count(goPopTail.length, 'LOCK-prefixed instruction')} ` +
+          `inline (${goPopTail[0] === undefined ? '-' : `${goPopTail[0].text} at ${goPopTail[0].file}:${goPopTail[0].line}`}), in the Go section below.`) +
         '\n\nWhere Go differs: Go\'s success path also pins the goroutine to its P (runtime_procPin, which ' +
         'increments m.locks: src/runtime/proc.go:6153–6159 in Go 1.19); a JavaScript thread cannot migrate, so ' +
         'there is nothing to pin.',

@@ -39,9 +39,9 @@ export interface PaddingFigures {
 export function judgePadding(f: PaddingFigures): Judgement & { parallel: number } {
   const parallel = f.control2.median / f.control1.median;
   const ratio = f.padded.median / f.packed.median;
-  const measured = `with 2 workers pad 128 ran ${round(ratio)}× the throughput of pad 0 (${showSpread(f.padded)} against ` +
-    `${showSpread(f.packed)} M pairs/s, ${over(f.padded.n, 'round')}, each layout on its slower placement; per-round ratio ` +
-    `${showSpread(f.ratio)})`;
+  const measured = `with 2 workers pad 128 ran ${round(ratio)}× the throughput of pad 0 (ratio of the medians ${showSpread(f.padded)} ` +
+    `and ${showSpread(f.packed)} M pairs/s, ${over(f.padded.n, 'round')}, each layout on its slower placement; separately, the ` +
+    `per-round ratios were ${showSpread(f.ratio)}, median (min–max))`;
   if (parallel < PARALLEL) {
     return {
       parallel,
@@ -57,7 +57,7 @@ export function judgePadding(f: PaddingFigures): Judgement & { parallel: number 
     verdict: holds ? 'holds' : 'does not hold',
     reason: `Two control workers reached ${round(parallel)}× one worker's throughput, so two threads ran at once; ` +
       `${measured}: ${holds ? `at least ${MEASURABLE}×, measurably faster` : `under the ${MEASURABLE}× read as measurably faster`}. ` +
-      `With 1 worker the ratio is ${round(f.singleRatio.median)}×.`,
+      `With 1 worker the median of the per-round ratios is ${round(f.singleRatio.median)}×.`,
   };
 }
 
@@ -133,7 +133,7 @@ export const exercise: Exercise = {
         'sharing. With 128-byte records no line holds words of two records, wherever the buffer starts. Which ' +
         `placement shared a line follows the address of each round's pool: ${placementFindings.join('; ')}. ` +
         'The single-worker ratio is the ' +
-        `control for the layouts: with one worker pad 128 ran ${round(single)}× pad 0 ` +
+        `control for the layouts: with one worker pad 128 ran ${round(single)}× pad 0 (median of the per-round ratios) ` +
         (Math.abs(single - 1) <= 0.1
           ? '(within 10%: without a second writer the layout makes no difference, so a two-worker gap is the sharing).'
           : `(more than 10% away from 1 with nobody to share a line with, so part of any two-worker gap is not sharing; ` +

@@ -56,9 +56,9 @@ export function judgeContention(f: ContentionFigures): Judgement & { ratio: numb
   const heap = apart(f.sharedMemory.workerHeapBytes, f.mutexMemory.workerHeapBytes);
   const similar = rss <= SIMILAR && heap <= SIMILAR;
   const own = f.sharedMemory.ownBytes / f.mutexMemory.ownBytes;
-  const go = f.goRatio === undefined ? '' : ` Go in the same run: sync.Pool ${round(f.goRatio)}× the mutex pool at GOMAXPROCS=${CONTENDED}.`;
-  const speed = `With ${CONTENDED} workers SharedPool runs ${round(ratio)}× MutexPool's throughput (${showSpread(f.shared)} ` +
-    `against ${showSpread(f.mutex)} M pairs/s, ${over(f.shared.n, 'round')}; per-round ratio ${showSpread(f.ratio)}), ` +
+  const go = f.goRatio === undefined ? '' : ` Go in the same run: sync.Pool ${round(f.goRatio)}× the mutex pool at GOMAXPROCS=${CONTENDED} (ratio of medians).`;
+  const speed = `With ${CONTENDED} workers SharedPool runs ${round(ratio)}× MutexPool's throughput (ratio of the medians ${showSpread(f.shared)} ` +
+    `and ${showSpread(f.mutex)} M pairs/s, ${over(f.shared.n, 'round')}; separately, the per-round ratios were ${showSpread(f.ratio)}, median (min–max)), ` +
     `${fast ? `at least the ${SIGNIFICANT}×` : `less than the ${SIGNIFICANT}×`} the criterion needs.${go}`;
   const memory = `Memory: peak RSS growth ${mib(f.sharedMemory.peakRssGrowth)} against ${mib(f.mutexMemory.peakRssGrowth)} ` +
     `(${round(rss)}× apart), worker heap ${mib(f.sharedMemory.workerHeapBytes)} against ${mib(f.mutexMemory.workerHeapBytes)} ` +
@@ -163,7 +163,7 @@ export const exercise: Exercise = {
       verdict,
       reason,
       explanation:
-        `Alone (1 worker) SharedPool runs ${round(single)}× MutexPool: a MutexPool pair pays for a lock and an ` +
+        `Alone (1 worker) SharedPool runs ${round(single)}× MutexPool (ratio of medians, as in every ratio of this paragraph): a MutexPool pair pays for a lock and an ` +
         'unlock, each an Atomics builtin call (a locked instruction), while a SharedPool private hit is a few plain ' +
         `loads and stores. With ${CONTENDED} workers the ratio is ${round(ratio)}×: every pair of every worker writes ` +
         'the same lock word and stack top, so the cache line holding them moves between cores, and a worker that ' +
@@ -176,8 +176,9 @@ export const exercise: Exercise = {
         'SharedPool\'s own memory differs because every local has a ring with room for the whole arena, so it grows with maxLocals.',
       tables: [{
         title: `Throughput, million get+put pairs per second, ${over(rounds, 'round')}`,
-        columns: ['workers', 'SharedPool', 'MutexPool', 'ratio, per round'],
-        rows: WORKERS.map((w) => [w, showSpread(at('shared', w).mops), showSpread(at('mutex', w).mops), showSpread(perRound(w))]),
+        columns: ['workers', 'SharedPool', 'MutexPool', 'ratio of medians', 'per-round ratios, median (min–max)'],
+        rows: WORKERS.map((w) => [w, showSpread(at('shared', w).mops), showSpread(at('mutex', w).mops),
+          round(at('shared', w).mops.median / at('mutex', w).mops.median), showSpread(perRound(w))]),
       }, {
         title: `Memory with ${CONTENDED} workers (medians of ${rounds} rounds)`,
         columns: ['pool', 'arena', 'own memory', 'largest worker heap', 'peak RSS growth'],

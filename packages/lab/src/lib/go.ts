@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { parseGoBench } from 'syncpool-bench';
 import type { Artifact, Mode, Result } from '../exercise.js';
 import { BENCH_SETTINGS, foldRuns, type Figures } from './bench.js';
+import { parseObjdump, type GoFunction } from './go-listing.js';
 
 const run = promisify(execFile);
 
@@ -73,6 +74,13 @@ export const noGoRun = (why: string): GoSection => ({ tables: [], artifacts: [],
 export const GO_COUNT = Object.fromEntries(Object.entries(BENCH_SETTINGS).map(([mode, { count }]) => [mode, count])) as Record<Mode, number>;
 
 /**
+ * How many times each configuration of a program under go/cmd runs per mode: Go's scheduler
+ * decides which P a goroutine runs on, so one run is one draw, and the report gives counts over
+ * these runs or their median (min–max).
+ */
+export const GO_RUNS: Record<Mode, number> = { tiny: 5, quick: 20, full: 20 };
+
+/**
  * `go test -bench -count N` of the benchmarks matching `regex`, parsed with syncpool-bench's
  * parseGoBench; keyed by name without the Benchmark prefix and with -P as printed when -cpu
  * lists several. ns/op is the median over the N runs, with their range.
@@ -97,17 +105,10 @@ async function withGoBinary<T>(name: string, use: (binary: string) => Promise<T>
 }
 
 /** `go tool objdump -s SYMBOLS` of go/cmd/NAME: Go's own listing, per function. */
-export async function goObjdump(name: string, symbols: string): Promise<{ text: string; functions: Map<string, string[]> }> {
+export async function goObjdump(name: string, symbols: string): Promise<{ text: string; functions: Map<string, GoFunction> }> {
   const text = await withGoBinary(name, async (binary) =>
-    (await run('go', ['tool', 'objdump', '-s', symbols, binary], { env: goEnv(), maxBuffer: 1 << 24 })).stdout);
-  const functions = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const line of text.split('\n')) {
-    const fn = /^TEXT (\S+)\(SB\)/.exec(line);
-    if (fn !== null) functions.set(fn[1]!, current = []);
-    else if (line.trim() !== '') current?.push(line.trim().replace(/\s+/g, ' '));
-  }
-  return { text, functions };
+    (await run('go', ['tool', 'objdump', '-s', symbols, binary], { env: goEnv(), maxBuffer: 1 << 26 })).stdout);
+  return { text, functions: parseObjdump(text) };
 }
 
 /**

@@ -8,8 +8,12 @@
  * in 'after' order the consumers wait until the producer has put everything. The producer stays
  * attached until every consumer is done, so no consumer can inherit its local.
  *
- * 'both' is GOMAXPROCS=1: one thread on the only local runs the producer and then the consumers,
- * as goroutines take turns on one P.
+ * 'both' is GOMAXPROCS=1: one thread on the only local runs the goroutines one after another, as
+ * they take turns on one P. In 'after' order the producer runs and then the consumers. In 'race'
+ * order it follows Go's scheduler with one P when every goroutine is spawned at once: the goroutine
+ * spawned last sits in the P's runnext slot and runs first, the rest in the order they were
+ * spawned; so the last consumer, then the producer, then the other consumers (what go/cmd/steal
+ * records as its start order).
  */
 import { SharedPool } from 'syncpool';
 import { serve } from './serve.js';
@@ -52,6 +56,8 @@ void serve(
   },
   ({ pool, ids, phase }, task): StealResult => {
     const result: StealResult = { hits: 0, misses: 0, exhausted: 0 };
+    const runnextFirst = task.role === 'both' && task.order === 'race';
+    if (runnextFirst) consume(pool, task.consume, result);
     if (task.role !== 'consumer') {
       for (const id of ids) {
         pool.bytes(id)[0] = MARK;
@@ -61,7 +67,7 @@ void serve(
       Atomics.notify(phase, 0);
     }
     if (task.role === 'both') {
-      for (let c = 0; c < task.consumers; c++) consume(pool, task.consume, result);
+      for (let c = runnextFirst ? 1 : 0; c < task.consumers; c++) consume(pool, task.consume, result);
     } else if (task.role === 'consumer') {
       if (task.order === 'after') Atomics.wait(phase, 0, 0);
       consume(pool, task.consume, result);

@@ -1,7 +1,9 @@
 // Random-termination stress for SharedPool and MutexPool (issue 9): worker threads get and put
 // blocks as fast as they can and are terminated at random moments, so most deaths land inside a
 // get or a put (inside an Atomics call: worker.terminate() stops a thread there). After each
-// worker's 'exit' event the main thread reclaims its local. Rounds of `workers` threads each; at
+// worker's 'exit' event the main thread reclaims its local, by the reservation it made before
+// starting the worker (half of the workers are terminated while starting up, inside attach or
+// before they post anything). Rounds of `workers` threads each; at
 // the end of a round, with every worker gone, every block is accounted for exactly.
 //
 //   npm run stress:faults                          10 000 terminations: 5 000 per pool (bench/fault-stress.ts)
@@ -36,7 +38,7 @@ const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
 import(workerData.lib).then((lib) => {
   const Pool = workerData.kind === 'mutex' ? lib.MutexPool : lib.SharedPool;
-  const pool = Pool.attach(workerData.buffer);
+  const pool = Pool.attach(workerData.buffer, workerData.seat);
   const owner = new Int32Array(workerData.owner);
   const control = new Int32Array(workerData.control);
   const transit = new Int32Array(workerData.transit);
@@ -109,6 +111,12 @@ export interface FaultStressFigures {
   maxLostPerRound: number;
   /** Puts cut short whose block the pool nevertheless holds (completed, or rescued by reclaim). */
   inPutButPooled: number;
+  /** Workers terminated at a random moment of starting, attaching or before posting (the odd slots). */
+  startupKills: number;
+  /** Reclaims that found the local still reserved or attached (every termination: no worker detaches). */
+  reclaimed: number;
+  /** Locals neither free nor the main thread's at the end (must be 0): attach() is tried once per worker slot. */
+  localsLeaked: number;
   /** The most blocks found in stranded slots of a live ring at the end of a round (not lost: its producer takes them back). */
   stranded: number;
   seconds: number;
@@ -131,7 +139,8 @@ export async function faultStress(options: FaultStressOptions): Promise<FaultStr
   const progress = new Int32Array(new SharedArrayBuffer(4 * workers));
   const figures: FaultStressFigures = {
     kind, terminations: 0, rounds: 0, operations: 0, duplicates: 0, gaveUp: 0,
-    lostHeld: 0, lostInPut: 0, lostInGet: 0, maxLostPerRound: 0, inPutButPooled: 0, stranded: 0, seconds: 0,
+    lostHeld: 0, lostInPut: 0, lostInGet: 0, maxLostPerRound: 0, inPutButPooled: 0, startupKills: 0, reclaimed: 0, localsLeaked: 0,
+    stranded: 0, seconds: 0,
   };
   const started = Date.now();
   let token = 0;
@@ -142,21 +151,27 @@ export async function faultStress(options: FaultStressOptions): Promise<FaultStr
     for (let slot = 0; slot < round; slot++) {
       const me = ++token;
       tokens.push(me);
+      const seat = main.reserve();
       const worker = new Worker(workerSource, {
         eval: true,
-        workerData: { lib, kind, buffer: main.buffer, owner: owner.buffer, control: control.buffer, transit: transit.buffer, progress: progress.buffer, token: me, slot },
+        workerData: { lib, kind, buffer: main.buffer, seat, owner: owner.buffer, control: control.buffer, transit: transit.buffer, progress: progress.buffer, token: me, slot },
       });
       exits.push(new Promise<number>((resolve, reject) => {
         worker.once('error', reject);
-        worker.once('message', (local: { localId: number; generation: number }) => {
-          // Attached: let it run for a random moment, then kill it wherever it is.
-          const delay = Math.random() * maxKillDelayMs;
-          setTimeout(() => void worker.terminate(), delay);
-          worker.once('exit', () => {
-            main.reclaim(local.localId, local.generation); // right away, while the others run
-            resolve(slot);
-          });
+        // The parent recovers with what it holds, the reservation, never with what the worker
+        // posts: so the odd slots are terminated from the start, at a random moment of starting
+        // up, attaching (inside attach) or before they post anything; the even ones once attached.
+        worker.once('exit', () => {
+          if (main.reclaim(seat.localId, seat.generation).reclaimed) figures.reclaimed++; // right away, while the others run
+          resolve(slot);
         });
+        const kill = () => setTimeout(() => void worker.terminate(), Math.random() * maxKillDelayMs);
+        if (slot % 2 === 1) {
+          figures.startupKills++;
+          kill();
+        } else {
+          worker.once('message', kill);
+        }
       }));
     }
     const watchdog = watch(progress, round);
@@ -175,6 +190,16 @@ export async function faultStress(options: FaultStressOptions): Promise<FaultStr
   figures.duplicates = Atomics.load(control, DUPLICATES);
   figures.gaveUp = Atomics.load(control, GAVE_UP);
   figures.seconds = (Date.now() - started) / 1000;
+  const attached: AnyPool[] = [];
+  for (let i = 0; i < workers; i++) {
+    try {
+      attached.push(Pool.attach(main.buffer));
+    } catch {
+      figures.localsLeaked++;
+    }
+  }
+  for (const a of attached) a.detach();
+  if (figures.localsLeaked > 0) throw new Error(`${kind}: ${figures.localsLeaked} locals leaked: ${JSON.stringify(figures)}`);
   if (figures.duplicates > 0) throw new Error(`${kind}: ${figures.duplicates} duplicate hand-outs: ${JSON.stringify(figures)}`);
   return figures;
 }

@@ -1,6 +1,8 @@
 // Command steal is exercise 3 in Go: one producer goroutine puts 10000 items, three consumers
 // get 3000 each. The seed counts nil results as misses, but with New set Get never returns nil,
-// so misses here are calls of New: gets the pool could not serve from any P.
+// so misses here are calls of New: gets the pool could not serve from any P. It also records the
+// order in which the goroutines started ("p" the producer, "c0".."c2" the consumers in the order
+// they were spawned), so that which one Go's scheduler ran first is measured, not inferred.
 package main
 
 import (
@@ -8,9 +10,22 @@ import (
 	"flag"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
+
+// started records the goroutines in the order they began running.
+type started struct {
+	mu    sync.Mutex
+	order []string
+}
+
+func (s *started) begin(name string) {
+	s.mu.Lock()
+	s.order = append(s.order, name)
+	s.mu.Unlock()
+}
 
 func main() {
 	procs := flag.Int("procs", 4, "GOMAXPROCS")
@@ -20,10 +35,12 @@ func main() {
 	runtime.GOMAXPROCS(*procs)
 	var news atomic.Int64
 	pool := &sync.Pool{New: func() any { news.Add(1); return new(int) }}
+	var order started
 	var produced sync.WaitGroup
 	produced.Add(1)
 	go func() {
 		defer produced.Done()
+		order.begin("p")
 		if *lock {
 			runtime.LockOSThread()
 		}
@@ -39,8 +56,10 @@ func main() {
 	var wg sync.WaitGroup
 	for c := 0; c < 3; c++ {
 		wg.Add(1)
+		name := "c" + strconv.Itoa(c)
 		go func() {
 			defer wg.Done()
+			order.begin(name)
 			if *lock {
 				runtime.LockOSThread()
 			}
@@ -54,5 +73,6 @@ func main() {
 	misses := news.Load()
 	_ = json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"procs": *procs, "lock": *lock, "race": *racing, "hits": 9000 - misses, "misses": misses,
+		"order": order.order,
 	})
 }
