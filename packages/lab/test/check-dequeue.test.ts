@@ -5,16 +5,32 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 
 const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const rings = join(import.meta.dirname, 'rings');
 
-function check(ring: string): { status: number | null; out: string } {
+function check(ring: string): { status: number | null; out: string; seconds: number } {
   const out = mkdtempSync(join(tmpdir(), 'lab-check-'));
+  const started = performance.now();
   const r = spawnSync(process.execPath, [cli, 'check', '7', join(rings, ring), '--out', out], { encoding: 'utf8', timeout: 200_000 });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  return { status: r.status, out: `${r.stdout}${r.stderr}`, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The gallery's row for the closing note, as a test diagnostic: the states explored (every case
+ * run), the check's wall time, and the first lines of the counterexample (or the stress finding).
+ */
+function galleryRow(t: TestContext, ring: string, r: { out: string; seconds: number }): void {
+  const states = [...r.out.matchAll(/: ([\d,]+) states in ([\d.]+) s/g)];
+  const explored = states.reduce((n, m) => n + Number(m[1]!.replace(/,/g, '')), 0);
+  const exhaustiveS = states.reduce((n, m) => n + Number(m[2]), 0);
+  const lines = r.out.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('Violation: '));
+  const first = at >= 0 ? lines.slice(at, at + 7).filter((l) => l !== '') : lines.filter((l) => l.startsWith('  stress: ')).map((l) => l.slice(0, 300));
+  t.diagnostic(`gallery ${ring}: ${explored} states (${states.length} cases, ${exhaustiveS.toFixed(1)} s exhaustive), check ${r.seconds.toFixed(1)} s wall`);
+  for (const l of first) t.diagnostic(`gallery ${ring}:   ${l}`);
 }
 
 const broken: [string, RegExp][] = [
@@ -31,8 +47,10 @@ const broken: [string, RegExp][] = [
 ];
 
 for (const [ring, finding] of broken) {
-  test(`check 7 ${ring}: does not hold, and says why`, () => {
-    const { status, out } = check(ring);
+  test(`check 7 ${ring}: does not hold, and says why`, (t) => {
+    const r = check(ring);
+    const { status, out } = r;
+    galleryRow(t, ring, r);
     assert.equal(status, 1, out);
     assert.match(out, /Task 7: does not hold/);
     assert.match(out, finding);
@@ -46,8 +64,10 @@ test('check 7: a counterexample lists each thread\'s operations, then the interl
 });
 
 for (const ring of ['correct-minimal.ts', 'correct-pool-dequeue.ts']) {
-  test(`check 7 ${ring}: holds`, () => {
-    const { status, out } = check(ring);
+  test(`check 7 ${ring}: holds`, (t) => {
+    const r = check(ring);
+    const { status, out } = r;
+    galleryRow(t, ring, r);
     assert.equal(status, 0, out);
     assert.match(out, /Task 7: holds/);
     assert.match(out, /All 1000000 values were taken exactly once/);
