@@ -28,7 +28,8 @@ function galleryRow(t: TestContext, ring: string, r: { out: string; seconds: num
   const exhaustiveS = states.reduce((n, m) => n + Number(m[2]), 0);
   const lines = r.out.split('\n');
   const at = lines.findIndex((l) => l.startsWith('Violation: '));
-  const first = at >= 0 ? lines.slice(at, at + 7).filter((l) => l !== '') : lines.filter((l) => l.startsWith('  stress: ')).map((l) => l.slice(0, 300));
+  const findings = lines.filter((l) => (l.startsWith('  exhaustive, ') && !l.includes('every interleaving linearizable')) || l.startsWith('  stress: '));
+  const first = at >= 0 ? lines.slice(at, at + 12).filter((l) => l !== '') : findings.map((l) => l.slice(0, 300));
   t.diagnostic(`gallery ${ring}: ${explored} states (${states.length} cases, ${exhaustiveS.toFixed(1)} s exhaustive), check ${r.seconds.toFixed(1)} s wall`);
   for (const l of first) t.diagnostic(`gallery ${ring}:   ${l}`);
 }

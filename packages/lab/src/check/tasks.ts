@@ -5,6 +5,8 @@
 import type { Result } from '../exercise.js';
 import { checkDequeue } from './dequeue/check.js';
 import { DEQUEUE_CONTRACT } from './dequeue/contract.js';
+import { checkFormat } from './format/check.js';
+import { FORMAT_CONTRACT } from './format/contract.js';
 
 export interface TaskCheck {
   /** The file `init` writes and a folder is searched for first. */
@@ -16,5 +18,6 @@ export interface TaskCheck {
 }
 
 export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
+  [1, { starter: 'format.ts', contract: FORMAT_CONTRACT, limitS: 180, run: checkFormat }],
   [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue }],
 ]);

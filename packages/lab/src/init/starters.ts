@@ -3,6 +3,7 @@
  * criterion and the hints as comments. The criterion is the exercise's own (registry.ts).
  */
 import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
+import { FORMAT_CONTRACT } from '../check/format/contract.js';
 
 export interface Starter {
   file: string;
@@ -16,24 +17,64 @@ export const STARTERS: ReadonlyMap<number, Starter> = new Map<number, Starter>([
     file: 'format.ts',
     hints: [
       'The buffer grows on use; after a reset it keeps its capacity, so later uses skip the allocator.',
-      'Reset the buffer before pool.put, or the next format starts with the previous output.',
+      'Reset the buffer before pool.put, or the next formatPooled starts with the previous output.',
+      'format makes a Bytes per call and grows it from 64 to 512 bytes: each array past 64 bytes is allocated off the V8 heap.',
     ],
-    body: `import { Pool } from 'syncpool';
+    body: `// The contract:
+${FORMAT_CONTRACT.split('\n').map((l) => `// ${l}`).join('\n')}
+import { Pool } from 'syncpool';
 
-/** A fresh buffer per call: the baseline. */
-export function format(n: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < n; i++) parts.push(String(i), ',');
-  return parts.join('');
+const decoder = new TextDecoder();
+
+/** A growable byte buffer, as Go's bytes.Buffer: reset() empties it and keeps its capacity. */
+export class Bytes {
+  bytes = new Uint8Array(64);
+  length = 0;
+
+  write(s: string): void {
+    this.reserve(s.length);
+    for (let i = 0; i < s.length; i++) this.bytes[this.length++] = s.charCodeAt(i); // ASCII only: digits and commas
+  }
+
+  writeByte(byte: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = byte;
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+
+  toString(): string {
+    return decoder.decode(this.bytes.subarray(0, this.length));
+  }
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + n));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
 }
 
-// TODO: a Pool of buffers, taken with get() and handed back with put() after a reset.
-const pool = new Pool<string[]>({ New: () => [] });
+/** "0,1,...,n-1," in a fresh buffer per call: the baseline. */
+export function format(n: number): string {
+  const b = new Bytes();
+  for (let i = 0; i < n; i++) {
+    b.write(String(i));
+    b.writeByte(0x2c);
+  }
+  return b.toString();
+}
 
-/** The same output as format(n), built in a buffer from the pool. */
+const pool = new Pool<Bytes>({ new: () => new Bytes() });
+
+/** The same output as format(n), written into a buffer from the pool. */
 export function formatPooled(n: number): string {
+  // TODO: take the buffer with pool.get() instead of format's new Bytes(), write into it, read the
+  // string, reset the buffer and pool.put it back.
   void pool;
-  return format(n); // TODO
+  return format(n);
 }
 `,
   }],
