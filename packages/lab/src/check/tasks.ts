@@ -7,6 +7,8 @@ import { checkDequeue } from './dequeue/check.js';
 import { DEQUEUE_CONTRACT } from './dequeue/contract.js';
 import { checkFormat } from './format/check.js';
 import { FORMAT_CONTRACT } from './format/contract.js';
+import { checkPredictions, predictContract, type PredictTask } from './predict/predict.js';
+import { DRAIN, STEAL } from './predict/tasks.js';
 
 export interface TaskCheck {
   /** The file `init` writes and a folder is searched for first. */
@@ -17,7 +19,13 @@ export interface TaskCheck {
   run(file: string): Promise<{ result: Result; text: string }>;
 }
 
+function predictCheck(task: PredictTask, limitS: number): TaskCheck {
+  return { starter: 'predictions.ts', contract: predictContract(task.questions), limitS, run: (file) => checkPredictions(task, file) };
+}
+
 export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
   [1, { starter: 'format.ts', contract: FORMAT_CONTRACT, limitS: 180, run: checkFormat }],
+  [2, predictCheck(DRAIN, 120)],
+  [3, predictCheck(STEAL, 120)],
   [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue }],
 ]);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { exerciseById } from '../registry.js';
 import { UsageError } from '../check/load.js';
 import { TASK_CHECKS } from '../check/tasks.js';
-import { STARTERS } from './starters.js';
+import { commented, STARTERS } from './starters.js';
 
 /** The folder of the package that `specifier` resolves to from here. */
 function packageRoot(specifier: string): string {
@@ -17,8 +17,6 @@ function packageRoot(specifier: string): string {
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
 }
-
-const comment = (text: string) => text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n');
 
 export function initTask(task: number, dirArg: string | undefined, go: boolean): number {
   const exercise = exerciseById(task)!;
@@ -51,7 +49,7 @@ export function initTask(task: number, dirArg: string | undefined, go: boolean):
     '',
     checked ? `Check it: ${command}` : `Run it: ${command} (this task has no automatic check in this version; the reference run is npx syncpool-lab ${task})`,
   ].join('\n');
-  writeFileSync(file, `${comment(header)}\n\n${starter.body}`);
+  writeFileSync(file, `${commented(header)}\n\n${starter.body}`);
   console.log(`Wrote ${file}\n${checked ? 'Check it with' : 'Run it with'}: ${command}`);
   return 0;
 }

@@ -4,12 +4,35 @@
  */
 import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
 import { FORMAT_CONTRACT } from '../check/format/contract.js';
+import type { PredictTask } from '../check/predict/predict.js';
+import { DRAIN, STEAL } from '../check/predict/tasks.js';
 
 export interface Starter {
   file: string;
   /** The starter's body; init.ts puts the criterion and the check command above it. */
   body: string;
   hints: string[];
+}
+
+/** `text` as line comments. */
+export const commented = (text: string) => text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n');
+
+/** A predictions file: one number per question, left undefined, and the experiment to try as a comment. */
+function predictStarter(task: PredictTask, hints: string[], program: string): Starter {
+  return {
+    file: 'predictions.ts',
+    hints,
+    body: `// Write down what you expect before you run anything; the check runs the experiment and says
+// which predictions were right and why. To try the experiment yourself, this program
+// (save it as experiment.ts and run npx tsx experiment.ts):
+//
+${commented(program)}
+
+export const predictions: Record<string, number | undefined> = {
+${task.questions.map((q) => `  // ${q.asks}\n  ${q.key}: undefined,`).join('\n')}
+};
+`,
+  };
 }
 
 export const STARTERS: ReadonlyMap<number, Starter> = new Map<number, Starter>([
@@ -21,7 +44,7 @@ export const STARTERS: ReadonlyMap<number, Starter> = new Map<number, Starter>([
       'format makes a Bytes per call and grows it from 64 to 512 bytes: each array past 64 bytes is allocated off the V8 heap.',
     ],
     body: `// The contract:
-${FORMAT_CONTRACT.split('\n').map((l) => `// ${l}`).join('\n')}
+${commented(FORMAT_CONTRACT)}
 import { Pool } from 'syncpool';
 
 const decoder = new TextDecoder();
@@ -78,32 +101,27 @@ export function formatPooled(n: number): string {
 }
 `,
   }],
-  [2, {
-    file: 'drain.ts',
-    hints: ['The first GC moves the locals to the victim cache; the second discards the victim.'],
-    body: `import { Pool } from 'syncpool';
+  [2, predictStarter(DRAIN, [
+    'The first GC moves the locals to the victim cache; the second discards the victim.',
+    'Try it: gcCycle() from syncpool forces a full collection and waits for the pool cleanup it causes.',
+  ], `import { Pool, gcCycle, setCleanupMode } from 'syncpool';
 
+setCleanupMode('manual'); // only the forced collections clean the pool
 let newCount = 0;
-const pool = new Pool<{ n: number }>({ New: () => { newCount++; return { n: 0 }; } });
+const pool = new Pool<{ n: number }>({ new: () => { newCount++; return { n: 0 }; } });
 for (let i = 0; i < 100; i++) pool.put(pool.get());
 console.log('before GC, newCount =', newCount);
-// Run with node --expose-gc: globalThis.gc!() forces a collection, as runtime.GC() does.
-globalThis.gc?.();
-globalThis.gc?.(); // the second pass drains the victim cache
+await gcCycle();
+await gcCycle(); // the second pass drains the victim cache
 for (let i = 0; i < 100; i++) pool.put(pool.get());
-console.log('after 2x GC, newCount =', newCount);
-// Then try with one gc() call only. What changes?
-`,
-  }],
-  [3, {
-    file: 'steal.ts',
-    hints: ['The producer\'s items sit in its shared queue; consumers on other threads take them with popTail.'],
-    body: `import { SharedPool } from 'syncpool';
-// TODO: a producer worker that only puts 10,000 items and three consumer workers that only get
-// 3,000 each, on one SharedPool; count hits and misses. Then run with one worker thread only.
-void SharedPool;
-`,
-  }],
+console.log('after 2x GC, newCount =', newCount);`)],
+  [3, predictStarter(STEAL, [
+    'The producer\'s items sit in its own local; a consumer on another thread whose local is empty takes them with popTail.',
+    'SharedPool.stats() counts steals; SharedPool.create({ maxLocals: 1 }) makes every thread share one local.',
+  ], `import { SharedPool } from 'syncpool';
+// A producer worker that only puts, consumer workers that only get, on one SharedPool's buffer
+// (SharedPool.create in the main thread, SharedPool.attach(buffer) in each worker); count hits
+// and misses, then stats().steals. Then again with maxLocals: 1.`)],
   [7, {
     file: 'dequeue.ts',
     hints: [
@@ -113,7 +131,7 @@ void SharedPool;
       'A stealer must read its slot before it hands the slot back; until then pushHead must treat the slot as full.',
     ],
     body: `// The contract:
-${DEQUEUE_CONTRACT.split('\n').map((l) => `// ${l}`).join('\n')}
+${commented(DEQUEUE_CONTRACT)}
 export class Dequeue {
   static words(capacity: number): number {
     return 1 + capacity; // one word for head and tail, one per slot: change it if your layout differs
