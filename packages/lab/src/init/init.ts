@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { exerciseById } from '../registry.js';
 import { UsageError } from '../check/load.js';
 import { TASK_CHECKS } from '../check/tasks.js';
-import { commented, STARTERS } from './starters.js';
+import { commented, STARTERS, type Starter } from './starters.js';
 
 /** The folder of the package that `specifier` resolves to from here. */
 function packageRoot(specifier: string): string {
@@ -18,26 +18,40 @@ function packageRoot(specifier: string): string {
   return dir;
 }
 
+/** The task's starter: its own, or a file with the goal as a TODO. */
+function starterOf(task: number): Starter {
+  return STARTERS.get(task) ?? {
+    file: `task-${task}.ts`, hints: [], body: `import { Pool } from 'syncpool';\n\n// TODO: ${exerciseById(task)!.goal}\nvoid Pool;\n`,
+  };
+}
+
+/** How to start and check one's own solution of `task` (folder `dir`), as the reference report and init say it. */
+export function ownSolution(task: number, dir = `my-${task}`): { start: string; check: string; checked: boolean } {
+  const file = join(dir, starterOf(task).file);
+  const checked = TASK_CHECKS.has(task);
+  return {
+    start: `npx syncpool-lab init ${task} ${dir}`,
+    check: checked ? `npx syncpool-lab check ${task} ${file}` : `cd ${dir} && node --import tsx ${starterOf(task).file}`,
+    checked,
+  };
+}
+
 export function initTask(task: number, dirArg: string | undefined, go: boolean): number {
   const exercise = exerciseById(task)!;
   if (go) throw new UsageError(`init ${task} --go: the Go starters are not in this version; init ${task} writes the TypeScript one`);
   const dir = resolve(dirArg ?? `task-${task}`);
-  const starter = STARTERS.get(task) ?? {
-    file: `task-${task}.ts`, hints: [], body: `import { Pool } from 'syncpool';\n\n// TODO: ${exercise.goal}\nvoid Pool;\n`,
-  };
+  const starter = starterOf(task);
   const file = join(dir, starter.file);
   if (existsSync(file)) throw new UsageError(`${file} exists already; init writes a fresh starter only, so pick another folder`);
-  const checked = TASK_CHECKS.has(task);
-  const shown = relative(process.cwd(), file) || starter.file;
-  const command = checked ? `npx syncpool-lab check ${task} ${shown}` : `npx tsx ${shown}`;
+  const { check: command, checked } = ownSolution(task, relative(process.cwd(), dir) || '.');
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  for (const name of ['syncpool', 'syncpool-bench']) {
+  for (const name of ['syncpool', 'syncpool-bench', 'tsx']) {
     const link = join(dir, 'node_modules', name);
     if (!existsSync(link)) symlinkSync(packageRoot(name), link, 'dir');
   }
   if (!existsSync(join(dir, 'package.json'))) {
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify({
-      name: `syncpool-task-${task}`, private: true, type: 'module', scripts: { check: command.replace(/^npx /, '') },
+      name: `syncpool-task-${task}`, private: true, type: 'module',
     }, null, 2)}\n`);
   }
   const header = [

@@ -5,6 +5,13 @@
 import type { Table, Verdict } from '../exercise.js';
 import type { Outcome } from '../runner.js';
 import type { Rendered, RenderedChart, RunInfo } from './write.js';
+import { ownSolution } from '../init/init.js';
+
+function ownSolutionText(task: number): string {
+  const own = ownSolution(task);
+  return own.checked ? `Start with \`${own.start}\` (a TypeScript starter), check it with \`${own.check}\`.`
+    : `Start with \`${own.start}\` (a TypeScript starter) and run it with \`${own.check}\`; this version has no automatic check for this task.`;
+}
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string; anchor?: string }
@@ -28,7 +35,8 @@ function exerciseBlocks(outcome: Outcome, charts: RenderedChart[]): Block[] {
   const { exercise, result } = outcome;
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: `${pad(exercise.id)}. ${exercise.title}`, anchor: anchorOf(outcome) },
-    { kind: 'fields', fields: [['Goal', exercise.goal], ['Criterion', exercise.criterion], ['How it runs here', exercise.analogue]] },
+    { kind: 'fields', fields: [['Goal', exercise.goal], ['Criterion', exercise.criterion], ['How it runs here', exercise.analogue],
+      ['Your own solution', ownSolutionText(exercise.id)]] },
   ];
   if (result === undefined) {
     blocks.push({ kind: 'verdict', verdict: 'failed to run', reason: 'The exercise did not produce a result.' });
