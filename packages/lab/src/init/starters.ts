@@ -6,6 +6,7 @@ import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
 import { FORMAT_CONTRACT } from '../check/format/contract.js';
 import type { PredictTask } from '../check/predict/predict.js';
 import { DRAIN, STEAL } from '../check/predict/tasks.js';
+import { SLOW_PATH_CONTRACT } from '../check/slow-path/check.js';
 
 export interface Starter {
   file: string;
@@ -122,6 +123,35 @@ console.log('after 2x GC, newCount =', newCount);`)],
 // A producer worker that only puts, consumer workers that only get, on one SharedPool's buffer
 // (SharedPool.create in the main thread, SharedPool.attach(buffer) in each worker); count hits
 // and misses, then stats().steals. Then again with maxLocals: 1.`)],
+  [4, {
+    file: 'paths.ts',
+    hints: [
+      'A SharedPool attachment is a P: a get looks in its own private slot, then its own ring, then steals from the others.',
+      'One thread may attach twice (SharedPool.attach(pool.buffer)): one attachment puts, the other gets, and every get must steal.',
+      'Time only the gets: b.stopTimer() while you refill, b.startTimer() before the gets.',
+    ],
+    body: `// The contract:
+${commented(SLOW_PATH_CONTRACT)}
+import { SharedPool } from 'syncpool';
+import { sink, type B } from 'syncpool-bench';
+
+/** Fast: put then get on one attachment, a private hit every time. */
+export function fastPath(b: B): void {
+  const pool = SharedPool.create({ blockSize: 64, blocks: 4, maxLocals: 1 });
+  const block = pool.get();
+  for (let i = 0; i < b.N; i++) {
+    pool.put(block);
+    sink(pool.get());
+  }
+}
+
+/** Slow: every get must miss its own private slot and ring. */
+export function slowPath(b: B): void {
+  // TODO: a second attachment that only gets while the first only puts (see the hints).
+  fastPath(b);
+}
+`,
+  }],
   [7, {
     file: 'dequeue.ts',
     hints: [

@@ -4,15 +4,12 @@
  * in fresh processes, as the reference run measures its own, and judged by the same
  * judgeBufferPool.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Pool } from 'syncpool';
 import type { Result } from '../../exercise.js';
 import { judgeBufferPool } from '../../exercises/01-buffer-pool.js';
-import { figuresOf, runBenchFile, type Figures } from '../../lib/bench.js';
+import { figuresOf, type Figures } from '../../lib/bench.js';
 import { round, showSpread } from '../../lib/stats.js';
+import { benchLearner } from '../bench-learner.js';
 import { loadModule } from '../load.js';
 import { FORMAT_CONTRACT, formatFunctionsOf, type FormatModule } from './contract.js';
 
@@ -85,26 +82,12 @@ export function checkBehaviour(m: FormatModule): Behaviour {
   return { ...value, gets, puts };
 }
 
-/** A benchmark file over the learner's module: the reference's two benchmarks, on the learner's functions. */
-function benchSource(file: string): string {
-  return `import { bench, sink } from ${JSON.stringify(import.meta.resolve('syncpool-bench'))};
-import * as learner from ${JSON.stringify(pathToFileURL(file).href)};
-const { format, formatPooled } = learner as unknown as { format(n: number): string; formatPooled(n: number): string };
-bench('FormatNoPool', (b) => { for (let i = 0; i < b.N; i++) sink(format(${N})); });
-bench('FormatPool', (b) => { for (let i = 0; i < b.N; i++) sink(formatPooled(${N})); });
-`;
-}
-
 async function measure(file: string): Promise<{ noPool: Figures; pool: Figures; text: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'syncpool-check-1-'));
-  try {
-    const bench = join(dir, 'format.bench.ts');
-    writeFileSync(bench, benchSource(file));
-    const { figures, artifact } = await runBenchFile(bench, 'format', 'quick', () => { /* the terminal shows the verdict only */ });
-    return { noPool: figuresOf(figures, 'FormatNoPool'), pool: figuresOf(figures, 'FormatPool'), text: artifact.content };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { figures, text } = await benchLearner(file, [
+    { name: 'FormatNoPool', source: `(b) => { for (let i = 0; i < b.N; i++) sink(learner.format(${N})); }` },
+    { name: 'FormatPool', source: `(b) => { for (let i = 0; i < b.N; i++) sink(learner.formatPooled(${N})); }` },
+  ]);
+  return { noPool: figuresOf(figures, 'FormatNoPool'), pool: figuresOf(figures, 'FormatPool'), text };
 }
 
 /** Why, in the pool's own terms, allocs/op may not have dropped. */
