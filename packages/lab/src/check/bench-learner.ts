@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { figuresOf, runBenchFile, type Figures } from '../lib/bench.js';
+import { runBenchFile, type Figures } from '../lib/bench.js';
 
 /** A benchmark's name and its function's source, which may call `learner.<export>` and `sink`. */
 export interface LearnerBench {
@@ -29,7 +29,6 @@ export async function benchLearner(file: string, benches: readonly LearnerBench[
       '',
     ].join('\n'));
     const { figures, artifact } = await runBenchFile(bench, 'learner', 'quick', () => { /* the terminal shows the verdict only */ });
-    for (const b of benches) figuresOf(figures, b.name);
     return { figures, text: artifact.content };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { checkFormat } from './format/check.js';
 import { FORMAT_CONTRACT } from './format/contract.js';
 import { checkPredictions, predictContract, type PredictTask } from './predict/predict.js';
 import { DRAIN, STEAL } from './predict/tasks.js';
+import { checkSizeSweep, SIZE_SWEEP_CONTRACT } from './size-sweep/check.js';
 import { checkSlowPath, SLOW_PATH_CONTRACT } from './slow-path/check.js';
 
 export interface TaskCheck {
@@ -29,5 +30,6 @@ export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
   [2, predictCheck(DRAIN, 120)],
   [3, predictCheck(STEAL, 120)],
   [4, { starter: 'paths.ts', contract: SLOW_PATH_CONTRACT, limitS: 180, run: checkSlowPath }],
+  [8, { starter: 'sizes.ts', contract: SIZE_SWEEP_CONTRACT, limitS: 300, run: checkSizeSweep }],
   [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue }],
 ]);

@@ -6,6 +6,7 @@ import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
 import { FORMAT_CONTRACT } from '../check/format/contract.js';
 import type { PredictTask } from '../check/predict/predict.js';
 import { DRAIN, STEAL } from '../check/predict/tasks.js';
+import { SIZE_SWEEP_CONTRACT } from '../check/size-sweep/check.js';
 import { SLOW_PATH_CONTRACT } from '../check/slow-path/check.js';
 
 export interface Starter {
@@ -180,6 +181,33 @@ export class Dequeue {
   popTail(): number | undefined {
     throw new Error('not implemented: popTail');
   }
+}
+`,
+  }],
+  [8, {
+    file: 'sizes.ts',
+    hints: [
+      'syncpool\'s BytesPool keeps one pool per power-of-two size class: get(n) gives a Uint8Array of n bytes, put gives it back.',
+      'Typed arrays of up to 64 bytes live on the V8 heap; larger ones get a backing store outside it, which costs far more to allocate.',
+    ],
+    body: `// The contract:
+${commented(SIZE_SWEEP_CONTRACT)}
+import { BytesPool } from 'syncpool';
+
+/** A fresh buffer every call: the baseline. */
+export function fresh(size: number): unknown {
+  const buf = new Uint8Array(size);
+  buf[0] = 1;
+  return buf;
+}
+
+const pool = new BytesPool({ minSize: 16, maxSize: 16384 });
+
+/** The same buffer from a pool, handed back after use. */
+export function pooled(size: number): unknown {
+  // TODO: take the buffer with pool.get(size), use it, pool.put it back.
+  void pool;
+  return fresh(size);
 }
 `,
   }],
