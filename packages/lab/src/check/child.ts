@@ -12,7 +12,7 @@ import { UsageError } from './load.js';
 import { moduleFile } from './load.js';
 import { TASK_CHECKS } from './tasks.js';
 
-const [taskArg, pathArg, outArg] = process.argv.slice(2) as [string, string, string];
+const [taskArg, pathArg, outArg, goArg] = process.argv.slice(2) as [string, string, string, string | undefined];
 const task = Number(taskArg);
 const check = TASK_CHECKS.get(task)!;
 const exercise = exerciseById(task)!;
@@ -20,8 +20,8 @@ const startedAt = new Date();
 const started = performance.now();
 const load = loadavg()[0]!;
 try {
-  const file = moduleFile(pathArg, check.starter, check.contract);
-  const { result, text } = await check.run(file);
+  const file = goArg === 'go' ? pathArg : moduleFile(pathArg, check.starter, check.contract);
+  const { result, text } = goArg === 'go' ? await check.go!.run(file) : await check.run(file);
   console.log(text);
   const seconds = (performance.now() - started) / 1000;
   const learner = {
@@ -30,7 +30,7 @@ try {
     analogue: `Your code: ${file}, judged by \`syncpool-lab check ${task}\` with the criterion the reference run uses.`,
   };
   await writeReport(outArg, [{ exercise: learner, seconds, result }], {
-    mode: 'check', command: `npx syncpool-lab check ${task} ${pathArg}`, startedAt, seconds, node: process.version,
+    mode: 'check', command: `npx syncpool-lab check ${task}${goArg === 'go' ? ' --go' : ''} ${pathArg}`, startedAt, seconds, node: process.version,
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU', cores: cpus().length, load: [load, loadavg()[0]!],
   });
   console.log(`\nReport: ${outArg}/index.html (and report.md)`);

@@ -17,6 +17,7 @@ Your own solutions:
   syncpool-lab init <task> [dir]        write the task's starter (default dir: task-<n>)
   syncpool-lab check <task> <file|dir>  judge your code: exit 0 holds, 1 does not hold, 2 usage error
     --out <dir>  report directory (default: lab-check-<task>)
+    --go         init/check the seed's Go shape instead (task 7: go test -race with the check's stress test)
   Tasks with a check: ${[...TASK_CHECKS.keys()].join(', ')}; each finishes within its limit (${[...TASK_CHECKS].map(([t, c]) => `task ${t}: ${c.limitS} s`).join(', ')}), a hang is reported as such.`;
 
 function usage(message: string): never {
@@ -43,14 +44,17 @@ const childScript = resolve(here, '..', `child${extname(here)}`);
 
 function runCheck(args: string[]): Promise<number> {
   const out = option(args, '--out');
+  const go = args.includes('--go');
+  if (go) args.splice(args.indexOf('--go'), 1);
   const unknown = args.find((a) => a.startsWith('--'));
   if (unknown !== undefined) usage(`unknown option ${unknown}`);
   const task = parseTask(args[0]);
   const path = args[1] ?? usage('check needs the file or folder to judge');
   const check = TASK_CHECKS.get(task) ?? usage(`task ${task} has no check in this version; tasks with one: ${[...TASK_CHECKS.keys()].join(', ')}`);
+  if (go && check.go === undefined) usage(`task ${task} has no Go check in this version; Go checks: ${[...TASK_CHECKS].filter(([, c]) => c.go !== undefined).map(([t]) => t).join(', ')}`);
   const limitS = check.limitS;
   // tsx loads the learner's TypeScript, in the check's workers too; resolved from this package.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), childScript, String(task), path, resolve(out ?? `lab-check-${task}`)], {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), childScript, String(task), path, resolve(out ?? `lab-check-${task}`), ...(go ? ['go'] : [])], {
     stdio: 'inherit', detached: true,
   });
   return new Promise((done) => {

@@ -7,6 +7,7 @@ import { checkDequeue } from './dequeue/check.js';
 import { DEQUEUE_CONTRACT } from './dequeue/contract.js';
 import { checkFormat } from './format/check.js';
 import { FORMAT_CONTRACT } from './format/contract.js';
+import { checkGoDequeue, GO_DEQUEUE_STARTER } from './go/dequeue.js';
 import { checkPredictions, predictContract, type PredictTask } from './predict/predict.js';
 import { DRAIN, STEAL } from './predict/tasks.js';
 import { checkSizeSweep, SIZE_SWEEP_CONTRACT } from './size-sweep/check.js';
@@ -19,6 +20,8 @@ export interface TaskCheck {
   /** The longest the check may take, killed and reported as a hang after it. */
   limitS: number;
   run(file: string): Promise<{ result: Result; text: string }>;
+  /** `check <task> --go <dir>` and `init <task> --go`: the seed's Go shape, where there is one. */
+  go?: { starter: Readonly<Record<string, string>>; run(dir: string): Promise<{ result: Result; text: string }> };
 }
 
 function predictCheck(task: PredictTask, limitS: number): TaskCheck {
@@ -31,5 +34,5 @@ export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
   [3, predictCheck(STEAL, 120)],
   [4, { starter: 'paths.ts', contract: SLOW_PATH_CONTRACT, limitS: 180, run: checkSlowPath }],
   [8, { starter: 'sizes.ts', contract: SIZE_SWEEP_CONTRACT, limitS: 300, run: checkSizeSweep }],
-  [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue }],
+  [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue, go: { starter: GO_DEQUEUE_STARTER, run: checkGoDequeue } }],
 ]);

@@ -36,10 +36,26 @@ export function ownSolution(task: number, dir = `my-${task}`): { start: string; 
   };
 }
 
+/** The seed's Go starter, where the task has a Go check. */
+function initGo(task: number, dir: string): number {
+  const files = TASK_CHECKS.get(task)?.go?.starter;
+  if (files === undefined) {
+    throw new UsageError(`init ${task} --go: task ${task} has no Go check in this version (Go checks: ` +
+      `${[...TASK_CHECKS].filter(([, c]) => c.go !== undefined).map(([t]) => t).join(', ')}); init ${task} writes the TypeScript starter`);
+  }
+  const taken = Object.keys(files).filter((f) => existsSync(join(dir, f)));
+  if (taken.length > 0) throw new UsageError(`${join(dir, taken[0]!)} exists already; init writes a fresh starter only, so pick another folder`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const command = `npx syncpool-lab check ${task} --go ${relative(process.cwd(), dir) || '.'}`;
+  console.log(`Wrote ${Object.keys(files).map((f) => join(dir, f)).join(', ')}\nCheck it with: ${command}`);
+  return 0;
+}
+
 export function initTask(task: number, dirArg: string | undefined, go: boolean): number {
   const exercise = exerciseById(task)!;
-  if (go) throw new UsageError(`init ${task} --go: the Go starters are not in this version; init ${task} writes the TypeScript one`);
   const dir = resolve(dirArg ?? `task-${task}`);
+  if (go) return initGo(task, dir);
   const starter = starterOf(task);
   const file = join(dir, starter.file);
   if (existsSync(file)) throw new UsageError(`${file} exists already; init writes a fresh starter only, so pick another folder`);
