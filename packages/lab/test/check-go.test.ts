@@ -1,5 +1,5 @@
-// check 7 --go: the seed's Go shape under go test -race with the check's stress test. Where `go` is
-// not on PATH every case must instead exit 2 saying what to install.
+// check 1 --go and check 7 --go: the seed's Go shapes under go test (-bench -benchmem, -race) with the check's own
+// tests. Where `go` is not on PATH every case must instead exit 2 saying what to install.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,8 +46,27 @@ test('init 7 --go writes the seed\'s skeleton; unmodified, check 7 --go reports 
 test('init and check --go for a task without a Go check, or a folder without Go: exit 2', () => {
   const init = spawnSync(process.execPath, [cli, 'init', '5', '--go'], { encoding: 'utf8' });
   assert.equal(init.status, 2);
-  assert.match(init.stderr, /task 5 has no Go check in this version \(Go checks: 7\)/);
+  assert.match(init.stderr, /task 5 has no Go check in this version \(Go checks: 1, 7\)/);
   const empty = check(mkdtempSync(join(tmpdir(), 'lab-empty-')));
   assert.equal(empty.status, 2, empty.out);
   assert.match(empty.out, /is not a folder with the Go package to check[\s\S]*type Dequeue struct/);
+});
+
+function checkFormat(dir: string): { status: number | null; out: string } {
+  const out = mkdtempSync(join(tmpdir(), 'lab-check-go-1-'));
+  const r = spawnSync(process.execPath, [cli, 'check', '1', '--go', dir, '--out', out], { encoding: 'utf8', timeout: 300_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+test('check 1 --go: a pooled, reset buffer holds; without Reset it does not, with the call that showed it', () => {
+  expect(checkFormat(join(import.meta.dirname, 'solutions', 'go-format-correct')), 0, /Task 1 \(Go\): holds\n {2}allocs\/op drops by/);
+  expect(checkFormat(join(import.meta.dirname, 'solutions', 'go-format-no-reset')), 1,
+    /not reset before Put\. The call that showed it: formatPooled\(7\) after formatPooled\(100\) gave "0,1,2/);
+});
+
+test('init 1 --go writes the seed\'s starter; unmodified, allocs/op does not drop', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-init-go-1-'));
+  const init = spawnSync(process.execPath, [cli, 'init', '1', '--go', 'mine'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(init.status, 0, init.stderr);
+  expect(checkFormat(join(dir, 'mine')), 1, /allocs\/op dropped by 0, less than the 1 the criterion needs/);
 });

@@ -8,6 +8,7 @@ import { DEQUEUE_CONTRACT } from './dequeue/contract.js';
 import { checkFormat } from './format/check.js';
 import { FORMAT_CONTRACT } from './format/contract.js';
 import { checkGoDequeue, GO_DEQUEUE_STARTER } from './go/dequeue.js';
+import { checkGoFormat, GO_FORMAT_STARTER } from './go/format.js';
 import { checkPredictions, predictContract, type PredictTask } from './predict/predict.js';
 import { DRAIN, STEAL } from './predict/tasks.js';
 import { checkSizeSweep, SIZE_SWEEP_CONTRACT } from './size-sweep/check.js';
@@ -29,7 +30,7 @@ function predictCheck(task: PredictTask, limitS: number): TaskCheck {
 }
 
 export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
-  [1, { starter: 'format.ts', contract: FORMAT_CONTRACT, limitS: 180, run: checkFormat }],
+  [1, { starter: 'format.ts', contract: FORMAT_CONTRACT, limitS: 180, run: checkFormat, go: { starter: GO_FORMAT_STARTER, run: checkGoFormat } }],
   [2, predictCheck(DRAIN, 120)],
   [3, predictCheck(STEAL, 120)],
   [4, { starter: 'paths.ts', contract: SLOW_PATH_CONTRACT, limitS: 180, run: checkSlowPath }],

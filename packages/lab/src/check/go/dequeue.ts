@@ -6,15 +6,8 @@
  * hang with where each goroutine was and the headTail word) and runs it under `go test -race`.
  * The criterion is the seed's: the race detector finds nothing, no value lost or taken twice.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { Result } from '../../exercise.js';
-import { UsageError } from '../load.js';
-
-const run = promisify(execFile);
+import { withGoPackage } from './package.js';
 
 export const GO_DEQUEUE_CONTRACT = `package myqueue
 
@@ -153,33 +146,10 @@ func TestSyncpoolLabStress(t *testing.T) {
 }
 `;
 
-/** The `go` command's version line, or a UsageError saying what to install. */
-async function goVersion(): Promise<string> {
-  try {
-    return (await run('go', ['version'], { env: { ...process.env, GOTOOLCHAIN: 'local' } })).stdout.trim();
-  } catch {
-    throw new UsageError('check --go needs Go 1.19 or later on PATH (atomic.Uint64): install it from https://go.dev/dl/ ' +
-      'or with your package manager (Debian: apt install golang-go), then run the check again.');
-  }
-}
-
 export async function checkGoDequeue(path: string): Promise<{ result: Result; text: string }> {
-  const dir = resolve(path);
-  if (!existsSync(dir) || !readdirSync(dir).some((f) => f.endsWith('.go') && !f.endsWith('_test.go'))) {
-    throw new UsageError(`${path} is not a folder with the Go package to check (init 7 --go writes one).\nThe contract:\n${GO_DEQUEUE_CONTRACT}`);
-  }
-  const version = await goVersion();
-  const work = mkdtempSync(join(tmpdir(), 'syncpool-check-go-'));
-  try {
-    cpSync(dir, work, { recursive: true, filter: (f) => !f.endsWith('_test.go') });
-    if (!existsSync(join(work, 'go.mod'))) writeFileSync(join(work, 'go.mod'), 'module myqueue\n\ngo 1.19\n');
-    writeFileSync(join(work, 'syncpool_lab_stress_test.go'), GO_STRESS_TEST);
+  return withGoPackage(path, GO_DEQUEUE_CONTRACT, 'syncpool_lab_stress_test.go', () => GO_STRESS_TEST, async ({ version, go }) => {
     const args = ['test', '-race', '-count=1', '-v', '-timeout', '150s', '-run', '^TestSyncpoolLabStress$', '.'];
-    const out = await run('go', args, { cwd: work, env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' }, maxBuffer: 64 << 20 })
-      .then((r) => ({ ok: true, text: `${r.stdout}${r.stderr}` }), (e: { stdout?: string; stderr?: string }) => ({ ok: false, text: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
-    if (/cannot find package|undefined: Dequeue|has no field or method|\[build failed\]|\[setup failed\]/.test(out.text)) {
-      throw new UsageError(`${path} does not build with the check's stress test:\n${out.text.trim()}\nThe contract:\n${GO_DEQUEUE_CONTRACT}`);
-    }
+    const out = await go(args);
     const races = (out.text.match(/WARNING: DATA RACE/g) ?? []).length;
     const failure = out.text.split('\n').find((l) => /^\s+syncpool_lab_stress_test\.go:\d+: /.test(l))?.trim();
     const holds = out.ok && races === 0;
@@ -213,9 +183,7 @@ export async function checkGoDequeue(path: string): Promise<{ result: Result; te
         artifacts: [{ name: 'go-test.txt', content: out.text, show: 'link' }],
       },
     };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 /** What init 7 --go writes: the seed's skeleton, compiling, each method a TODO. */
