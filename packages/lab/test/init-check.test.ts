@@ -32,3 +32,10 @@ test('init and check reject a task that does not exist, and check a task without
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
   }
 });
+
+test('--help names the tasks with a check and states each check\'s time limit', () => {
+  const r = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Tasks with a check: 1, 2, 3, 4, 7, 8; init writes a starter to run for the others \(5, 6, 9, 10, 11, 12\)/);
+  assert.match(r.stdout, /within its limit \(task 1: \d+ s, task 2: \d+ s, task 3: \d+ s, task 4: \d+ s, task 7: \d+ s, task 8: \d+ s\)/);
+});

@@ -18,7 +18,9 @@ Your own solutions:
   syncpool-lab check <task> <file|dir>  judge your code: exit 0 holds, 1 does not hold, 2 usage error
     --out <dir>  report directory (default: lab-check-<task>)
     --go         init/check the seed's Go shape instead (task 1: go test -bench -benchmem; task 7: go test -race with the check's stress test)
-  Tasks with a check: ${[...TASK_CHECKS.keys()].join(', ')}; each finishes within its limit (${[...TASK_CHECKS].map(([t, c]) => `task ${t}: ${c.limitS} s`).join(', ')}), a hang is reported as such.`;
+  Tasks with a check: ${[...TASK_CHECKS.keys()].join(', ')}; init writes a starter to run for the others (${
+  Array.from({ length: 12 }, (_, i) => i + 1).filter((t) => !TASK_CHECKS.has(t)).join(', ')}), and check says it has none (exit 2).
+  Each check finishes within its limit (${[...TASK_CHECKS].map(([t, c]) => `task ${t}: ${c.limitS} s`).join(', ')}), a hang is reported as such.`;
 
 function usage(message: string): never {
   throw new UsageError(`${message}\n${LEARNER_HELP}`);

@@ -34,6 +34,6 @@ export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
   [2, predictCheck(DRAIN, 120)],
   [3, predictCheck(STEAL, 120)],
   [4, { starter: 'paths.ts', contract: SLOW_PATH_CONTRACT, limitS: 180, run: checkSlowPath }],
-  [8, { starter: 'sizes.ts', contract: SIZE_SWEEP_CONTRACT, limitS: 300, run: checkSizeSweep }],
   [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue, go: { starter: GO_DEQUEUE_STARTER, run: checkGoDequeue } }],
+  [8, { starter: 'sizes.ts', contract: SIZE_SWEEP_CONTRACT, limitS: 300, run: checkSizeSweep }],
 ]);

@@ -34,7 +34,7 @@ export function operationsByThread(history: readonly HistoryOp[], names: readonl
 export function counterexampleText(v: Violation, names: readonly string[]): string {
   const lines = [`Violation: ${v.message}`, '', 'Operations and results, per thread:'];
   for (const { thread, ops } of operationsByThread(v.history, names)) lines.push(`  ${thread}: ${ops.join(', ')}`);
-  lines.push('', `The following interleaving (${v.trace.length} steps, a shortest one) leads to the error:`);
+  lines.push('', `The following interleaving (${v.trace.length} step${v.trace.length === 1 ? '' : 's'}, a shortest one) leads to the error:`);
   for (const [i, s] of v.trace.entries()) {
     lines.push(`  ${String(i + 1).padStart(3)}. ${nameOf(names, s.thread).padEnd(10)} ${s.op.padEnd(13)} ${stepText(s)}`);
   }
