@@ -2,6 +2,9 @@
  * What `init <task>` writes: the seed's starter restated in TypeScript on syncpool, with the
  * criterion and the hints as comments. The criterion is the exercise's own (registry.ts).
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
 import { FORMAT_CONTRACT } from '../check/format/contract.js';
 import type { PredictTask } from '../check/predict/predict.js';
@@ -15,6 +18,15 @@ export interface Starter {
   body: string;
   hints: string[];
 }
+
+/**
+ * packages/lab/starters: the starters that are whole modules, kept as real TypeScript files so
+ * that they are typechecked and the tests' solutions can import their unchanged parts.
+ */
+const STARTER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'starters');
+
+/** A starter file's text under its contract. */
+const starterSource = (file: string, contract: string) => `// The contract:\n${commented(contract)}\n${readFileSync(join(STARTER_DIR, file), 'utf8')}`;
 
 /** `text` as line comments. */
 export const commented = (text: string) => text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n');
@@ -45,63 +57,7 @@ export const STARTERS: ReadonlyMap<number, Starter> = new Map<number, Starter>([
       'Reset the buffer before pool.put, or the next formatPooled starts with the previous output.',
       'format makes a Bytes per call and grows it from 64 to 512 bytes: each array past 64 bytes is allocated off the V8 heap.',
     ],
-    body: `// The contract:
-${commented(FORMAT_CONTRACT)}
-import { Pool } from 'syncpool';
-
-const decoder = new TextDecoder();
-
-/** A growable byte buffer, as Go's bytes.Buffer: reset() empties it and keeps its capacity. */
-export class Bytes {
-  bytes = new Uint8Array(64);
-  length = 0;
-
-  write(s: string): void {
-    this.reserve(s.length);
-    for (let i = 0; i < s.length; i++) this.bytes[this.length++] = s.charCodeAt(i); // ASCII only: digits and commas
-  }
-
-  writeByte(byte: number): void {
-    this.reserve(1);
-    this.bytes[this.length++] = byte;
-  }
-
-  reset(): void {
-    this.length = 0;
-  }
-
-  toString(): string {
-    return decoder.decode(this.bytes.subarray(0, this.length));
-  }
-
-  private reserve(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + n));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
-  }
-}
-
-/** "0,1,...,n-1," in a fresh buffer per call: the baseline. */
-export function format(n: number): string {
-  const b = new Bytes();
-  for (let i = 0; i < n; i++) {
-    b.write(String(i));
-    b.writeByte(0x2c);
-  }
-  return b.toString();
-}
-
-const pool = new Pool<Bytes>({ new: () => new Bytes() });
-
-/** The same output as format(n), written into a buffer from the pool. */
-export function formatPooled(n: number): string {
-  // TODO: take the buffer with pool.get() instead of format's new Bytes(), write into it, read the
-  // string, reset the buffer and pool.put it back.
-  void pool;
-  return format(n);
-}
-`,
+    body: starterSource('format.ts', FORMAT_CONTRACT),
   }],
   [2, predictStarter(DRAIN, [
     'The first GC moves the locals to the victim cache; the second discards the victim.',
@@ -131,27 +87,7 @@ console.log('after 2x GC, newCount =', newCount);`)],
       'One thread may attach twice (SharedPool.attach(pool.buffer)): one attachment puts, the other gets, and every get must steal.',
       'Time only the gets: b.stopTimer() while you refill, b.startTimer() before the gets.',
     ],
-    body: `// The contract:
-${commented(SLOW_PATH_CONTRACT)}
-import { SharedPool } from 'syncpool';
-import { sink, type B } from 'syncpool-bench';
-
-/** Fast: put then get on one attachment, a private hit every time. */
-export function fastPath(b: B): void {
-  const pool = SharedPool.create({ blockSize: 64, blocks: 4, maxLocals: 1 });
-  const block = pool.get();
-  for (let i = 0; i < b.N; i++) {
-    pool.put(block);
-    sink(pool.get());
-  }
-}
-
-/** Slow: every get must miss its own private slot and ring. */
-export function slowPath(b: B): void {
-  // TODO: a second attachment that only gets while the first only puts (see the hints).
-  fastPath(b);
-}
-`,
+    body: starterSource('paths.ts', SLOW_PATH_CONTRACT),
   }],
   [7, {
     file: 'dequeue.ts',
@@ -190,25 +126,6 @@ export class Dequeue {
       'syncpool\'s BytesPool keeps one pool per power-of-two size class: get(n) gives a Uint8Array of n bytes, put gives it back.',
       'Typed arrays of up to 64 bytes live on the V8 heap; larger ones get a backing store outside it, which costs far more to allocate.',
     ],
-    body: `// The contract:
-${commented(SIZE_SWEEP_CONTRACT)}
-import { BytesPool } from 'syncpool';
-
-/** A fresh buffer every call: the baseline. */
-export function fresh(size: number): unknown {
-  const buf = new Uint8Array(size);
-  buf[0] = 1;
-  return buf;
-}
-
-const pool = new BytesPool({ minSize: 16, maxSize: 16384 });
-
-/** The same buffer from a pool, handed back after use. */
-export function pooled(size: number): unknown {
-  // TODO: take the buffer with pool.get(size), use it, pool.put it back.
-  void pool;
-  return fresh(size);
-}
-`,
+    body: starterSource('sizes.ts', SIZE_SWEEP_CONTRACT),
   }],
 ]);

@@ -1,18 +1,12 @@
 // Task 4, a solution: the slow path is a get on a second attachment whose private slot and ring
 // stay empty, so every get steals from the first attachment's ring tail.
 import { SharedPool } from 'syncpool';
-import { sink, type B } from 'syncpool-bench';
+import type { B } from 'syncpool-bench';
+import { fastPath } from '../../starters/paths.js';
 
 const BATCH = 64;
 
-export function fastPath(b: B): void {
-  const pool = SharedPool.create({ blockSize: 64, blocks: 4, maxLocals: 1 });
-  const block = pool.get();
-  for (let i = 0; i < b.N; i++) {
-    pool.put(block);
-    sink(pool.get());
-  }
-}
+export { fastPath };
 
 export function slowPath(b: B): void {
   const owner = SharedPool.create({ blockSize: 64, blocks: BATCH + 1, maxLocals: 2 });

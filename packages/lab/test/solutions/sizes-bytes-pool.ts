@@ -1,11 +1,8 @@
 // Task 8, a solution: pooled takes a size-byte buffer from a BytesPool and puts it back.
 import { BytesPool } from 'syncpool';
+import { fresh } from '../../starters/sizes.js';
 
-export function fresh(size: number): unknown {
-  const buf = new Uint8Array(size);
-  buf[0] = 1;
-  return buf;
-}
+export { fresh };
 
 const pool = new BytesPool({ minSize: 16, maxSize: 16384 });
 
