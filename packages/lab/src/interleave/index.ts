@@ -1,5 +1,5 @@
 /**
- * syncpool-lab/interleave: an exhaustive interleaving explorer for synchronous JavaScript code
+ * The lab's interleave module: an exhaustive interleaving explorer for synchronous JavaScript code
  * that shares Int32 words between threads, and a linearizability check of the histories it
  * finds. See explore.ts for how it steps synchronous code and linearizable.ts for the check;
  * the lab's README shows a complete model.
