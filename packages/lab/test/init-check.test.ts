@@ -39,3 +39,16 @@ test('--help names the tasks with a check and states each check\'s time limit', 
   assert.match(r.stdout, /Tasks with a check: 1, 2, 3, 4, 7, 8; init writes a starter to run for the others \(5, 6, 9, 10, 11, 12\)/);
   assert.match(r.stdout, /within its limit \(task 1: \d+ s, task 2: \d+ s, task 3: \d+ s, task 4: \d+ s, task 7: \d+ s, task 8: \d+ s\)/);
 });
+
+test('init for a task without a check writes a starter that runs as its header says, and check says there is no check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-init-10-'));
+  const init = spawnSync(process.execPath, [cli, 'init', '10', 'mine'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(init.status, 0, init.stderr);
+  assert.match(init.stdout, /Run it with: cd mine && node --import tsx task-10\.ts/);
+  assert.match(readFileSync(join(dir, 'mine', 'task-10.ts'), 'utf8'), /\/\/ Criterion: [\s\S]*no automatic check in this version/);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'task-10.ts'], { cwd: join(dir, 'mine'), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const check = spawnSync(process.execPath, [cli, 'check', '10', join(dir, 'mine')], { encoding: 'utf8' });
+  assert.equal(check.status, 2);
+  assert.match(check.stderr, /task 10 has no check in this version; tasks with one: 1, 2, 3, 4, 7, 8/);
+});
