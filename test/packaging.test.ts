@@ -62,7 +62,7 @@ describe('the tarballs', () => {
       for (const required of ['LICENSE', 'README.md', 'package.json', dir === 'lab' ? 'dist/cli.js' : 'dist/index.js']) {
         assert.ok(files.includes(required), `${name} lacks ${required}`);
       }
-      const allowed = dir === 'lab' ? /^(dist\/.+\.js(\.map)?|go\/.+\.(go|mod))$/ : /^dist\/.+\.(js|js\.map|d\.ts)$/;
+      const allowed = dir === 'lab' ? /^(dist\/.+\.js(\.map)?|go\/.+\.(go|mod)|starters\/[^/]+\.ts)$/ : /^dist\/.+\.(js|js\.map|d\.ts)$/;
       const stray = files.filter((f) => !['LICENSE', 'README.md', 'package.json'].includes(f) && !allowed.test(f));
       assert.deepEqual(stray, [], `${name} ships files it should not`);
       assert.equal(readFileSync(join(app, 'node_modules', name, 'LICENSE'), 'utf8'), readFileSync(join(repoRoot, 'LICENSE'), 'utf8'));

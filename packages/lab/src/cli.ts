@@ -12,6 +12,9 @@ import { createProgress } from './progress.js';
 import { exercises } from './registry.js';
 import { runExercise, type Outcome } from './runner.js';
 import { writeReport } from './report/write.js';
+import { LEARNER_COMMANDS, LEARNER_HELP, runLearnerCommand } from './check/command.js';
+
+if (LEARNER_COMMANDS.includes(process.argv[2] ?? '')) process.exit(await runLearnerCommand(process.argv.slice(2)));
 
 if (process.argv[2] === 'explore') {
   await (await import('./explore/command.js')).exploreCommand(process.argv.slice(3));
@@ -35,6 +38,7 @@ const program = new Command('syncpool-lab')
   .addOption(new Option('--tiny', 'seconds per exercise: checks that everything runs (npm test)').conflicts(['quick', 'full']))
   .option('--out <dir>', 'output directory', 'lab-report')
   .option('--with-go', 'also run the Go versions of the exercises when `go` is on PATH')
+  .addHelpText('after', LEARNER_HELP)
   .showHelpAfterError();
 
 program.parse();

@@ -16,7 +16,7 @@ export interface Scenario {
 }
 
 /** The seed's program: 100 × put(get()), `gcs` forced collections, 100 × put(get()) again. */
-async function drain(gcs: number, victim: boolean): Promise<Scenario> {
+export async function drain(gcs: number, victim: boolean): Promise<Scenario> {
   let newCount = 0;
   const pool = new Pool<{ value: number }>({ new: () => ({ value: ++newCount }), victim });
   for (let i = 0; i < 100; i++) pool.put(pool.get());

@@ -12,6 +12,8 @@ import type { StealResult, StealTask } from '../workers/steal.js';
 const PRODUCE = 8000;
 const CONSUMERS = 3;
 const CONSUME = 2400;
+/** The experiment's shape, for the learner's predictions (check 3). */
+export const STEAL_SHAPE = { produce: PRODUCE, consumers: CONSUMERS, consume: CONSUME } as const;
 /** go/cmd/steal's consumers: the seed's 3 × 3000 gets. */
 const GO_CONSUMERS = 3;
 const GO_CONSUME = 3000;
@@ -25,7 +27,7 @@ export interface Trial {
   stats: SharedPoolStats;
 }
 
-async function trial(locals: 1 | 4, order: StealTask['order']): Promise<Trial> {
+export async function trial(locals: 1 | 4, order: StealTask['order']): Promise<Trial> {
   // The creator detaches at once: every local goes to a worker.
   const creator = SharedPool.create({ blockSize: 64, blocks: 16384, maxLocals: locals });
   const buffer = creator.buffer;

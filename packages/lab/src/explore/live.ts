@@ -7,7 +7,7 @@
  * cross-origin isolated (the server sends the headers): `locals` attachments in this one thread,
  * a producer on P0 and consumers on the others taking turns, so each steal is deterministic.
  */
-import { SharedPool, poolCleanup } from 'syncpool';
+import { SharedPool, poolCleanup, type BlockId } from 'syncpool';
 import { observeNumbered, type Numbered } from './numbered.js';
 import { gcDrain, victimCliff, warmup, type ForceGC } from './programs.js';
 import type { Scenario, SharedScenario } from './scenario.js';
@@ -28,7 +28,7 @@ export function liveSteal(locals: number, k: number, ops: number, name: string):
   for (const c of consumers) observeNumbered(c, words, events);
   const ids = Array.from({ length: k }, () => producer.get());
   for (const id of ids) producer.put(id);
-  const held: number[][] = consumers.map(() => []);
+  const held: BlockId[][] = consumers.map(() => []);
   for (let r = 0; r < ops; r++) held[r % consumers.length]!.push(consumers[r % consumers.length]!.get());
   for (const [i, c] of consumers.entries()) for (const id of held[i]!) if (id >= 0) c.put(id);
   const final = { stats: producer.stats(), census: producer.census() };

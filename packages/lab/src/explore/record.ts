@@ -11,7 +11,7 @@ import { gcDrain, victimCliff, warmup, type ForceGC } from './programs.js';
 import { ReplayError, apply, initialState, type ReplayState } from './replay.js';
 import type { MarkerEvent, Scenario, SharedScenario } from './scenario.js';
 import type { ExploreTask } from './worker.js';
-import type { SharedPoolEvent } from 'syncpool';
+import type { BlockId, SharedPoolEvent } from 'syncpool';
 
 const worker = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
@@ -111,7 +111,7 @@ export async function ownership(producers = 4): Promise<SharedScenario> {
   const mine: Numbered[] = [];
   observeNumbered(consumer, words, mine);
   const streams: Numbered[][] = [mine];
-  const held: number[] = [];
+  const held: BlockId[] = [];
   for (let p = 0; p < producers; p++) {
     const run = await runWorkers<Numbered[]>(worker, [{ role: 'short', order: 'race', buffer: consumer.buffer, shared: words.buffer as SharedArrayBuffer, count: 1, consumers: 0 } satisfies ExploreTask]);
     streams.push(...run.results);

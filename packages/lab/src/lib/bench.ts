@@ -52,10 +52,16 @@ export const BENCH_SETTINGS: Record<Mode, { benchtime: string; count: number }> 
 const here = dirname(fileURLToPath(import.meta.url));
 const benchFile = (name: string) => join(here, '..', 'benches', `${name}.bench${extname(fileURLToPath(import.meta.url))}`);
 
-export async function runLabBench(name: string, mode: Mode, progress: (fraction: number, label: string) => void):
+export function runLabBench(name: string, mode: Mode, progress: (fraction: number, label: string) => void):
+  Promise<{ figures: Map<string, Figures>; artifact: Artifact }> {
+  return runBenchFile(benchFile(name), name, mode, progress);
+}
+
+/** Any benchmark file (`check 1` writes one over the learner's module), its results as `runLabBench`'s. */
+export async function runBenchFile(file: string, name: string, mode: Mode, progress: (fraction: number, label: string) => void):
   Promise<{ figures: Map<string, Figures>; artifact: Artifact }> {
   const { benchtime, count } = BENCH_SETTINGS[mode];
-  const run = await runBenchFiles([benchFile(name)], {
+  const run = await runBenchFiles([file], {
     benchtime,
     count,
     onProgress: (e) => progress(e.step / e.steps, `${e.pass} pass ${e.step + 1} of ${e.steps}`),

@@ -7,6 +7,13 @@ import type { Scenario } from '../explore/scenario.js';
 import type { Outcome } from '../runner.js';
 import type { ExerciseSource } from './source.js';
 import type { Rendered, RenderedChart, RenderedOutcome, RunInfo } from './write.js';
+import { ownSolution } from '../init/init.js';
+
+function ownSolutionText(task: number): string {
+  const own = ownSolution(task);
+  return own.checked ? `Start with \`${own.start}\` (a TypeScript starter), check it with \`${own.check}\`.`
+    : `Start with \`${own.start}\` (a TypeScript starter) and run it with \`${own.check}\`; this version has no automatic check for this task.`;
+}
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string; anchor?: string }
@@ -54,7 +61,8 @@ function exerciseBlocks(outcome: Outcome, { charts, source }: RenderedOutcome, s
   const { exercise, result } = outcome;
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: `${pad(exercise.id)}. ${exercise.title}`, anchor: anchorOf(outcome) },
-    { kind: 'fields', fields: [['Goal', exercise.goal], ['Criterion', exercise.criterion], ['How it runs here', exercise.analogue]] },
+    { kind: 'fields', fields: [['Goal', exercise.goal], ['Criterion', exercise.criterion], ['How it runs here', exercise.analogue],
+      ['Your own solution', ownSolutionText(exercise.id)]] },
     { kind: 'source', source },
   ];
   if (result === undefined) {

@@ -1,0 +1,131 @@
+/**
+ * What `init <task>` writes: the seed's starter restated in TypeScript on syncpool, with the
+ * criterion and the hints as comments. The criterion is the exercise's own (registry.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
+import { FORMAT_CONTRACT } from '../check/format/contract.js';
+import type { PredictTask } from '../check/predict/predict.js';
+import { DRAIN, STEAL } from '../check/predict/tasks.js';
+import { SIZE_SWEEP_CONTRACT } from '../check/size-sweep/check.js';
+import { SLOW_PATH_CONTRACT } from '../check/slow-path/check.js';
+
+export interface Starter {
+  file: string;
+  /** The starter's body; init.ts puts the criterion and the check command above it. */
+  body: string;
+  hints: string[];
+}
+
+/**
+ * packages/lab/starters: the starters that are whole modules, kept as real TypeScript files so
+ * that they are typechecked and the tests' solutions can import their unchanged parts.
+ */
+const STARTER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'starters');
+
+/** A starter file's text under its contract. */
+const starterSource = (file: string, contract: string) => `// The contract:\n${commented(contract)}\n${readFileSync(join(STARTER_DIR, file), 'utf8')}`;
+
+/** `text` as line comments. */
+export const commented = (text: string) => text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n');
+
+/** A predictions file: one number per question, left undefined, and the experiment to try as a comment. */
+function predictStarter(task: PredictTask, hints: string[], program: string): Starter {
+  return {
+    file: 'predictions.ts',
+    hints,
+    body: `// Write down what you expect before you run anything; the check runs the experiment and says
+// which predictions were right and why. To try the experiment yourself, this program
+// (save it as experiment.ts and run npx tsx experiment.ts):
+//
+${commented(program)}
+
+export const predictions: Record<string, number | undefined> = {
+${task.questions.map((q) => `  // ${q.asks}\n  ${q.key}: undefined,`).join('\n')}
+};
+`,
+  };
+}
+
+export const STARTERS: ReadonlyMap<number, Starter> = new Map<number, Starter>([
+  [1, {
+    file: 'format.ts',
+    hints: [
+      'The buffer grows on use; after a reset it keeps its capacity, so later uses skip the allocator.',
+      'Reset the buffer before pool.put, or the next formatPooled starts with the previous output.',
+      'format makes a Bytes per call and grows it from 64 to 512 bytes: each array past 64 bytes is allocated off the V8 heap.',
+    ],
+    body: starterSource('format.ts', FORMAT_CONTRACT),
+  }],
+  [2, predictStarter(DRAIN, [
+    'The first GC moves the locals to the victim cache; the second discards the victim.',
+    'Try it: gcCycle() from syncpool forces a full collection and waits for the pool cleanup it causes.',
+  ], `import { Pool, gcCycle, setCleanupMode } from 'syncpool';
+
+setCleanupMode('manual'); // only the forced collections clean the pool
+let newCount = 0;
+const pool = new Pool<{ n: number }>({ new: () => { newCount++; return { n: 0 }; } });
+for (let i = 0; i < 100; i++) pool.put(pool.get());
+console.log('before GC, newCount =', newCount);
+await gcCycle();
+await gcCycle(); // the second pass drains the victim cache
+for (let i = 0; i < 100; i++) pool.put(pool.get());
+console.log('after 2x GC, newCount =', newCount);`)],
+  [3, predictStarter(STEAL, [
+    'The producer\'s items sit in its own local; a consumer on another thread whose local is empty takes them with popTail.',
+    'SharedPool.stats() counts steals; SharedPool.create({ maxLocals: 1 }) makes every thread share one local.',
+  ], `import { SharedPool } from 'syncpool';
+// A producer worker that only puts, consumer workers that only get, on one SharedPool's buffer
+// (SharedPool.create in the main thread, SharedPool.attach(buffer) in each worker); count hits
+// and misses, then stats().steals. Then again with maxLocals: 1.`)],
+  [4, {
+    file: 'paths.ts',
+    hints: [
+      'A SharedPool attachment is a P: a get looks in its own private slot, then its own ring, then steals from the others.',
+      'One thread may attach twice (SharedPool.attach(pool.buffer)): one attachment puts, the other gets, and every get must steal.',
+      'Time only the gets: b.stopTimer() while you refill, b.startTimer() before the gets.',
+    ],
+    body: starterSource('paths.ts', SLOW_PATH_CONTRACT),
+  }],
+  [7, {
+    file: 'dequeue.ts',
+    hints: [
+      'Pack head and tail into one Int32 word (16 bits each) so that one compareExchange claims a slot.',
+      'pushHead is the sole producer: write the slot first, then publish it by moving head with an Atomics operation.',
+      'popTail is a CAS loop: several stealers race for the same tail.',
+      'A stealer must read its slot before it hands the slot back; until then pushHead must treat the slot as full.',
+    ],
+    body: `// The contract:
+${commented(DEQUEUE_CONTRACT)}
+export class Dequeue {
+  static words(capacity: number): number {
+    return 1 + capacity; // one word for head and tail, one per slot: change it if your layout differs
+  }
+
+  constructor(private readonly words: Int32Array, private readonly capacity: number) {}
+
+  pushHead(value: number): boolean {
+    throw new Error('not implemented: pushHead');
+  }
+
+  popHead(): number | undefined {
+    throw new Error('not implemented: popHead');
+  }
+
+  popTail(): number | undefined {
+    throw new Error('not implemented: popTail');
+  }
+}
+`,
+  }],
+  [8, {
+    file: 'sizes.ts',
+    hints: [
+      'syncpool\'s BytesPool keeps one pool per power-of-two size class: get(n) gives a Uint8Array of n bytes, put gives it back.',
+      'Typed arrays of up to 64 bytes live on the V8 heap; larger ones get a backing store outside it, which costs far more to allocate.',
+    ],
+    body: starterSource('sizes.ts', SIZE_SWEEP_CONTRACT),
+  }],
+]);
