@@ -2,12 +2,13 @@
 // runner: each package's own tests, then the cross-runtime and packaging tests of the repository.
 // Node 20's --test does not expand globs or pick up .ts files itself, so the list is built here;
 // tsx (registered with --import) compiles the TypeScript, in worker threads too.
-// The files run two at a time (2 cores are the machine the suite is sized for), except the
-// benchmark harness's own tests: they compare timings of processes they start (the order test:
-// medians against the run-to-run spread), so they run first, one file at a time, with nothing
-// beside them.
+// The files run two at a time (2 cores are the machine the suite is sized for), except those
+// whose verdicts rest on timings of processes they start: the benchmark harness's own tests (the
+// order test compares medians with the run-to-run spread) and every file that says
+// `// test: runs alone` (the lab's checks that judge a learner's benchmarks). Those run first,
+// one file at a time, with nothing beside them.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 
 function testFiles(dir) {
@@ -33,7 +34,8 @@ function run(group, concurrency) {
   return result.status ?? 1;
 }
 
-const timed = (file) => normalize(file).startsWith(join('packages', 'bench', 'test'));
+const timed = (file) => normalize(file).startsWith(join('packages', 'bench', 'test'))
+  || readFileSync(file, 'utf8').includes('\n// test: runs alone\n');
 const alone = run(files.filter(timed), 1);
 const paired = run(files.filter((file) => !timed(file)), 2);
 process.exit(alone !== 0 ? alone : paired);

@@ -1,5 +1,6 @@
 // check 4 and check 8 on the learner's benchmarks. check 4: a slow path that steals holds (about 10× the
 // fast path here, far from the 2× line); the unmodified starter, whose slowPath is the fast path, does not; missing exports exit 2.
+// test: runs alone
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,7 @@
 // that never takes from the pool do not, each with its reason; bad modules exit 2 with the contract.
 // The correct solution's pooled ns/op is about a quarter of the unpooled one, far inside the 1.05×
 // allowance, so its verdict does not hang on timing noise.
+// test: runs alone
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
