@@ -9,7 +9,7 @@ import { MutexPool } from '../src/mutex-pool.js';
 import {
   H_BUMP, H_RESCUE, H_WAITERS, H_WAKE, KIND_MUTEX, KIND_SHARED, M_STACK, M_TOP, R_HEAD_TAIL, R_PRIVATE, R_PUTS, R_WAITS, computeLayout, type Layout, type PoolKind,
 } from '../src/shared-layout.js';
-import { ATTACHED, recordWord, stateIndex, stateWord } from '../src/shared-local.js';
+import { ATTACHED, FREE, adoptLocal, claimLocal, generationOf, phaseOf, recordWord, stateIndex, stateWord } from '../src/shared-local.js';
 import { SharedPool } from '../src/shared-pool.js';
 import { explore, modelWords, runFree, withModel, type Model, type Op, type Result, type Subject } from './model/checker.js';
 import { OLD_ATTACHED, OldMutexPool, OldSharedPool } from './model/old-protocol.js';
@@ -21,18 +21,28 @@ interface Scenario {
   /** Slots per ring (SharedPool), if fewer than the arena's blocks: as small as 2, so that rings wrap within a few puts. */
   ring?: number;
   lockSpin?: number;
-  threads: { script: Op[]; mortal: boolean }[];
+  /**
+   * `local`: its local (default: its index). `attach`: it starts detached and its script starts
+   * with attach: by the reservation that the setup takes for it, or plainly (the first free
+   * local); either way it expects generation 2 of its local, whose state word starts free at 1.
+   */
+  threads: { script: Op[]; mortal: boolean; local?: number; attach?: 'reserved' | 'plain' }[];
   /** Run before exploring, by the threads in turn: what each thread does to reach the start state. */
   setup: (subjects: Subject[]) => number[][];
   maxDeaths: number;
+  /** Some dead thread may have nobody left to reclaim it: do not check the final states' locals (Model.locals). */
+  unreclaimed?: true;
 }
 
 const get: Op = { op: 'get' };
 const put: Op = { op: 'put' };
-const reclaim = (target: number): Op => ({ op: 'reclaim', target });
+const attach: Op = { op: 'attach' };
+const detach: Op = { op: 'detach' };
+const reclaim = (target: number, generation?: number): Op => (generation === undefined ? { op: 'reclaim', target } : { op: 'reclaim', target, generation });
 
 function build(s: Scenario): Model {
-  const maxLocals = s.threads.length;
+  const localOf = s.threads.map((t, n) => t.local ?? n);
+  const maxLocals = Math.max(...localOf) + 1;
   const sized = computeLayout(s.kind, {
     blockSize: 64, blocks: s.blocks, maxLocals, pad: 0, debug: false, lockSpin: s.lockSpin ?? 0, waitLimitMs: 1000,
   }, 2);
@@ -42,12 +52,21 @@ function build(s: Scenario): Model {
   const words = modelWords(memory.length);
   const buffer = new SharedArrayBuffer(64);
   type Construct = new (...args: unknown[]) => Subject;
-  const subjects = s.threads.map((_, localId) => {
-    memory[stateIndex(layout, localId)] = s.protocol === 'new' ? stateWord(1, ATTACHED) : OLD_ATTACHED;
+  for (const [n, t] of s.threads.entries()) {
+    const index = stateIndex(layout, localOf[n]!);
+    if (t.attach !== undefined) memory[index] ||= stateWord(1, FREE);
+    else memory[index] = s.protocol === 'new' ? stateWord(1, ATTACHED) : OLD_ATTACHED;
+  }
+  const subjects = s.threads.map((t, n) => {
+    const localId = localOf[n]!;
     if (s.protocol === 'old') return s.kind === KIND_SHARED ? new OldSharedPool(words, layout, localId) : new OldMutexPool(words, layout, localId);
     const Class = (s.kind === KIND_SHARED ? SharedPool : MutexPool) as unknown as Construct;
-    return new Class(buffer, layout, words, localId, 1);
+    return new Class(buffer, layout, words, localId, t.attach === undefined ? 1 : 2);
   });
+  // attach(buffer[, reservation]) reads the header (constant words) and builds the attachment
+  // without touching shared memory; its shared-memory part is claimLocal or adoptLocal.
+  const attachOf = (t: Scenario['threads'][number], n: number) => (t.attach === 'plain' ? () => claimLocal(words, layout)
+    : t.attach === 'reserved' ? () => adoptLocal(words, layout, { localId: localOf[n]!, generation: 2 }) : undefined);
   let holds: number[][] = [];
   withModel(words, () => runFree(memory, () => {
     holds = s.setup(subjects);
@@ -85,7 +104,19 @@ function build(s: Scenario): Model {
   };
   return {
     memory, blocks: s.blocks, ownWords, ignoredWords, smallRings: layout.ringCapacity < s.blocks,
-    threads: s.threads.map((t, n) => ({ ...t, subject: subjects[n]!, holds: holds[n] ?? [] })),
+    threads: s.threads.map((t, n) => ({ script: t.script, mortal: t.mortal, subject: subjects[n]!, holds: holds[n] ?? [], attach: attachOf(t, n) })),
+    ...(s.protocol === 'new' && s.unreclaimed === undefined ? {
+      locals(mem: Int32Array, attached: { localId: number; generation: number }[]) {
+        for (let id = 0; id < maxLocals; id++) {
+          const state = mem[stateIndex(layout, id)]!;
+          const holder = attached.find((a) => a.localId === id);
+          const named = `local ${id} is ${['free', 'attached', 'being reclaimed', 'reserved'][phaseOf(state)]} at generation ${generationOf(state)}`;
+          if (holder !== undefined && state !== stateWord(holder.generation, ATTACHED)) return `${named}, but a live thread holds its attachment at generation ${holder.generation}`;
+          if (holder === undefined && phaseOf(state) !== FREE) return `${named} with no live thread attached: leaked`;
+        }
+        return undefined;
+      },
+    } : {}),
     pooled(mem) {
       const out: number[] = [];
       if (s.kind === KIND_MUTEX) {
@@ -160,7 +191,7 @@ test('model: SharedPool, the owner killed at any step of put and get, reclaimed 
 
 test('model: SharedPool, a reclaimer killed at any step is finished by the reclaim of the reclaimer', (t) => {
   const result = check(t, 'reclaimer dies', {
-    kind: KIND_SHARED, protocol: 'new', blocks: 2, ring: 2, maxDeaths: 2,
+    kind: KIND_SHARED, protocol: 'new', blocks: 2, ring: 2, maxDeaths: 2, unreclaimed: true, // T1 may die before it reclaims T0
     threads: [
       { script: [put], mortal: true },
       { script: [reclaim(0)], mortal: true },
@@ -204,4 +235,65 @@ test('model: the old step order hangs: MutexPool stays locked after its holder d
   const result = check(t, 'old MutexPool', mutexScenario('old', 0));
   assert.match(result.violation ?? '', /^hang/, 'the checker must find the hang in the old protocol');
   assert.match(result.violation ?? '', /T0 dies/);
+});
+
+// Issue 19: recovery with only what the parent holds. T0 reserves local 1 for a worker (T1)
+// before it starts; T1 attaches by that reservation, takes a block, puts it (into its private
+// slot) and exits without detaching. It may die at any step, inside attach (before or after the
+// adopting CAS) or right after it, before it could have posted anything; the parent's
+// reclaim(reservation) on its exit must recover the local and its block every time.
+const killedInsideAttach = (kind: PoolKind): Scenario => ({
+  kind, protocol: 'new', blocks: 2, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: 1,
+  threads: [
+    { script: [reclaim(1), get, get], mortal: false },
+    { script: [attach, get, put], mortal: true, attach: 'reserved' },
+  ],
+  setup: ([parent]) => {
+    const seat = parent!.reserve!();
+    assert.deepEqual(seat, { localId: 1, generation: 2 });
+    const id = parent!.get();
+    parent!.put(id); // pooled in the parent's private slot: the worker steals it (SharedPool)
+    return [];
+  },
+});
+
+for (const kind of [KIND_SHARED, KIND_MUTEX]) {
+  const name = kind === KIND_SHARED ? 'SharedPool' : 'MutexPool';
+  test(`model: ${name}, a worker killed at any step of attach(buffer, reservation) or before it posts: the parent's reclaim of the reservation recovers the local`, (t) => {
+    const result = check(t, `${name} killed inside attach`, killedInsideAttach(kind));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 50 && result.deaths === 1);
+  });
+}
+
+// Reclaim racing a re-attach: T1 (local 1, generation 1) puts a block and detaches, and may die
+// at any step; T2 attaches plainly, which can only take local 1 (at generation 2) once it is
+// free, puts and gets; the parent T0 reclaims T1 on its exit, by generation 1 (the 'exit'
+// handler runs whether T1 detached or not). A reclaim that finds local 1 re-attached is stale
+// and must change nothing: T2 keeps its local and its blocks.
+const reclaimRacesReattach = (staleGeneration?: number): Scenario => ({
+  kind: KIND_SHARED, protocol: 'new', blocks: 3, ring: 2, maxDeaths: staleGeneration === undefined ? 1 : 0,
+  threads: [
+    { script: [reclaim(1, staleGeneration), get], mortal: false },
+    { script: [put, detach], mortal: true },
+    { script: [attach, put, get], mortal: false, local: 1, attach: 'plain' },
+  ],
+  setup: ([parent]) => {
+    const ids = [parent!.get(), parent!.get(), parent!.get()];
+    parent!.put(ids[0]!);
+    return [[], [ids[1]!], [ids[2]!]];
+  },
+});
+
+test('model: SharedPool, a reclaim racing a re-attach of the same local never takes the live attachment', (t) => {
+  const result = check(t, 'reclaim races re-attach', reclaimRacesReattach());
+  assert.equal(result.violation, undefined, result.violation);
+  assert.ok(result.states > 200 && result.deaths === 1);
+});
+
+// The checker's gallery for the two cases above: the race with a stale id that is valid again
+// (generation 2, as a wrapped generation would be: issue 19's 2^20 row) must be caught.
+test('model: the checker catches a stale reclaim whose generation matches the re-attached local', (t) => {
+  const result = check(t, 'stale id valid again', reclaimRacesReattach(2));
+  assert.match(result.violation ?? '', /local 1 is (free|being reclaimed)[^\n]*but a live thread holds its attachment at generation 2/);
 });

@@ -21,6 +21,10 @@
 //   nothing afterwards (no catch block either), as worker.terminate() leaves a thread. A
 //   mortal thread that finishes its script exits without detaching, so it ends dead too. A
 //   reclaim(thread) operation is enabled only once that thread is dead: the worker's 'exit'.
+// - Attaching. A thread whose script starts with attach starts detached; its attach is the
+//   shared-memory part of attach(buffer[, reservation]) (the claiming or adopting CAS and the
+//   reads around it) and must give the local and generation its attachment was built with. A
+//   refused attach (PoolError: the reservation is void, or every local is taken) ends its script.
 // - Waiting. Atomics.wait blocks the thread until an Atomics.notify picks it, or, with a
 //   timeout, until it chooses to time out (which the code under test cannot tell from a wake-up,
 //   as it treats both alike). A clock read may return the operation's start time again or jump
@@ -39,7 +43,8 @@
 // In every final state (every thread done or dead): each block is pooled, held by a live
 // thread, never handed out, stranded in a ring slot that a dead thread left (its producer takes
 // it back), or lost, and the lost ones are blocks the dead threads held or were moving (one per
-// thread that died inside an operation).
+// thread that died inside an operation), and each local is attached, at the generation of its
+// attachment, exactly when a live thread holds that attachment, and free otherwise (Model.locals).
 // A state from which the threads can only go round in circles (a terminal strongly connected
 // component of the state graph) while some live thread has not finished is a hang.
 
@@ -50,7 +55,9 @@ export type Op =
   | { op: 'get' }
   | { op: 'put' }
   | { op: 'detach' }
-  | { op: 'reclaim'; target: number };
+  | { op: 'attach' }
+  /** By the target's (localId, generation), or by `generation` instead: a stale or forged id. */
+  | { op: 'reclaim'; target: number; generation?: number };
 
 /** What the checker calls on a thread's attachment: SharedPool, MutexPool, or a copy of an older protocol. */
 export interface Subject {
@@ -60,6 +67,7 @@ export interface Subject {
   put(id: number): void;
   reclaim(localId: number, generation: number): void;
   detach?(): void;
+  reserve?(): { localId: number; generation: number };
 }
 
 export interface ThreadSpec {
@@ -69,6 +77,11 @@ export interface ThreadSpec {
   mortal: boolean;
   /** Blocks it holds when the exploration starts. */
   holds?: number[];
+  /**
+   * Its attach operation (its script starts with one, and the thread starts detached): claims
+   * or adopts a local over the model's words and returns what it got.
+   */
+  attach?: () => { localId: number; generation: number };
 }
 
 export interface Model {
@@ -89,6 +102,11 @@ export interface Model {
    * ring cannot: a put that finds its ring full then fails like a put that gave up waiting.
    */
   smallRings?: boolean;
+  /**
+   * A final state's locals: a violation unless exactly the locals of `attached` (the live
+   * threads' attachments) are attached, each at its generation, and every other local is free.
+   */
+  locals?(memory: Int32Array, attached: { localId: number; generation: number }[]): string | undefined;
 }
 
 export interface Result {
@@ -388,7 +406,7 @@ function search(model: Model, limits: { maxDeaths: number; maxStates?: number })
     deaths: 0,
     threads: model.threads.map((spec) => ({
       op: 0, log: [], status: spec.script.length === 0 ? (spec.mortal ? 'dead' : 'done') : 'run', waitingOn: -1, timed: false,
-      woken: false, attached: true, held: (spec.holds ?? []).slice(), moving: -1, diedMidOp: false,
+      woken: false, attached: spec.attach === undefined, held: (spec.holds ?? []).slice(), moving: -1, diedMidOp: false,
     })),
   };
   const result: Result = { states: 0, transitions: 0, finals: 0, deaths: 0, maxLost: 0 };
@@ -528,7 +546,8 @@ function successorsOf(model: Model, s: State, maxDeaths: number): Successors {
 }
 
 function describe(op: Op): string {
-  return op.op === 'reclaim' ? `reclaim(T${op.target})` : op.op;
+  if (op.op !== 'reclaim') return op.op;
+  return op.generation === undefined ? `reclaim(T${op.target})` : `reclaim(T${op.target} at generation ${op.generation})`;
 }
 
 function describeEntry(e: Entry | undefined): string {
@@ -542,7 +561,9 @@ function kill(model: Model, s: State, n: number, mem: Int32Array, wakes: number[
   threads[n] = t;
   for (const w of wakes) threads[w]!.woken = true;
   // Inside a get or a reclaim it may have been moving a block the checker cannot name (a put's is `moving`).
-  t.diedMidOp = model.threads[n]!.script[t.op]!.op !== 'put' && t.log.length > 0;
+  // An attach moves no block.
+  const kind = model.threads[n]!.script[t.op]!.op;
+  t.diedMidOp = kind !== 'put' && kind !== 'attach' && t.log.length > 0;
   t.status = 'dead';
   t.log = [];
   t.waitingOn = -1;
@@ -581,7 +602,7 @@ function runStep(model: Model, s: State, n: number, choice: number, mortal: bool
   let outcome: 'yield' | 'done' | 'threw' = 'done';
   let value: unknown;
   try {
-    value = runOp(subject, op, t, model);
+    value = runOp(subject, op, t, model, spec);
   } catch (error) {
     if (error instanceof Yield) outcome = 'yield';
     else {
@@ -610,6 +631,14 @@ function runStep(model: Model, s: State, n: number, choice: number, mortal: bool
   if (outcome === 'threw') {
     const error = value;
     const gaveUp = error instanceof PoolError && (/waited \d+ ms/.test(error.message) || (model.smallRings === true && /ring is full/.test(error.message)));
+    if (op.op === 'attach' && error instanceof PoolError && /not reserved at generation|locals are attached or reserved/.test(error.message)) {
+      // Refused, as documented: the thread has no attachment and exits.
+      t.log = [];
+      t.op = spec.script.length;
+      t.status = spec.mortal ? 'dead' : 'done';
+      step.summary = ' refused (PoolError)';
+      return step;
+    }
     if (!gaveUp) {
       step.error = `T${n} ${describe(op)} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       return step;
@@ -629,14 +658,23 @@ function runStep(model: Model, s: State, n: number, choice: number, mortal: bool
   return step;
 }
 
-function runOp(subject: Subject, op: Op, t: Thread, model: Model): unknown {
+function runOp(subject: Subject & { attached?: boolean }, op: Op, t: Thread, model: Model, spec: ThreadSpec): unknown {
   switch (op.op) {
+    case 'attach': {
+      const got = spec.attach!();
+      if (got.localId !== subject.localId || got.generation !== (subject.generation ?? 0)) {
+        throw new Error(`model: attach gave local ${got.localId} at generation ${got.generation}, not the attachment's ` +
+          `local ${subject.localId} at generation ${subject.generation}`);
+      }
+      subject.attached = true;
+      return got.localId;
+    }
     case 'get': return subject.get();
     case 'put': return t.moving >= 0 ? subject.put(t.moving) : undefined;
     case 'detach': return subject.detach?.();
     case 'reclaim': {
       const target = model.threads[op.target]!.subject;
-      return subject.reclaim(target.localId, target.generation ?? 0);
+      return subject.reclaim(target.localId, op.generation ?? target.generation ?? 0);
     }
   }
 }
@@ -680,5 +718,11 @@ function checkFinal(model: Model, s: State): number | string {
   const stranded = model.stranded(s.mem).length;
   const deadMidOp = s.threads.filter((t) => t.status === 'dead').length;
   if (stranded > deadMidOp) return `${stranded} stranded slots, more than the ${deadMidOp} dead threads can have left`;
+  const attached = s.threads.flatMap((t, n) => {
+    const subject = model.threads[n]!.subject;
+    return t.status === 'done' && t.attached ? [{ localId: subject.localId, generation: subject.generation ?? 0 }] : [];
+  });
+  const locals = model.locals?.(s.mem, attached);
+  if (locals !== undefined) return `${locals} (${describeThreads(s)})`;
   return lost.length;
 }
