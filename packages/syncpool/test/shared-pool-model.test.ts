@@ -257,7 +257,7 @@ const killedInsideAttach = (kind: PoolKind): Scenario => ({
   },
 });
 
-for (const kind of [KIND_SHARED, KIND_MUTEX]) {
+for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
   const name = kind === KIND_SHARED ? 'SharedPool' : 'MutexPool';
   test(`model: ${name}, a worker killed at any step of attach(buffer, reservation) or before it posts: the parent's reclaim of the reservation recovers the local`, (t) => {
     const result = check(t, `${name} killed inside attach`, killedInsideAttach(kind));
