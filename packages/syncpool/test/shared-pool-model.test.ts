@@ -2,7 +2,11 @@
 // MutexPool, driven step by step by test/model/checker.ts over every interleaving of three
 // threads, each of which may be killed at any step, with a reclaimer running after the death.
 // The same checker, run on the old step order (test/model/old-protocol.ts), finds the hangs that
-// issue 9 reports. Each test prints the states it explored.
+// issue 9 reports. Issue 19's cases: a worker killed at any step of attach(buffer, reservation)
+// or before it could post anything, recovered by the parent's reclaim of the reservation, and a
+// reclaim racing a re-attach of the same local; in their final states every local must be
+// attached exactly by a live thread, at its generation, and free otherwise. Each test prints the
+// states it explored.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { MutexPool } from '../src/mutex-pool.js';
@@ -242,15 +246,16 @@ test('model: the old step order hangs: MutexPool stays locked after its holder d
 // slot) and exits without detaching. It may die at any step, inside attach (before or after the
 // adopting CAS) or right after it, before it could have posted anything; the parent's
 // reclaim(reservation) on its exit must recover the local and its block every time.
-const killedInsideAttach = (kind: PoolKind): Scenario => ({
+// With a plain attach instead (the checker's gallery), the parent learns nothing it could
+// reclaim by: it only gets, and the worker's local must be found leaked.
+const killedInsideAttach = (kind: PoolKind, how: 'reserved' | 'plain' = 'reserved'): Scenario => ({
   kind, protocol: 'new', blocks: 2, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: 1,
   threads: [
-    { script: [reclaim(1), get, get], mortal: false },
-    { script: [attach, get, put], mortal: true, attach: 'reserved' },
+    { script: how === 'reserved' ? [reclaim(1), get, get] : [get, get], mortal: false },
+    { script: [attach, get, put], mortal: true, attach: how },
   ],
   setup: ([parent]) => {
-    const seat = parent!.reserve!();
-    assert.deepEqual(seat, { localId: 1, generation: 2 });
+    if (how === 'reserved') assert.deepEqual(parent!.reserve!(), { localId: 1, generation: 2 });
     const id = parent!.get();
     parent!.put(id); // pooled in the parent's private slot: the worker steals it (SharedPool)
     return [];
@@ -265,6 +270,11 @@ for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
     assert.ok(result.states > 50 && result.deaths === 1);
   });
 }
+
+test('model: the checker catches the local of a worker that attached plainly and died: its parent cannot reclaim it', (t) => {
+  const result = check(t, 'plain attach, no reclaim', killedInsideAttach(KIND_SHARED, 'plain'));
+  assert.match(result.violation ?? '', /^local 1 is attached at generation 2 with no live thread attached: leaked/);
+});
 
 // Reclaim racing a re-attach: T1 (local 1, generation 1) puts a block and detaches, and may die
 // at any step; T2 attaches plainly, which can only take local 1 (at generation 2) once it is

@@ -649,7 +649,7 @@ function runStep(model: Model, s: State, n: number, choice: number, mortal: bool
     step.summary = ' gave up (PoolError)';
   } else {
     if (op.op === 'get' && typeof value === 'number' && value >= 0) t.held.push(value);
-    step.summary = ` -> ${String(value)}`;
+    step.summary = ` -> ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
   }
   t.moving = -1;
   t.log = [];
