@@ -281,8 +281,8 @@ test('model: the checker catches the local of a worker that attached plainly and
 // free, puts and gets; the parent T0 reclaims T1 on its exit, by generation 1 (the 'exit'
 // handler runs whether T1 detached or not). A reclaim that finds local 1 re-attached is stale
 // and must change nothing: T2 keeps its local and its blocks.
-const reclaimRacesReattach = (staleGeneration?: number): Scenario => ({
-  kind: KIND_SHARED, protocol: 'new', blocks: 3, ring: 2, maxDeaths: staleGeneration === undefined ? 1 : 0,
+const reclaimRacesReattach = (kind: PoolKind, staleGeneration?: number): Scenario => ({
+  kind, protocol: 'new', blocks: 3, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: staleGeneration === undefined ? 1 : 0,
   threads: [
     { script: [reclaim(1, staleGeneration), get], mortal: false },
     { script: [put, detach], mortal: true },
@@ -295,15 +295,18 @@ const reclaimRacesReattach = (staleGeneration?: number): Scenario => ({
   },
 });
 
-test('model: SharedPool, a reclaim racing a re-attach of the same local never takes the live attachment', (t) => {
-  const result = check(t, 'reclaim races re-attach', reclaimRacesReattach());
-  assert.equal(result.violation, undefined, result.violation);
-  assert.ok(result.states > 200 && result.deaths === 1);
-});
+for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
+  const name = kind === KIND_SHARED ? 'SharedPool' : 'MutexPool';
+  test(`model: ${name}, a reclaim racing a re-attach of the same local never takes the live attachment`, (t) => {
+    const result = check(t, `${name} reclaim races re-attach`, reclaimRacesReattach(kind));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 200 && result.deaths === 1);
+  });
+}
 
 // The checker's gallery for the two cases above: the race with a stale id that is valid again
 // (generation 2, as a wrapped generation would be: issue 19's 2^20 row) must be caught.
 test('model: the checker catches a stale reclaim whose generation matches the re-attached local', (t) => {
-  const result = check(t, 'stale id valid again', reclaimRacesReattach(2));
+  const result = check(t, 'stale id valid again', reclaimRacesReattach(KIND_SHARED, 2));
   assert.match(result.violation ?? '', /local 1 is (free|being reclaimed)[^\n]*but a live thread holds its attachment at generation 2/);
 });
