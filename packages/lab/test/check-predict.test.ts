@@ -1,4 +1,4 @@
-// Predict-then-observe (tasks 2 and 3): right predictions hold, a wrong one does not and says which
+// Predict-then-observe (tasks 2, 3, 11 and 5): right predictions hold, a wrong one does not and says which
 // and why; the unfilled starter exits 2 asking for the numbers.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -43,4 +43,28 @@ test('init 2, then check 2 on the unfilled predictions: exit 2, asking for the n
   const { status, out } = check(2, 'mine', dir);
   assert.equal(status, 2, out);
   assert.match(out, /predictions\.newAfter0, .* are not a number yet[\s\S]*The contract:\nexport const predictions = \{\n {2}newAfter0: number,/);
+});
+
+test('check 11 with the right predictions: holds, naming the put each get came from', () => {
+  const { status, out } = check(11, join(solutions, 'handoff-right.ts'));
+  assert.equal(status, 0, out);
+  assert.match(out, /right: which of a producer's 4 puts \(1 to 4\) supplies the consumer's first get from that producer: you said 2, observed 2\. A put fills the private slot first/);
+  assert.match(out, /right: how many of the 12 puts reach the consumer.*: you said 12, observed 12/);
+});
+
+test('check 11 predicting that the consumer takes puts in the order they were made: does not hold, says why', () => {
+  const { status, out } = check(11, join(solutions, 'handoff-in-order.ts'));
+  assert.equal(status, 1, out);
+  assert.match(out, /wrong: which of a producer's 4 puts .*: you said 1, observed 2\./);
+  assert.match(out, /wrong: which of that producer's puts supplies the consumer's last get from it: you said 4, observed 1\. Put #1 sat in the producer's private slot/);
+  assert.match(out, /right: how many gets in a row/);
+});
+
+test('init 11, then check 11 on the unfilled predictions: exit 2 with the contract', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-init-11-'));
+  const init = spawnSync(process.execPath, [cli, 'init', '11', 'mine'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(init.status, 0, init.stderr);
+  const { status, out } = check(11, 'mine', dir);
+  assert.equal(status, 2, out);
+  assert.match(out, /predictions\.firstPut, .* are not a number yet[\s\S]*The contract:\nexport const predictions = \{\n {2}firstPut: number,/);
 });

@@ -10,7 +10,7 @@ import { FORMAT_CONTRACT } from './format/contract.js';
 import { checkGoDequeue, GO_DEQUEUE_STARTER } from './go/dequeue.js';
 import { checkGoFormat, GO_FORMAT_STARTER } from './go/format.js';
 import { checkPredictions, predictContract, type PredictTask } from './predict/predict.js';
-import { DRAIN, STEAL } from './predict/tasks.js';
+import { DRAIN, HANDOFF, STEAL } from './predict/tasks.js';
 import { checkSizeSweep, SIZE_SWEEP_CONTRACT } from './size-sweep/check.js';
 import { checkSlowPath, SLOW_PATH_CONTRACT } from './slow-path/check.js';
 
@@ -36,4 +36,5 @@ export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
   [4, { starter: 'paths.ts', contract: SLOW_PATH_CONTRACT, limitS: 180, run: checkSlowPath }],
   [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue, go: { starter: GO_DEQUEUE_STARTER, run: checkGoDequeue } }],
   [8, { starter: 'sizes.ts', contract: SIZE_SWEEP_CONTRACT, limitS: 300, run: checkSizeSweep }],
+  [11, predictCheck(HANDOFF, 120)],
 ]);

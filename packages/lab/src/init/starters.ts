@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
 import { FORMAT_CONTRACT } from '../check/format/contract.js';
 import type { PredictTask } from '../check/predict/predict.js';
-import { DRAIN, STEAL } from '../check/predict/tasks.js';
+import { DRAIN, HANDOFF, HANDOFF_SHAPE, STEAL } from '../check/predict/tasks.js';
 import { SIZE_SWEEP_CONTRACT } from '../check/size-sweep/check.js';
 import { SLOW_PATH_CONTRACT } from '../check/slow-path/check.js';
 
@@ -120,6 +120,27 @@ export class Dequeue {
 }
 `,
   }],
+  [11, predictStarter(HANDOFF, [
+    'A put fills the private slot first and pushes onto the ring\'s head; a steal pops the ring\'s tail.',
+    'A get that misses its own local tries the others in order, starting with the next local id.',
+    'detach() moves the private block onto the ring; the ring stays stealable after the thread has gone.',
+  ], `import { SharedPool } from 'syncpool';
+
+const creator = SharedPool.create({ blockSize: 64, blocks: 64, maxLocals: ${HANDOFF_SHAPE.producers + 1} });
+creator.detach();
+// One thread may attach several times: each attachment is a local, as each worker would be.
+const consumer = SharedPool.attach(creator.buffer);
+const producers = Array.from({ length: ${HANDOFF_SHAPE.producers} }, () => SharedPool.attach(creator.buffer));
+// Each producer takes its ${HANDOFF_SHAPE.puts} fresh blocks first (as the reference's workers do before they start).
+const made = producers.map((producer) => Array.from({ length: ${HANDOFF_SHAPE.puts} }, () => producer.get()));
+for (const [p, producer] of producers.entries()) {
+  for (const [i, block] of made[p]!.entries()) {
+    producer.bytes(block)[0] = 10 * (p + 1) + i + 1; // the stamp: producer p + 1, put #i + 1
+    producer.put(block);
+  }
+  producer.detach(); // the producer is done: its private block moves to its ring
+}
+for (let i = 0; i < ${HANDOFF_SHAPE.producers * HANDOFF_SHAPE.puts + 1}; i++) console.log('consumer got', consumer.bytes(consumer.get())[0]);`)],
   [8, {
     file: 'sizes.ts',
     hints: [
