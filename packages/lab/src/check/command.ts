@@ -79,7 +79,7 @@ export async function runLearnerCommand(argv: string[]): Promise<number> {
     if (command === 'check') return await runCheck(args);
     const go = args.includes('--go');
     const rest = args.filter((a) => a !== '--go');
-    return initTask(parseTask(rest[0]), rest[1], go);
+    return await initTask(parseTask(rest[0]), rest[1], go);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(error.message);

@@ -12,6 +12,7 @@ import type { PredictTask } from './predict.js';
 
 export const DRAIN: PredictTask = {
   task: 2,
+  next: 'follow the item through the pool\'s caches',
   questions: [
     { key: 'newAfter0', asks: 'New calls in the second loop with no collection in between' },
     { key: 'newAfter1', asks: 'New calls in the second loop after one forced collection' },
@@ -51,6 +52,7 @@ export const DRAIN: PredictTask = {
 
 export const STEAL: PredictTask = {
   task: 3,
+  next: 'follow the item through the pool\'s caches',
   questions: [
     { key: 'hitsFourLocals', asks: `hits of the ${STEAL_SHAPE.consumers} consumers' ${STEAL_SHAPE.consumers * STEAL_SHAPE.consume} gets with a local per thread, the producer's ${STEAL_SHAPE.produce} puts done first` },
     { key: 'stealsFourLocals', asks: 'how many of those hits were steals from another thread\'s local' },
@@ -89,6 +91,7 @@ export const HANDOFF_SHAPE = { producers: 3, puts: 4 } as const;
 
 export const HANDOFF: PredictTask = {
   task: 11,
+  next: 'follow each block from its put through the producer\'s private slot and ring to the consumer\'s steal',
   questions: [
     { key: 'firstPut', asks: `which of a producer's ${HANDOFF_SHAPE.puts} puts (1 to ${HANDOFF_SHAPE.puts}) supplies the consumer's first get from that producer` },
     { key: 'lastPut', asks: 'which of that producer\'s puts supplies the consumer\'s last get from it' },
