@@ -36,13 +36,19 @@ test('check 3 with the right predictions: holds', () => {
   assert.match(out, /right: how many of those hits were steals from another thread's local: you said 7200, observed 7200/);
 });
 
-test('init 2, then check 2 on the unfilled predictions: exit 2, asking for the numbers with the contract', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-init-2-'));
-  const init = spawnSync(process.execPath, [cli, 'init', '2', 'mine'], { cwd: dir, encoding: 'utf8' });
+/** init <task> into a fresh folder, then check it unfilled: exit 2 naming the unfilled predictions, with the contract. Returns the folder. */
+function initUnfilled(task: number, firstKey: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `lab-init-${task}-`));
+  const init = spawnSync(process.execPath, [cli, 'init', String(task), 'mine'], { cwd: dir, encoding: 'utf8' });
   assert.equal(init.status, 0, init.stderr);
-  const { status, out } = check(2, 'mine', dir);
+  const { status, out } = check(task, 'mine', dir);
   assert.equal(status, 2, out);
-  assert.match(out, /predictions\.newAfter0, .* are not a number yet[\s\S]*The contract:\nexport const predictions = \{\n {2}newAfter0: number,/);
+  assert.match(out, new RegExp(`predictions\\.${firstKey}, .* are not a number yet[\\s\\S]*The contract:\\nexport const predictions = \\{\\n {2}${firstKey}: number,`));
+  return dir;
+}
+
+test('init 2, then check 2 on the unfilled predictions: exit 2, asking for the numbers with the contract', () => {
+  initUnfilled(2, 'newAfter0');
 });
 
 test('check 11 with the right predictions: holds, naming the put each get came from', () => {
@@ -61,12 +67,7 @@ test('check 11 predicting that the consumer takes puts in the order they were ma
 });
 
 test('init 11, then check 11 on the unfilled predictions: exit 2 with the contract', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-init-11-'));
-  const init = spawnSync(process.execPath, [cli, 'init', '11', 'mine'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(init.status, 0, init.stderr);
-  const { status, out } = check(11, 'mine', dir);
-  assert.equal(status, 2, out);
-  assert.match(out, /predictions\.firstPut, .* are not a number yet[\s\S]*The contract:\nexport const predictions = \{\n {2}firstPut: number,/);
+  initUnfilled(11, 'firstPut');
 });
 
 /** Task 5's landmarks read off init's listing.txt by their source text (a field load, not a stack slot), apart from the check's search. */
@@ -80,12 +81,7 @@ function listingOffsets(listing: string): { privateLoad: number; emptyCheck: num
 }
 
 test('init 5 writes the listing; check 5: unfilled exits 2, the right offsets hold, a wrong one does not', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-init-5-'));
-  const init = spawnSync(process.execPath, [cli, 'init', '5', 'mine'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(init.status, 0, init.stderr);
-  const unfilled = check(5, 'mine', dir);
-  assert.equal(unfilled.status, 2, unfilled.out);
-  assert.match(unfilled.out, /predictions\.privateLoad, .* are not a number yet[\s\S]*The contract:\nexport const predictions = \{\n {2}privateLoad: number,/);
+  const dir = initUnfilled(5, 'privateLoad');
 
   const right = listingOffsets(readFileSync(join(dir, 'mine', 'listing.txt'), 'utf8'));
   assert.ok(right.privateLoad > 0 && right.emptyCheck > right.privateLoad && right.clear > right.emptyCheck, JSON.stringify(right));
