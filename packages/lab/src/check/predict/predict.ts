@@ -4,7 +4,7 @@
  * reference experiment, compares each prediction with what was observed, and says why the
  * observed number is what it is. The criterion holds when every prediction was right.
  */
-import type { Judgement, Result, Table } from '../../exercise.js';
+import type { Artifact, Judgement, Result, Table } from '../../exercise.js';
 import { loadModule, UsageError } from '../load.js';
 
 export interface Question {
@@ -25,6 +25,8 @@ export interface Observation {
   /** The reference run's own judgement of the same experiment. */
   reference: Judgement;
   tables: Table[];
+  /** Files the report links to (task 11: the trace of the run the predictions were checked against). */
+  artifacts?: Artifact[];
   explanation: string;
 }
 
@@ -103,7 +105,7 @@ export async function checkPredictions(task: PredictTask, file: string): Promise
         rows: task.questions.map((q) => [q.asks, shownAs(q, predicted[q.key]!), shownAs(q, o.observed[q.key]!), o.why[q.key]!]),
       }, ...o.tables],
       charts: [],
-      artifacts: [],
+      artifacts: o.artifacts ?? [],
     },
   };
 }

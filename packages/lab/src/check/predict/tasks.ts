@@ -133,9 +133,10 @@ export const HANDOFF: PredictTask = {
       },
       reference,
       tables: reference.tables,
+      artifacts: reference.artifacts,
       explanation: `The check ran exercise 11's workload on SharedPool workers: ${HANDOFF_SHAPE.producers} producers put ` +
         `${HANDOFF_SHAPE.puts} stamped blocks each, detach and exit; the consumer's gets, which start once every producer has ` +
-        `detached, read each block's stamp (producer, put number). The consumer's gets in order, as producer#put: ${order}.`,
+        `detached, read each block's stamp (producer, put number). The consumer's gets in order, as producer#put: ${order}. trace.json draws every handoff as an arrow from the put to the get.`,
     };
   },
 };
