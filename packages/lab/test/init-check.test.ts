@@ -27,7 +27,7 @@ test('init 7 then check 7 on the skeleton: does not hold, not implemented', () =
 });
 
 test('init and check reject a task that does not exist, and check a task without a check, with exit 2', () => {
-  for (const args of [['init', '13'], ['check', '0', 'x.ts'], ['check', '5', 'x.ts'], ['check', '7']]) {
+  for (const args of [['init', '13'], ['check', '0', 'x.ts'], ['check', '6', 'x.ts'], ['check', '5', 'x.ts'], ['check', '7']]) {
     const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
   }
@@ -36,8 +36,9 @@ test('init and check reject a task that does not exist, and check a task without
 test('--help names the tasks with a check and states each check\'s time limit', () => {
   const r = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /Tasks with a check: 1, 2, 3, 4, 7, 8; init writes a starter to run for the others \(5, 6, 9, 10, 11, 12\)/);
-  assert.match(r.stdout, /within its limit \(task 1: \d+ s, task 2: \d+ s, task 3: \d+ s, task 4: \d+ s, task 7: \d+ s, task 8: \d+ s\)/);
+  assert.match(r.stdout, /Tasks with a check: 1, 2, 3, 4, 5, 7, 8, 11; init writes a starter to run for the others \(6, 9, 10, 12\)/);
+  assert.match(r.stdout, /within its limit \(task 1: \d+ s, task 2: \d+ s, task 3: \d+ s, task 4: \d+ s, task 5: \d+ s, task 7: \d+ s, task 8: \d+ s, task 11: \d+ s\)/);
+  assert.match(r.stdout, /Predict-then-observe \(tasks 2, 3, 5, 11\): fill in predictions\.ts/);
 });
 
 test('init for a task without a check writes a starter that runs as its header says, and check says there is no check', () => {
@@ -50,5 +51,5 @@ test('init for a task without a check writes a starter that runs as its header s
   assert.equal(run.status, 0, run.stderr);
   const check = spawnSync(process.execPath, [cli, 'check', '10', join(dir, 'mine')], { encoding: 'utf8' });
   assert.equal(check.status, 2);
-  assert.match(check.stderr, /task 10 has no check in this version; tasks with one: 1, 2, 3, 4, 7, 8/);
+  assert.match(check.stderr, /task 10 has no check in this version; tasks with one: 1, 2, 3, 4, 5, 7, 8, 11/);
 });

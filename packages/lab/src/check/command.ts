@@ -20,6 +20,7 @@ Your own solutions:
     --go         init/check the seed's Go shape instead (task 1: go test -bench -benchmem; task 7: go test -race with the check's stress test)
   Tasks with a check: ${[...TASK_CHECKS.keys()].join(', ')}; init writes a starter to run for the others (${
   Array.from({ length: 12 }, (_, i) => i + 1).filter((t) => !TASK_CHECKS.has(t)).join(', ')}), and check says it has none (exit 2).
+  Predict-then-observe (tasks ${[...TASK_CHECKS].filter(([, c]) => c.starter === 'predictions.ts').map(([t]) => t).join(', ')}): fill in predictions.ts; the check runs the experiment and says which were right and why.
   Each check finishes within its limit (${[...TASK_CHECKS].map(([t, c]) => `task ${t}: ${c.limitS} s`).join(', ')}), a hang is reported as such.`;
 
 function usage(message: string): never {
@@ -79,7 +80,7 @@ export async function runLearnerCommand(argv: string[]): Promise<number> {
     if (command === 'check') return await runCheck(args);
     const go = args.includes('--go');
     const rest = args.filter((a) => a !== '--go');
-    return initTask(parseTask(rest[0]), rest[1], go);
+    return await initTask(parseTask(rest[0]), rest[1], go);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(error.message);

@@ -10,7 +10,8 @@ import { FORMAT_CONTRACT } from './format/contract.js';
 import { checkGoDequeue, GO_DEQUEUE_STARTER } from './go/dequeue.js';
 import { checkGoFormat, GO_FORMAT_STARTER } from './go/format.js';
 import { checkPredictions, predictContract, type PredictTask } from './predict/predict.js';
-import { DRAIN, STEAL } from './predict/tasks.js';
+import { LISTING } from './predict/listing.js';
+import { DRAIN, HANDOFF, STEAL } from './predict/tasks.js';
 import { checkSizeSweep, SIZE_SWEEP_CONTRACT } from './size-sweep/check.js';
 import { checkSlowPath, SLOW_PATH_CONTRACT } from './slow-path/check.js';
 
@@ -34,6 +35,8 @@ export const TASK_CHECKS: ReadonlyMap<number, TaskCheck> = new Map([
   [2, predictCheck(DRAIN, 120)],
   [3, predictCheck(STEAL, 120)],
   [4, { starter: 'paths.ts', contract: SLOW_PATH_CONTRACT, limitS: 180, run: checkSlowPath }],
+  [5, predictCheck(LISTING, 120)],
   [7, { starter: 'dequeue.ts', contract: DEQUEUE_CONTRACT, limitS: 180, run: checkDequeue, go: { starter: GO_DEQUEUE_STARTER, run: checkGoDequeue } }],
   [8, { starter: 'sizes.ts', contract: SIZE_SWEEP_CONTRACT, limitS: 300, run: checkSizeSweep }],
+  [11, predictCheck(HANDOFF, 120)],
 ]);

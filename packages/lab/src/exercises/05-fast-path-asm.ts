@@ -215,7 +215,7 @@ function goListing({ text, functions, texts }: GoObjdump): { section: GoSection;
   return { section, lockedLines };
 }
 
-const last = (code: Record<string, CodeListing[]>, fn: string) => code[fn]!.at(-1)!;
+export const last = (code: Record<string, CodeListing[]>, fn: string) => code[fn]!.at(-1)!;
 
 /** Atomics methods appear as JSFunction constants next to their builtin calls; they are not callees to follow. */
 const ATOMICS = new Set(['load', 'store', 'compareExchange', 'exchange', 'add', 'sub', 'and', 'or', 'xor', 'wait', 'notify', 'isLockFree']);
@@ -249,6 +249,27 @@ async function stealCas(opts: { nodeArgs: string[] }): Promise<{ chain: string[]
   }
   return { chain };
 }
+
+/**
+ * Synchronous TurboFan compiles: a background compile still running when the hot loop ends
+ * would leave no listing on a busy machine. Only when the code is compiled changes, not what.
+ */
+const SYNC_COMPILE = { nodeArgs: ['--no-concurrent-recompilation'] };
+
+/** TurboFan's listings of Pool.get and Pool.put (the last optimized version of each is last(code, fn)). */
+export const poolCode = () => optimizedCode(script('pool-hot'), ['get', 'put'], SYNC_COMPILE);
+
+/** Pool.get's success path and its landmarks: the private slot load, the empty check, the clear, the return. */
+export const poolGetSubject = (listing: CodeListing): Subject => ({
+  title: 'Pool.get', fn: 'get', listing,
+  through: (i) => isLoad(i) && src(i, /#private/),
+  landmarks: [
+    { label: 'load the private slot', matches: (i) => isLoad(i) && src(i, /#private/) },
+    emptyCheck,
+    { label: 'clear the private slot', matches: (i, [load]) => isStore(i) && memory(i) === memory(load) },
+    returns,
+  ],
+});
 
 /** What exercise 5 reads: the success paths, the steal path's calls, the CAS builtin, and Go's listing with --with-go. */
 export interface FastPathMeasured {
@@ -358,28 +379,16 @@ export const exercise: Exercise = {
   flags: [],
   async run(ctx): Promise<Result> {
     ctx.progress(0.05, 'Pool: --print-opt-code');
-    // Synchronous TurboFan compiles: a background compile still running when the hot loop ends
-    // would leave no listing on a busy machine. Only when the code is compiled changes, not what.
-    const sync = { nodeArgs: ['--no-concurrent-recompilation'] };
-    const pool = await optimizedCode(script('pool-hot'), ['get', 'put'], sync);
+    const pool = await poolCode();
     ctx.progress(0.35, 'SharedPool: --print-opt-code');
-    const shared = await optimizedCode(script('shared-hot'), ['get', 'put'], sync);
+    const shared = await optimizedCode(script('shared-hot'), ['get', 'put'], SYNC_COMPILE);
     ctx.progress(0.65, 'SharedPool steal path, without inlining');
-    const steal = await stealCas({ nodeArgs: [...sync.nodeArgs, '--no-turbo-inlining'] });
+    const steal = await stealCas({ nodeArgs: [...SYNC_COMPILE.nodeArgs, '--no-turbo-inlining'] });
     ctx.progress(0.85, 'disassembling AtomicsCompareExchange');
     const cas = await builtinCode('AtomicsCompareExchange');
 
     const subjects: Subject[] = [
-      {
-        title: 'Pool.get', fn: 'get', listing: last(pool, 'get'),
-        through: (i) => isLoad(i) && src(i, /#private/),
-        landmarks: [
-          { label: 'load the private slot', matches: (i) => isLoad(i) && src(i, /#private/) },
-          emptyCheck,
-          { label: 'clear the private slot', matches: (i, [load]) => isStore(i) && memory(i) === memory(load) },
-          returns,
-        ],
-      },
+      poolGetSubject(last(pool, 'get')),
       {
         title: 'Pool.put', fn: 'put', listing: last(pool, 'put'),
         through: (i) => isStore(i) && src(i, /^= x;/),

@@ -169,6 +169,28 @@ export function present(m: TraceMeasured): Result {
   };
 }
 
+/**
+ * Runs the workload: `producers` short-lived producers put `puts` stamped blocks each, one
+ * long-lived consumer gets them. consumerWaits: its first get waits until every producer has
+ * detached, so that the order of its gets follows from the pool's rules alone (check 11).
+ */
+export async function traceRun(producers: number, puts: number, withGo: boolean, consumerWaits = false): Promise<TraceMeasured> {
+  const creator = SharedPool.create({ blockSize: 64, blocks: 4 * producers * puts + 2048, maxLocals: producers + 1 });
+  const buffer = creator.buffer;
+  creator.detach();
+  const status = new SharedArrayBuffer(4);
+  const base = { buffer, status, producers, puts, consumerWaits };
+  // The consumer is the slow side: it spends CONSUMER_MS in all on the items it takes, longer
+  // than a worker thread takes to exit (tens of ms), so that part of its gets come after the
+  // producers are gone.
+  const tasks: TraceTask[] = [
+    { role: 'consumer', agent: 0, startDelayMs: 0, workUs: (1000 * CONSUMER_MS) / (producers * puts), ...base },
+    ...Array.from({ length: producers }, (_, i) => ({ role: 'producer' as const, agent: i + 1, startDelayMs: 2 * i, workUs: 30, ...base })),
+  ];
+  const run = await runWorkers<TraceLog>(workerScript('trace'), tasks);
+  return { producers, puts, logs: run.results, gateEpochMs: run.gateEpochMs, exitedMs: run.exitedMs, withGo };
+}
+
 export const exercise: Exercise = {
   id: 11,
   slug: 'trace',
@@ -187,20 +209,7 @@ export const exercise: Exercise = {
   async run(ctx): Promise<Result> {
     const producers = byMode(ctx.mode, { tiny: 2, quick: 4, full: 8 });
     const puts = byMode(ctx.mode, { tiny: 10, quick: 40, full: 200 });
-    const creator = SharedPool.create({ blockSize: 64, blocks: 4 * producers * puts + 2048, maxLocals: producers + 1 });
-    const buffer = creator.buffer;
-    creator.detach();
-    const status = new SharedArrayBuffer(4);
-    const base = { buffer, status, producers, puts };
-    // The consumer is the slow side: it spends CONSUMER_MS in all on the items it takes, longer
-    // than a worker thread takes to exit (tens of ms), so that part of its gets come after the
-    // producers are gone.
-    const tasks: TraceTask[] = [
-      { role: 'consumer', agent: 0, startDelayMs: 0, workUs: (1000 * CONSUMER_MS) / (producers * puts), ...base },
-      ...Array.from({ length: producers }, (_, i) => ({ role: 'producer' as const, agent: i + 1, startDelayMs: 2 * i, workUs: 30, ...base })),
-    ];
     ctx.progress(0.2, `${producers} producers × ${puts} puts`);
-    const run = await runWorkers<TraceLog>(workerScript('trace'), tasks);
-    return present({ producers, puts, logs: run.results, gateEpochMs: run.gateEpochMs, exitedMs: run.exitedMs, withGo: ctx.withGo });
+    return present(await traceRun(producers, puts, ctx.withGo));
   },
 };

@@ -52,7 +52,7 @@ function initGo(task: number, dir: string): number {
   return 0;
 }
 
-export function initTask(task: number, dirArg: string | undefined, go: boolean): number {
+export async function initTask(task: number, dirArg: string | undefined, go: boolean): Promise<number> {
   const exercise = exerciseById(task)!;
   const dir = resolve(dirArg ?? `task-${task}`);
   if (go) return initGo(task, dir);
@@ -80,6 +80,7 @@ export function initTask(task: number, dirArg: string | undefined, go: boolean):
     checked ? `Check it: ${command}` : `Run it: ${command} (this task has no automatic check in this version; the reference run is npx syncpool-lab ${task})`,
   ].join('\n');
   writeFileSync(file, `${commented(header)}\n\n${starter.body}`);
+  for (const [name, content] of Object.entries(await starter.files?.() ?? {})) writeFileSync(join(dir, name), content);
   console.log(`Wrote ${file}\n${checked ? 'Check it with' : 'Run it with'}: ${command}`);
   return 0;
 }

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { DEQUEUE_CONTRACT } from '../check/dequeue/contract.js';
 import { FORMAT_CONTRACT } from '../check/format/contract.js';
 import type { PredictTask } from '../check/predict/predict.js';
-import { DRAIN, STEAL } from '../check/predict/tasks.js';
+import { DRAIN, HANDOFF, HANDOFF_SHAPE, STEAL } from '../check/predict/tasks.js';
+import { LISTING, poolGetListing } from '../check/predict/listing.js';
 import { SIZE_SWEEP_CONTRACT } from '../check/size-sweep/check.js';
 import { SLOW_PATH_CONTRACT } from '../check/slow-path/check.js';
 
@@ -17,6 +18,8 @@ export interface Starter {
   /** The starter's body; init.ts puts the criterion and the check command above it. */
   body: string;
   hints: string[];
+  /** Files written beside the starter, made when init runs (task 5: the listing to read). */
+  files?: () => Promise<Record<string, string>>;
 }
 
 /**
@@ -31,16 +34,13 @@ const starterSource = (file: string, contract: string) => `// The contract:\n${c
 /** `text` as line comments. */
 export const commented = (text: string) => text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n');
 
-/** A predictions file: one number per question, left undefined, and the experiment to try as a comment. */
-function predictStarter(task: PredictTask, hints: string[], program: string): Starter {
+/** A predictions file: one number per question, left undefined, below `howToTry` (comment lines). */
+function predictStarter(task: PredictTask, hints: string[], howToTry: string): Starter {
   return {
     file: 'predictions.ts',
     hints,
     body: `// Write down what you expect before you run anything; the check runs the experiment and says
-// which predictions were right and why. To try the experiment yourself, this program
-// (save it as experiment.ts and run npx tsx experiment.ts):
-//
-${commented(program)}
+// which predictions were right and why. ${howToTry}
 
 export const predictions: Record<string, number | undefined> = {
 ${task.questions.map((q) => `  // ${q.asks}\n  ${q.key}: undefined,`).join('\n')}
@@ -48,6 +48,12 @@ ${task.questions.map((q) => `  // ${q.asks}\n  ${q.key}: undefined,`).join('\n')
 `,
   };
 }
+
+/** The experiment as a program to run, for howToTry. */
+const tryProgram = (program: string) => `To try the experiment yourself, this program
+// (save it as experiment.ts and run npx tsx experiment.ts):
+//
+${commented(program)}`;
 
 export const STARTERS: ReadonlyMap<number, Starter> = new Map<number, Starter>([
   [1, {
@@ -62,7 +68,7 @@ export const STARTERS: ReadonlyMap<number, Starter> = new Map<number, Starter>([
   [2, predictStarter(DRAIN, [
     'The first GC moves the locals to the victim cache; the second discards the victim.',
     'Try it: gcCycle() from syncpool forces a full collection and waits for the pool cleanup it causes.',
-  ], `import { Pool, gcCycle, setCleanupMode } from 'syncpool';
+  ], tryProgram(`import { Pool, gcCycle, setCleanupMode } from 'syncpool';
 
 setCleanupMode('manual'); // only the forced collections clean the pool
 let newCount = 0;
@@ -72,14 +78,14 @@ console.log('before GC, newCount =', newCount);
 await gcCycle();
 await gcCycle(); // the second pass drains the victim cache
 for (let i = 0; i < 100; i++) pool.put(pool.get());
-console.log('after 2x GC, newCount =', newCount);`)],
+console.log('after 2x GC, newCount =', newCount);`))],
   [3, predictStarter(STEAL, [
     'The producer\'s items sit in its own local; a consumer on another thread whose local is empty takes them with popTail.',
     'SharedPool.stats() counts steals; SharedPool.create({ maxLocals: 1 }) makes every thread share one local.',
-  ], `import { SharedPool } from 'syncpool';
+  ], tryProgram(`import { SharedPool } from 'syncpool';
 // A producer worker that only puts, consumer workers that only get, on one SharedPool's buffer
 // (SharedPool.create in the main thread, SharedPool.attach(buffer) in each worker); count hits
-// and misses, then stats().steals. Then again with maxLocals: 1.`)],
+// and misses, then stats().steals. Then again with maxLocals: 1.`))],
   [4, {
     file: 'paths.ts',
     hints: [
@@ -119,6 +125,38 @@ export class Dequeue {
   }
 }
 `,
+  }],
+  [11, predictStarter(HANDOFF, [
+    'A put fills the private slot first and pushes onto the ring\'s head; a steal pops the ring\'s tail.',
+    'A get that misses its own local tries the others in order, starting with the next local id.',
+    'detach() moves the private block onto the ring; the ring stays stealable after the thread has gone.',
+  ], tryProgram(`import { SharedPool } from 'syncpool';
+
+const creator = SharedPool.create({ blockSize: 64, blocks: 64, maxLocals: ${HANDOFF_SHAPE.producers + 1} });
+creator.detach();
+// One thread may attach several times: each attachment is a local, as each worker would be.
+const consumer = SharedPool.attach(creator.buffer);
+const producers = Array.from({ length: ${HANDOFF_SHAPE.producers} }, () => SharedPool.attach(creator.buffer));
+// Each producer takes its ${HANDOFF_SHAPE.puts} fresh blocks first (as the reference's workers do before they start).
+const made = producers.map((producer) => Array.from({ length: ${HANDOFF_SHAPE.puts} }, () => producer.get()));
+for (const [p, producer] of producers.entries()) {
+  for (const [i, block] of made[p]!.entries()) {
+    producer.bytes(block)[0] = 10 * (p + 1) + i + 1; // the stamp: producer p + 1, put #i + 1
+    producer.put(block);
+  }
+  producer.detach(); // the producer is done: its private block moves to its ring
+}
+for (let i = 0; i < ${HANDOFF_SHAPE.producers * HANDOFF_SHAPE.puts + 1}; i++) console.log('consumer got', consumer.bytes(consumer.get())[0]);`))],
+  [5, {
+    ...predictStarter(LISTING, [
+      'V8 first checks that this is a Pool (its map) and that the stack has room; the slot\'s load comes after, from a field of this.',
+      'The source text after // names the expression each instruction belongs to; offsets are the +0x... at the start of a line.',
+      'An atomic read-modify-write on x64 is lock-prefixed (lock cmpxchg, lock xadd); V8 emits them only inside its Atomics builtins.',
+    ], `listing.txt, beside this file, is TurboFan's optimized
+// code for Pool.get on this node (written by init; the check compiles it again). Predict offsets
+// as hex numbers, e.g. 0x1c. To print such a listing yourself: node --print-opt-code
+// --print-opt-source on a program whose loop calls pool.put(pool.get()) many times.`),
+    files: async () => ({ 'listing.txt': await poolGetListing() }),
   }],
   [8, {
     file: 'sizes.ts',

@@ -14,6 +14,8 @@ export interface TraceTask {
   startDelayMs: number;
   /** Busy time between operations, so that the timeline shows distinct events. */
   workUs: number;
+  /** The consumer's first get waits until every producer has detached (check 11: an order one can predict). */
+  consumerWaits?: boolean;
 }
 
 export interface TraceEvent {

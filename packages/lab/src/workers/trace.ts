@@ -55,6 +55,12 @@ function produce(pool: SharedPool, blocks: readonly number[], task: TraceTask, e
 
 function consume(pool: SharedPool, task: TraceTask, events: TraceEvent[]): void {
   const status = new Int32Array(task.status);
+  // Bounded, so that a producer that died cannot leave the consumer parked here forever.
+  if (task.consumerWaits === true) {
+    for (let done = Atomics.load(status, 0); done < task.producers; done = Atomics.load(status, 0)) {
+      if (Atomics.wait(status, 0, done, 10_000) === 'timed-out') break;
+    }
+  }
   for (;;) {
     const finished = Atomics.load(status, 0) === task.producers;
     const block = get(pool, events);

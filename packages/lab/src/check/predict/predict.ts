@@ -1,17 +1,22 @@
 /**
- * Predict-then-observe, for the tasks whose criterion is to explain what one sees (2 and 3): the
+ * Predict-then-observe, for the tasks whose criterion is to explain what one sees (2, 3, 5, 11): the
  * learner's module exports `predictions`, one number per question; the check runs the
  * reference experiment, compares each prediction with what was observed, and says why the
  * observed number is what it is. The criterion holds when every prediction was right.
  */
-import type { Judgement, Result, Table } from '../../exercise.js';
+import type { Artifact, Judgement, Result, Table } from '../../exercise.js';
 import { loadModule, UsageError } from '../load.js';
 
 export interface Question {
   key: string;
   /** The question as the starter and the report ask it. */
   asks: string;
+  /** An offset in a listing: shown in hex, as the listing shows it. */
+  hex?: boolean;
 }
+
+/** A predicted or observed number as the question's listing would show it. */
+const shownAs = (q: Question, n: number) => (q.hex === true && n >= 0 ? `0x${n.toString(16)}` : String(n));
 
 /** What the experiment gave: per question the observed number and why it is that number. */
 export interface Observation {
@@ -20,12 +25,16 @@ export interface Observation {
   /** The reference run's own judgement of the same experiment. */
   reference: Judgement;
   tables: Table[];
+  /** Files the report links to (task 11: the trace of the run the predictions were checked against). */
+  artifacts?: Artifact[];
   explanation: string;
 }
 
 export interface PredictTask {
   task: number;
   questions: readonly Question[];
+  /** What to do after a wrong prediction. */
+  next: string;
   observe(): Promise<Observation>;
 }
 
@@ -55,7 +64,8 @@ export function judgePredictions(questions: readonly Question[], predicted: Reco
   Judgement & { right: string[]; wrong: string[] } {
   const right = questions.filter((q) => predicted[q.key] === observed[q.key]).map((q) => q.key);
   const wrong = questions.filter((q) => predicted[q.key] !== observed[q.key]).map((q) => q.key);
-  const shown = (keys: string[]) => keys.map((k) => `${k} (you said ${predicted[k]}, observed ${observed[k]})`).join(', ');
+  const byKey = new Map(questions.map((q) => [q.key, q]));
+  const shown = (keys: string[]) => keys.map((k) => `${k} (you said ${shownAs(byKey.get(k)!, predicted[k]!)}, observed ${shownAs(byKey.get(k)!, observed[k]!)})`).join(', ');
   return {
     right,
     wrong,
@@ -73,7 +83,7 @@ export async function checkPredictions(task: PredictTask, file: string): Promise
   const judgement = judgePredictions(task.questions, predicted, o.observed);
   const lines = task.questions.map((q) => {
     const ok = predicted[q.key] === o.observed[q.key];
-    return `  ${ok ? 'right' : 'wrong'}: ${q.asks}: you said ${predicted[q.key]}, observed ${o.observed[q.key]}. ${o.why[q.key]}`;
+    return `  ${ok ? 'right' : 'wrong'}: ${q.asks}: you said ${shownAs(q, predicted[q.key]!)}, observed ${shownAs(q, o.observed[q.key]!)}. ${o.why[q.key]}`;
   });
   const text = [
     `Task ${task.task}: ${judgement.verdict}`,
@@ -81,7 +91,7 @@ export async function checkPredictions(task: PredictTask, file: string): Promise
     `  The reference run's own verdict on this experiment: ${o.reference.verdict}: ${o.reference.reason}`,
     '',
     judgement.verdict === 'holds' ? `Next: the report explains the mechanism further (npx syncpool-lab ${task.task}).`
-      : 'Next: for each wrong prediction, read the reason above and follow the item through the pool\'s caches.',
+      : `Next: for each wrong prediction, read the reason above, then ${task.next}.`,
   ].join('\n');
   return {
     text,
@@ -92,10 +102,10 @@ export async function checkPredictions(task: PredictTask, file: string): Promise
       tables: [{
         title: 'Your predictions and what the run observed',
         columns: ['question', 'you said', 'observed', 'why'],
-        rows: task.questions.map((q) => [q.asks, predicted[q.key]!, o.observed[q.key]!, o.why[q.key]!]),
+        rows: task.questions.map((q) => [q.asks, shownAs(q, predicted[q.key]!), shownAs(q, o.observed[q.key]!), o.why[q.key]!]),
       }, ...o.tables],
       charts: [],
-      artifacts: [],
+      artifacts: o.artifacts ?? [],
     },
   };
 }
