@@ -23,7 +23,11 @@ test('init 7 then check 7 on the skeleton: does not hold, not implemented', () =
   const check = spawnSync(process.execPath, [cli, 'check', '7', 'my-ring/dequeue.ts'], { cwd: dir, encoding: 'utf8', timeout: 200_000 });
   assert.equal(check.status, 1, check.stderr);
   assert.match(check.stdout, /Task 7: does not hold[\s\S]*throws Error: not implemented: pushHead/);
-  assert.ok(existsSync(join(dir, 'lab-check-7', 'report.md')));
+  // The learner's report shows their code where a reference report shows the exercise's source:
+  // never the reference solution.
+  const report = readFileSync(join(dir, 'lab-check-7', 'report.md'), 'utf8');
+  assert.match(report, /<summary>Your code: [^<]*dequeue\.ts<\/summary>[\s\S]*not implemented: pushHead/);
+  assert.doesNotMatch(report, /The analogue's source/);
 });
 
 test('init and check reject a task that does not exist, and check a task without a check, with exit 2', () => {

@@ -48,7 +48,7 @@ function render(block: Block): string {
         `<figcaption>${inline(block.chart.title)} (<a href="${escape(block.chart.file)}">SVG</a>)</figcaption></figure>`;
     case 'pre': return `<details open><summary>${inline(block.title)}</summary><pre>${escape(block.text)}</pre></details>`;
     case 'source':
-      return `<details class="source"><summary>The analogue's source: <code>${escape(block.source.path)}</code></summary>` +
+      return `<details class="source"><summary>${escape(block.source.title)}: <code>${escape(block.source.path)}</code></summary>` +
         `<pre>${escape(block.source.text)}</pre></details>`;
     case 'links':
       return `<p class="files">${inline(block.title)}: ${block.links

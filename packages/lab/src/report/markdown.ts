@@ -31,7 +31,7 @@ function render(block: Block): string {
     case 'source': {
       // A fence longer than any run of backticks in the file.
       const fence = '`'.repeat(Math.max(3, ...(block.source.text.match(/`+/g) ?? []).map((run) => run.length + 1)));
-      return `<details><summary>The analogue's source: ${block.source.path}</summary>\n\n${fence}ts\n${block.source.text.trimEnd()}\n${fence}\n\n</details>`;
+      return `<details><summary>${block.source.title}: ${block.source.path}</summary>\n\n${fence}ts\n${block.source.text.trimEnd()}\n${fence}\n\n</details>`;
     }
     case 'links': return `${block.title}: ${block.links.map((l) => `[${l.text}](${l.href})`).join(', ')}`;
     case 'explorer': return `*${block.scenario.title}: replayed event by event in index.html's explorer.*`;

@@ -8,16 +8,20 @@ import { readFile } from 'node:fs/promises';
 import type { Exercise } from '../exercise.js';
 
 export interface ExerciseSource {
-  /** Where the file lives in the repository. */
+  /** What the block is called: the analogue's source, or, in a learner's report, their code. */
+  title: string;
+  /** Where the file lives (in the repository, or the learner's path). */
   path: string;
   text: string;
 }
+
+const TITLE = "The analogue's source";
 
 export async function exerciseSource(exercise: Exercise): Promise<ExerciseSource> {
   const base = `${String(exercise.id).padStart(2, '0')}-${exercise.slug}`;
   const path = `packages/lab/src/exercises/${base}.ts`;
   if (import.meta.url.endsWith('.ts')) {
-    return { path, text: await readFile(new URL(`../exercises/${base}.ts`, import.meta.url), 'utf8') };
+    return { title: TITLE, path, text: await readFile(new URL(`../exercises/${base}.ts`, import.meta.url), 'utf8') };
   }
   const mapFile = new URL(`../exercises/${base}.js.map`, import.meta.url);
   const map = JSON.parse(await readFile(mapFile, 'utf8')) as { sourcesContent?: (string | null)[] };
@@ -25,5 +29,5 @@ export async function exerciseSource(exercise: Exercise): Promise<ExerciseSource
   if (typeof text !== 'string') {
     throw new Error(`${mapFile.pathname} has no inlined source: build the lab with tsconfig's inlineSources (npm run build)`);
   }
-  return { path, text };
+  return { title: TITLE, path, text };
 }

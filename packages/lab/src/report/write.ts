@@ -23,6 +23,11 @@ export interface RunInfo {
   cores: number;
   /** The 1-minute load average when the run started and when it ended. */
   load: [number, number];
+  /**
+   * A learner's report (`check`): their code, shown where a reference run shows the exercise's
+   * source, so that the report never shows the reference solution.
+   */
+  learnerSource?: ExerciseSource;
 }
 
 /** A chart after rendering: where its file lives (relative to the report) and its SVG. */
@@ -66,7 +71,7 @@ export async function writeReport(outDir: string, outcomes: Outcome[], info: Run
       await put(`charts/${base}.svg`, svg);
       charts.push({ title: chart.title, file: `charts/${base}.svg`, svg: scopeIds(svg, base) });
     }
-    rendered.set(outcome, { charts, source: await exerciseSource(outcome.exercise) });
+    rendered.set(outcome, { charts, source: info.learnerSource ?? await exerciseSource(outcome.exercise) });
     for (const artifact of [...(outcome.result?.artifacts ?? []), ...(outcome.result?.go?.artifacts ?? [])]) {
       await put(artifact.name, artifact.content);
     }
