@@ -153,7 +153,8 @@ export class Pass {
   private readonly names = new NameRegistry();
   private readonly matcher: Matcher;
 
-  constructor(private readonly config: PassConfig) {
+  /** onTimed: called when a measure pass's timing stage is over (its memory counts read no clock). */
+  constructor(private readonly config: PassConfig, private readonly onTimed: () => void = () => {}) {
     this.matcher = new Matcher(config.pattern);
   }
 
@@ -221,6 +222,7 @@ export class Pass {
     }
     try {
       const record = yield* this.time(b, fn, watch);
+      this.onTimed();
       const memN = this.config.memoryN ?? memoryN(record.n);
       record.memoryN = memN;
       if (MEMORY_MEASURED !== 'none') {

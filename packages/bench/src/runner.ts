@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchtime, type Benchtime } from './benchtime.js';
 import type { BenchResult, BenchValue } from './benchfmt.js';
-import type { ChildMessage } from './child.js';
+import type { ChildMessage, PassResult, StartMessage } from './child.js';
 import { BenchError } from './errors.js';
 import { resultLine, withProcs, type LineValues } from './format.js';
 import { loaderArgs } from './loader.js';
@@ -69,29 +69,58 @@ export function findBenchFiles(paths: string[]): string[] {
 /** The compiled child next to this module: runs go through the package's dist, never its source. */
 const CHILD_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'child.js');
 
-function spawnPass(file: string, config: PassConfig, onOutput: (chunk: string) => void): Promise<ChildMessage> {
-  const loader = loaderArgs(file);
-  return new Promise((done, fail) => {
-    const child = fork(CHILD_ENTRY, [file, JSON.stringify(config)], {
-      execArgv: loader,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    let message: ChildMessage | undefined;
-    let stderr = '';
-    child.stdout?.on('data', (b: Buffer) => onOutput(b.toString()));
-    child.stderr?.on('data', (b: Buffer) => {
-      stderr += b.toString();
-      onOutput(b.toString());
-    });
-    child.on('message', (m) => { message = m as ChildMessage; });
+/** A pass process, started before it is given its pass (see child.ts). */
+interface PassProcess {
+  /** Sends the pass; resolves with its result (or why there is none) once the process has exited. */
+  run(config: PassConfig): Promise<PassResult>;
+  /** Settles once the process's timing is over (or it exited): another may start then. */
+  timed: Promise<void>;
+  /** Ends a process that was started and then not needed. */
+  cancel(): void;
+}
+
+function spawnPass(file: string, onOutput: (chunk: string) => void): PassProcess {
+  const child = fork(CHILD_ENTRY, [file], {
+    execArgv: loaderArgs(file),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let kind = 'unstarted';
+  let message: PassResult | undefined;
+  let stderr = '';
+  let timedDone = (): void => {};
+  const timed = new Promise<void>((resolve) => { timedDone = resolve; });
+  child.stdout?.on('data', (b: Buffer) => onOutput(b.toString()));
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr += b.toString();
+    onOutput(b.toString());
+  });
+  child.on('message', (m: ChildMessage) => {
+    if ('timed' in m) timedDone();
+    else message = m;
+  });
+  const result = new Promise<PassResult>((done, fail) => {
     child.on('error', fail);
     child.on('exit', (code, signal) => {
+      timedDone();
       if (message !== undefined) done(message);
       // Node exits with 13 when the event loop empties under an unsettled top-level await.
       else if (code === 13) done({ loadError: 'an async benchmark returned a Promise that never settled (nothing was left for it to wait on)' });
-      else done({ loadError: `the ${config.kind} pass process exited with ${signal ?? `code ${code}`} before reporting:\n${stderr.slice(-2000)}` });
+      else done({ loadError: `the ${kind} pass process exited with ${signal ?? `code ${code}`} before reporting:\n${stderr.slice(-2000)}` });
     });
   });
+  return {
+    run(config) {
+      kind = config.kind;
+      // A child that already died (its exit is reported by `result`) cannot take the message.
+      if (child.connected) child.send({ config } satisfies StartMessage, () => {});
+      return result;
+    },
+    timed,
+    cancel() {
+      result.catch(() => {});
+      child.kill();
+    },
+  };
 }
 
 function configLines(pkg: string, benchtime: string): string[] {
@@ -197,43 +226,59 @@ async function runPasses(file: string, pkg: string, s: Settings): Promise<FileRu
   const run: FileRun = { leaves: [], records: new Map(), failed: new Map() };
   let step = 0;
   let steps = 1;
-  const pass = async (config: PassConfig): Promise<PassOutput | string> => {
+  // The next pass's process starts while this one counts memory (the list pass: at once, it
+  // times nothing), so that its start and import do not add to the wall time; it waits for
+  // its config, and no two processes ever time at once.
+  let next: PassProcess | undefined = spawnPass(file, s.onOutput);
+  const pass = async (config: PassConfig, more: boolean): Promise<PassOutput | string> => {
     s.onProgress?.({ file: pkg, pass: config.kind, step: step++, steps });
-    const message = await spawnPass(file, config, s.onOutput);
+    const proc = next ?? spawnPass(file, s.onOutput);
+    next = undefined;
+    const result = proc.run(config);
+    if (more) {
+      if (config.kind !== 'list') await proc.timed;
+      next = spawnPass(file, s.onOutput);
+    }
+    const message = await result;
     if ('loadError' in message) return message.loadError;
     for (const f of message.output.failures) if (!run.failed.has(f.name)) run.failed.set(f.name, f.message);
     return message.output;
   };
   const base = { benchtime: s.benchtime, pattern: s.pattern };
-  const list = await pass({ ...base, kind: 'list' });
-  if (typeof list === 'string') return { ...run, loadError: list };
-  run.leaves = list.leaves;
-  steps = 1 + run.leaves.length * s.count;
-  const measure = async (target: string, memoryN: number | undefined): Promise<PassRecord | undefined> => {
-    const kind = 'measure';
-    const config: PassConfig = { ...base, kind, target };
-    if (memoryN !== undefined) config.memoryN = memoryN;
-    const out = await pass(config);
-    if (typeof out === 'string') {
-      if (!run.failed.has(target)) run.failed.set(target, `the ${kind} pass failed to load ${pkg}:\n${out}`);
-      return undefined;
+  try {
+    const list = await pass({ ...base, kind: 'list' }, true);
+    if (typeof list === 'string') return { ...run, loadError: list };
+    run.leaves = list.leaves;
+    steps = 1 + run.leaves.length * s.count;
+    const measure = async (target: string, memoryN: number | undefined, more: boolean): Promise<PassRecord | undefined> => {
+      const kind = 'measure';
+      const config: PassConfig = { ...base, kind, target };
+      if (memoryN !== undefined) config.memoryN = memoryN;
+      const out = await pass(config, more);
+      if (typeof out === 'string') {
+        if (!run.failed.has(target)) run.failed.set(target, `the ${kind} pass failed to load ${pkg}:\n${out}`);
+        return undefined;
+      }
+      const record = out.records.find((r) => r.name === target);
+      if (record === undefined && !run.failed.has(target)) {
+        run.failed.set(target, `the ${kind} pass did not find ${target} in a process of its own: ` +
+          'the file must register the same benchmarks and sub-benchmarks, in the same order, every time it runs');
+      }
+      return record;
+    };
+    for (let c = 0; c < s.count; c++) {
+      for (const [i, leaf] of run.leaves.entries()) {
+        if (run.failed.has(leaf)) continue;
+        const earlier = run.records.get(leaf) ?? [];
+        const record = await measure(leaf, earlier[0]?.memoryN, c < s.count - 1 || i < run.leaves.length - 1);
+        if (record !== undefined) run.records.set(leaf, [...earlier, record]);
+      }
     }
-    const record = out.records.find((r) => r.name === target);
-    if (record === undefined && !run.failed.has(target)) {
-      run.failed.set(target, `the ${kind} pass did not find ${target} in a process of its own: ` +
-        'the file must register the same benchmarks and sub-benchmarks, in the same order, every time it runs');
-    }
-    return record;
-  };
-  for (let c = 0; c < s.count; c++) {
-    for (const leaf of run.leaves) {
-      if (run.failed.has(leaf)) continue;
-      const earlier = run.records.get(leaf) ?? [];
-      const record = await measure(leaf, earlier[0]?.memoryN);
-      if (record !== undefined) run.records.set(leaf, [...earlier, record]);
-    }
+    return run;
+  } finally {
+    // Started for a pass that did not come (the file failed to load, or had no benchmarks).
+    next?.cancel();
   }
-  return run;
 }
 
 /** The Go-format block of one file, and the same results, failures and warnings as data. */
