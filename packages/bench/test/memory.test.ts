@@ -9,12 +9,18 @@ function within(actual: number, expected: number, fraction: number): boolean {
 }
 
 test('a zero-allocation loop reads 0 B/op and 0 allocs/op', async () => {
-  const r = await measureMemory((n) => {
+  const loop = (n: number) => {
     let x = 0;
     for (let i = 0; i < n; i++) x = (x + i) | 0;
     sink(x);
-  }, { n: 1_000_000 });
-  assert.ok(r.bytesPerOp < 0.01, `bytesPerOp ${r.bytesPerOp}`);
+  };
+  // The fewest bytes of three measurements: the JIT can install code it compiled in the
+  // background inside one measured run (28 KB over the 10^6 ops, once in about ten runs of this
+  // file), a one-off cost that only ever adds bytes; an allocating loop reads > 0 in all three.
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await measureMemory(loop, { n: 1_000_000 }));
+  const r = runs.reduce((a, b) => (b.bytesPerOp < a.bytesPerOp ? b : a));
+  assert.ok(r.bytesPerOp < 0.01, `bytesPerOp ${runs.map((x) => x.bytesPerOp).join(', ')}`);
   assert.equal(r.offHeapBytesPerOp, 0);
   assert.equal(r.allocsPerOp, 0);
 });
