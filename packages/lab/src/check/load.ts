@@ -38,3 +38,12 @@ export async function loadModule(file: string, contract: string): Promise<Record
     throw new UsageError(`${file} does not load: ${what}\nThe contract:\n${contract}`);
   }
 }
+
+/** A UsageError naming the functions of `names` that the loaded module does not export. */
+export function requireFunctions(module: Record<string, unknown>, file: string, names: string[], contract: string): void {
+  const missing = names.filter((name) => typeof module[name] !== 'function');
+  if (missing.length === 0) return;
+  const exported = Object.keys(module);
+  throw new UsageError(`${file} does not export ${missing.map((m) => `a function named ${m}`).join(' and ')} ` +
+    `(it exports ${exported.length === 0 ? 'nothing' : exported.join(', ')}).\nThe contract:\n${contract}`);
+}

@@ -1,7 +1,7 @@
 /**
  * Task 1's contract: what a learner's format module exports, checked before anything runs it.
  */
-import { UsageError } from '../load.js';
+import { requireFunctions } from '../load.js';
 
 /** The contract as the learner reads it (in usage errors and the starter). */
 export const FORMAT_CONTRACT = `export function format(n: number): string;       // "0,1,...,n-1," written into a fresh buffer per call
@@ -15,11 +15,6 @@ export interface FormatModule {
 
 /** The two functions of a loaded module, or a UsageError naming what is missing. */
 export function formatFunctionsOf(module: Record<string, unknown>, file: string): FormatModule {
-  const missing = ['format', 'formatPooled'].filter((name) => typeof module[name] !== 'function');
-  if (missing.length > 0) {
-    const names = Object.keys(module);
-    throw new UsageError(`${file} does not export ${missing.map((m) => `a function named ${m}`).join(' and ')} ` +
-      `(it exports ${names.length === 0 ? 'nothing' : names.join(', ')}).\nThe contract:\n${FORMAT_CONTRACT}`);
-  }
+  requireFunctions(module, file, ['format', 'formatPooled'], FORMAT_CONTRACT);
   return module as unknown as FormatModule;
 }

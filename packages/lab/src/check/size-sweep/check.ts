@@ -9,7 +9,7 @@ import { figuresOf } from '../../lib/bench.js';
 import { round, showSpread } from '../../lib/stats.js';
 import { SWEEP_SIZES } from '../../lib/sweep-sizes.js';
 import { benchLearner } from '../bench-learner.js';
-import { loadModule, UsageError } from '../load.js';
+import { loadModule, requireFunctions } from '../load.js';
 
 export const SIZE_SWEEP_CONTRACT = `export function fresh(size: number): unknown;  // allocates a size-byte buffer, uses it, returns it
 export function pooled(size: number): unknown; // takes a size-byte buffer from a syncpool pool, uses it, puts it back
@@ -20,11 +20,7 @@ const sweep = (fn: string) => `(b) => { for (const n of ${JSON.stringify(SWEEP_S
 
 export async function checkSizeSweep(file: string): Promise<{ result: Result; text: string }> {
   const module = await loadModule(file, SIZE_SWEEP_CONTRACT);
-  const missing = ['fresh', 'pooled'].filter((n) => typeof module[n] !== 'function');
-  if (missing.length > 0) {
-    throw new UsageError(`${file} does not export ${missing.map((m) => `a function named ${m}`).join(' and ')} ` +
-      `(it exports ${Object.keys(module).join(', ') || 'nothing'}).\nThe contract:\n${SIZE_SWEEP_CONTRACT}`);
-  }
+  requireFunctions(module, file, ['fresh', 'pooled'], SIZE_SWEEP_CONTRACT);
   const { figures, text: benchText } = await benchLearner(file, [
     { name: 'SizeFresh', source: sweep('fresh') },
     { name: 'SizePooled', source: sweep('pooled') },

@@ -8,7 +8,7 @@ import { judgeSlowPath } from '../../exercises/04-slow-path.js';
 import { figuresOf } from '../../lib/bench.js';
 import { round, showSpread } from '../../lib/stats.js';
 import { benchLearner } from '../bench-learner.js';
-import { loadModule, UsageError } from '../load.js';
+import { loadModule, requireFunctions } from '../load.js';
 
 export const SLOW_PATH_CONTRACT = `import type { B } from 'syncpool-bench';
 export function fastPath(b: B): void; // b.N gets that each hit the private slot (time the put+get pair if you must)
@@ -17,11 +17,7 @@ export function slowPath(b: B): void; // b.N gets that each miss the private slo
 
 export async function checkSlowPath(file: string): Promise<{ result: Result; text: string }> {
   const module = await loadModule(file, SLOW_PATH_CONTRACT);
-  const missing = ['fastPath', 'slowPath'].filter((n) => typeof module[n] !== 'function');
-  if (missing.length > 0) {
-    throw new UsageError(`${file} does not export ${missing.map((m) => `a function named ${m}`).join(' and ')} ` +
-      `(it exports ${Object.keys(module).join(', ') || 'nothing'}).\nThe contract:\n${SLOW_PATH_CONTRACT}`);
-  }
+  requireFunctions(module, file, ['fastPath', 'slowPath'], SLOW_PATH_CONTRACT);
   const { figures, text: benchText } = await benchLearner(file, [
     { name: 'PathFast', source: '(b) => learner.fastPath(b)' },
     { name: 'PathSlow', source: '(b) => learner.slowPath(b)' },
