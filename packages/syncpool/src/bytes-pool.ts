@@ -7,7 +7,7 @@
 // "Where pooling pays"); a pool hit costs a few.
 
 import { PoolError } from './errors.js';
-import { Pool, describe, type PoolStats } from './pool.js';
+import { Pool, describe, registerFrontFlush, type PoolStats } from './pool.js';
 import { debugFromEnvironment } from './runtime.js';
 
 /** When reused memory is cleared. The default, false, never clears it: see the README's warning. */
@@ -86,70 +86,97 @@ class Stamped {
   }
 }
 
-/** Class indexes of one BytesPool run below this: Uint8Array classes, then Buffer classes (at most 31 of each). */
-const CLASS_SPAN = 64;
-/** Owner tokens stay below this, so that every state is a small integer (a Smi: no heap number). */
-const OWNER_TOKENS = 2 ** 24;
-let ownersCreated = 0;
-
-/** A new BytesPool's owner base: its token times CLASS_SPAN; the token wraps after 2^24 pools. */
-function nextOwnerBase(): number {
-  return (ownersCreated++ % OWNER_TOKENS) * CLASS_SPAN;
-}
-
 /**
- * What the library knows of one buffer, kept on the buffer itself in one private field: which
- * BytesPool owns it and its class there (the owner's base + the class index), and whether it is
- * pooled now (the bitwise complement, negative, while pooled). A put reads it with a brand check
- * and one field load (monomorphic: every pool buffer gets the same hidden class), where a WeakMap
- * lookup costs several times a whole Pool put. Invariant: a buffer is stamped only once it is
- * known to be a real Uint8Array or Buffer that owns its whole ArrayBuffer, and its state is
- * negative exactly while it is in its owner's class pool or was dropped by debug mode (a dropped
- * put counts as a put). Two pools whose tokens coincide (2^24 pools apart) can take each other's
- * buffers of the same class size on the fast path, which pools a whole buffer of the right size
- * once: put's length check keeps every class to its size.
+ * One size class of one BytesPool: its Pool, and the counts of its pool's hot buffer (see
+ * BytesPool's `hot`) while the hot buffer was of this class.
  */
-class Ownership extends Stamped {
-  #state: number;
+class SizeClass {
+  // Puts that made the hot buffer pooled again (folded in from the pool's count when the hot
+  // buffer stops being of this class), and hot buffers that left the hot slot for the Pool while
+  // pooled: with the slot's occupancy they give the gets the hot slot served (stats()), so that
+  // get counts nothing on its fast path.
+  hotPuts = 0;
+  hotReturned = 0;
 
-  private constructor(target: object, state: number) {
-    super(target);
-    this.#state = state;
-  }
-
-  static stamp(buf: Bytes, base: number, index: number): void {
-    new Ownership(buf, base + index);
-  }
+  constructor(
+    readonly bytesPool: BytesPool,
+    readonly index: number,
+    readonly size: number,
+    readonly kind: 'Uint8Array' | 'Buffer',
+    readonly pool: Pool<Bytes, Bytes>,
+  ) {}
 
   /**
-   * put's fast path: for a buffer that the pool of `base` handed out and that still has its
-   * class length, marks it pooled and returns its class index; else -1 (unknown, pooled, another
-   * pool's, or detached), leaving it as it was. One brand check for the whole test.
+   * Its Pool's stats with the hot slot's part added: `pendingPuts` hot puts not yet folded in,
+   * `held` 1 when the hot slot holds a pooled buffer of this class.
    */
-  static toPool(buf: Uint8Array, base: number, sizes: readonly number[]): number {
-    if (!(#state in buf)) return -1;
-    const state = buf.#state;
-    const index = state - base;
-    if (index >>> 0 >= sizes.length || buf.length !== sizes[index]) return -1;
-    buf.#state = ~state;
-    return index;
+  stats(pendingPuts: number, held: number): PoolStats & { size: number; kind: 'Uint8Array' | 'Buffer' } {
+    const pool = this.pool.stats();
+    const puts = this.hotPuts + pendingPuts;
+    const hotHits = puts - this.hotReturned - held;
+    return {
+      size: this.size,
+      kind: this.kind,
+      ...pool,
+      gets: pool.gets + hotHits,
+      puts: pool.puts + puts - this.hotReturned,
+      privateHits: pool.privateHits + hotHits,
+      primarySize: pool.primarySize + held,
+    };
+  }
+}
+
+// Whether `buf` is `pool`'s hot buffer, pooled in the hot slot (BytesPool hands this out once).
+let isHotPooled: (pool: BytesPool, buf: object) => boolean;
+
+/**
+ * What the library knows of one buffer, kept on the buffer itself in private fields: the size
+ * class that owns it, and whether it is marked pooled. Only the paths that cannot use the pool's
+ * hot buffer read them: a buffer that is not the hot one (several outstanding at once), another
+ * view of a pooled ArrayBuffer, a get from the Pool. Invariant: a stamped buffer X is pooled
+ * exactly when it is marked pooled (in its class's Pool, or dropped there by debug mode: a
+ * dropped put counts as a put) or it is its pool's hot buffer, pooled in the hot slot. Invariant: a buffer is stamped only once it is known to be a
+ * real Uint8Array or Buffer that owns its whole ArrayBuffer; its class's size is its length.
+ */
+class Ownership extends Stamped {
+  #sizeClass: SizeClass;
+  #pooled = false;
+
+  private constructor(target: object, sizeClass: SizeClass) {
+    super(target);
+    this.#sizeClass = sizeClass;
   }
 
-  static isStamped(buf: object): boolean {
-    return #state in buf;
+  static stamp(buf: Bytes, sizeClass: SizeClass): void {
+    new Ownership(buf, sizeClass);
   }
 
   static isPooled(buf: object): boolean {
-    return #state in buf && buf.#state < 0;
+    return #sizeClass in buf && (buf.#pooled || isHotPooled(buf.#sizeClass.bytesPool, buf));
   }
 
-  /** Also makes the pool of `base` its owner: a put of a buffer that another pool handed out. */
-  static setPooled(buf: object, base: number, index: number): void {
-    (buf as Ownership).#state = ~(base + index);
+  /**
+   * put's second path: the class of `classes` that owns `buf`, if buf is stamped, not pooled and
+   * still has its class length (a transfer detaches it to length 0); else undefined.
+   */
+  static handedOut(buf: Uint8Array, classes: readonly SizeClass[]): SizeClass | undefined {
+    if (!(#sizeClass in buf) || buf.#pooled) return undefined;
+    const sizeClass = buf.#sizeClass;
+    if (classes[sizeClass.index] !== sizeClass || isHotPooled(sizeClass.bytesPool, buf) || buf.length !== sizeClass.size) return undefined;
+    return sizeClass;
   }
 
-  static setHandedOut(buf: object, base: number, index: number): void {
-    (buf as Ownership).#state = base + index;
+  static ownerOf(buf: object): SizeClass | undefined {
+    return #sizeClass in buf ? buf.#sizeClass : undefined;
+  }
+
+  /** Makes `sizeClass` the owner of stamped `buf`: a put of a buffer that another pool handed out. */
+  static adopt(buf: object, sizeClass: SizeClass): void {
+    (buf as Ownership).#sizeClass = sizeClass;
+  }
+
+  static setPooled(buf: object, pooled: boolean): void {
+    (buf as Ownership).#pooled = pooled;
   }
 }
 
@@ -177,22 +204,50 @@ export class BytesPool {
   readonly maxSize: number;
   readonly zero: Zeroing;
   readonly #minShift: number;
+  readonly #minMask: number;
   readonly #classCount: number;
-  // This pool's owner base (see Ownership): its buffers' states are #ownerBase + class index.
-  readonly #ownerBase = nextOwnerBase();
   readonly #name: string;
   readonly #debug: boolean;
-  // Whether get has more to do than take and stamp (debug mode's fill check, or zeroing on get):
-  // one boolean field. Testing `zero === 'on-get'` there, a string-or-false field, compiled to a
-  // call of the StrictEqual builtin on every get (TurboFan's listing).
-  readonly #getWork: boolean;
+  // Whether the hot buffer is used: not in debug mode, whose checks live in the Pools, and not
+  // when zeroing, whose fill costs far more than the hot buffer saves; those pools take the
+  // stamped path every time, and the fast paths test nothing for them.
+  readonly #useHot: boolean;
+  // Booleans rather than tests of `zero`: testing a string-or-false field compiled to a call of
+  // the StrictEqual builtin (TurboFan's listing).
+  readonly #zeroOnGet: boolean;
+  readonly #zeroOnPut: boolean;
   // Class i holds Uint8Arrays of minSize << i bytes; class classCount + i holds Node Buffers of
-  // the same size, made on the first getBuffer().
-  readonly #classes: Pool<Bytes, Bytes>[] = [];
-  readonly #sizes: number[] = [];
+  // the same size. Both halves exist from the start (an idle Pool costs nothing at cleanups), so
+  // that put's fast path indexes either half without a bounds miss; stats() lists the Buffer
+  // half once getBuffer() has been called.
+  readonly #classes: SizeClass[] = [];
+  #bufferClassesUsed = false;
+  // The hot buffer: the buffer this pool's last get from a Pool handed out, kept referenced
+  // here whether it is handed out (hotOut) or pooled in this one-buffer hot slot, with its class.
+  // A put of exactly that object needs no other proof that it is this pool's, of that class and
+  // handed out: put's fast path compares references and reads only the buffer's length, and a
+  // get of its class takes it back by comparing an index. Reading and writing an ownership field
+  // of the buffer (Ownership) on every get and put made a get+put cost 2.5x a Pool's; this is
+  // about 1.4x (bench/bytes-pool.bench.ts, BytesVsPool). Invariants: hot is undefined exactly
+  // when hotIndex is -1, and then hotOut is true (so no get matches); a hot buffer pooled in the
+  // slot is not marked pooled (it is in no Pool); whoever pools a buffer elsewhere first retires
+  // it as its owning pool's hot buffer (#putUnknown); each cleanup retires the hot buffer
+  // (#flush), so that it ages in its Pool like any item and is not kept alive while handed out.
+  #hot: Bytes | undefined = undefined;
+  #hotIndex = -1;
+  #hotOut = true;
+  #hotClass: SizeClass;
+  // Puts that made the hot buffer pooled again since it became hot (folded into its class's hotPuts).
+  #hotPuts = 0;
+  // Whether this pool's flush is registered for the next cleanup (registerFrontFlush): set
+  // when a buffer becomes hot, cleared by the flush.
+  #flushRegistered = false;
+  readonly #flush = (): void => {
+    this.#flushRegistered = false;
+    this.#retireHot();
+  };
   // V8 11.3 does not inline the typed-array getters byteLength, byteOffset and buffer (25-40 ns
-  // each, measured; README), so put checks a buffer it knows by its Ownership stamp and .length
-  // (inlined), and keeps the full checks for buffers it has not seen.
+  // each, measured; README), so only the slow path of put calls them.
   // Debug mode only: the buffers that a put filled with DEBUG_FILL and no get has checked since.
   // Fresh buffers from a class's `new` are not in it and are not checked.
   readonly #filled: WeakSet<Bytes> | undefined;
@@ -215,34 +270,38 @@ export class BytesPool {
     this.minSize = minSize;
     this.maxSize = maxSize;
     this.zero = zero;
-    this.#getWork = debug || zero === 'on-get';
+    this.#useHot = !debug && zero === false;
+    this.#zeroOnGet = zero === 'on-get';
+    // In debug mode the fill replaces zeroing on put: it erases the old data just the same, and
+    // #checkFill zeroes after checking, so a zeroing pool still hands out zeros.
+    this.#zeroOnPut = zero === 'on-put' && !debug;
     this.#minShift = Math.log2(minSize);
+    this.#minMask = minSize - 1;
     this.#classCount = Math.log2(maxSize) - this.#minShift + 1;
     this.#name = name;
     this.#debug = debug;
     this.#filled = debug ? new WeakSet() : undefined;
     this.#addClasses((size) => new Uint8Array(size), 'Uint8Array');
+    this.#addClasses((size) => this.#bufferAllocator()(size), 'Buffer');
+    this.#hotClass = this.#classes[0]!;
   }
 
-  #addClasses(make: (size: number) => Bytes, kind: string): void {
+  #addClasses(make: (size: number) => Bytes, kind: 'Uint8Array' | 'Buffer'): void {
     const filled = this.#filled;
-    // In debug mode the fill replaces zeroing on put: it erases the old data just the same, and
-    // #take zeroes after checking, so a zeroing pool still hands out zeros.
-    const reset = filled !== undefined ? (buf: Bytes) => filled.add(buf.fill(DEBUG_FILL)) : this.zero === 'on-put' ? zeroFill : undefined;
     for (let size = this.minSize; size <= this.maxSize; size *= 2) {
       const index = this.#classes.length;
       const options = {
         new: () => {
           const buf = make(size);
-          Ownership.stamp(buf, this.#ownerBase, index);
+          Ownership.stamp(buf, this.#classes[index]!);
           canonicalViews.set(buf.buffer, buf);
           return buf;
         },
         debug: this.#debug,
         name: `${this.#name}[${kind} ${size}]`,
       };
-      this.#classes.push(new Pool<Bytes, Bytes>(reset === undefined ? options : { ...options, reset }));
-      this.#sizes.push(size);
+      const pool = new Pool<Bytes, Bytes>(filled === undefined ? options : { ...options, reset: (buf: Bytes) => filled.add(buf.fill(DEBUG_FILL)) });
+      this.#classes.push(new SizeClass(this, index, size, kind, pool));
     }
   }
 
@@ -254,15 +313,25 @@ export class BytesPool {
    */
   get(n: number): Bytes {
     const index = this.#classIndex(n);
+    if (index === this.#hotIndex && this.#hotOut === false) {
+      this.#hotOut = true;
+      return this.#hot!;
+    }
     if (index < 0) return this.#oversized(n, newUint8Array);
-    return this.#take(index);
+    return this.#take(this.#classes[index]!);
   }
 
   /** Like get(n), for Node: a Buffer that owns its memory (never a slice of Buffer's shared slab). */
   getBuffer(n: number): NodeBuffer {
     const index = this.#classIndex(n);
     if (index < 0) return this.#oversized(n, this.#bufferAllocator()) as unknown as NodeBuffer;
-    return this.#take(this.#bufferClassesStart() + index) as unknown as NodeBuffer;
+    const bufferIndex = this.#classCount + index;
+    if (bufferIndex === this.#hotIndex && this.#hotOut === false) {
+      this.#hotOut = true;
+      return this.#hot as unknown as NodeBuffer;
+    }
+    this.#bufferClassesUsed = true;
+    return this.#take(this.#classes[bufferIndex]!) as unknown as NodeBuffer;
   }
 
   // A fresh buffer above maxSize; the runtime's own limit on a buffer's length becomes the
@@ -279,26 +348,54 @@ export class BytesPool {
     return buf;
   }
 
-  #take(index: number): Bytes {
-    const buf = this.#classes[index]!.get();
-    Ownership.setHandedOut(buf, this.#ownerBase, index);
-    if (this.#getWork) {
-      if (this.#filled !== undefined) this.#checkFill(buf, index);
-      else buf.fill(0);
-    }
+  #take(sizeClass: SizeClass): Bytes {
+    const buf = sizeClass.pool.get();
+    Ownership.setPooled(buf, false);
+    if (this.#useHot) this.#makeHot(buf, sizeClass);
+    else if (this.#debug) this.#checkFill(buf, sizeClass);
+    else if (this.#zeroOnGet) buf.fill(0);
     return buf;
+  }
+
+  // The buffer a get just took from its Pool becomes the hot one, handed out.
+  #makeHot(buf: Bytes, sizeClass: SizeClass): void {
+    this.#retireHot();
+    this.#hot = buf;
+    this.#hotIndex = sizeClass.index;
+    this.#hotClass = sizeClass;
+    this.#hotOut = true;
+    if (this.#flushRegistered) return;
+    this.#flushRegistered = true;
+    registerFrontFlush(this.#flush);
+  }
+
+  // The hot buffer stops being hot: pooled in the slot, it joins its Pool's primary cache (and
+  // ages there like any item); handed out, it becomes an ordinary handed-out buffer.
+  #retireHot(): void {
+    const hot = this.#hot;
+    if (hot === undefined) return;
+    const sizeClass = this.#hotClass;
+    sizeClass.hotPuts += this.#hotPuts;
+    this.#hotPuts = 0;
+    this.#hot = undefined;
+    this.#hotIndex = -1;
+    const pooled = !this.#hotOut;
+    this.#hotOut = true;
+    if (!pooled) return;
+    sizeClass.hotReturned++;
+    Ownership.setPooled(hot, true);
+    sizeClass.pool.put(hot);
   }
 
   // Debug mode: a buffer that a put filled must still hold the fill, every byte of its class size.
   // When it does not, somebody still writes to it, so it is withheld (left out of the pool for
   // good) rather than handed out: the one throw that does not leave the pool as it was.
-  #checkFill(buf: Bytes, index: number): void {
+  #checkFill(buf: Bytes, sizeClass: SizeClass): void {
     if (!this.#filled!.delete(buf)) return;
-    const size = this.#sizes[index]!;
     const at = firstOverwritten(buf);
     if (at >= 0) {
-      const what = `a ${size}-byte ${index < this.#classCount ? 'Uint8Array' : 'Buffer'}`;
-      const found = buf.length === size ? `byte ${at} is 0x${buf[at]!.toString(16)}, not the debug fill 0x${DEBUG_FILL.toString(16)}` : 'it is detached';
+      const what = `a ${sizeClass.size}-byte ${sizeClass.kind}`;
+      const found = buf.length === sizeClass.size ? `byte ${at} is 0x${buf[at]!.toString(16)}, not the debug fill 0x${DEBUG_FILL.toString(16)}` : 'it is detached';
       throw new PoolError(
         this.#name,
         `${what} was changed after it was put back (${found}): some code still used it after put(), ` +
@@ -307,12 +404,6 @@ export class BytesPool {
       );
     }
     if (this.zero !== false) buf.fill(0);
-  }
-
-  /** The index of the first Buffer class, making the Buffer classes on first use. */
-  #bufferClassesStart(): number {
-    if (this.#classes.length === this.#classCount) this.#addClasses(this.#bufferAllocator(), 'Buffer');
-    return this.#classCount;
   }
 
   #bufferAllocator(): (size: number) => Bytes {
@@ -325,21 +416,23 @@ export class BytesPool {
     return (size) => NodeBuffer.allocUnsafeSlow(size).fill(0);
   }
 
-  // -1 for requests above maxSize. Class i holds minSize << i bytes; clz32 gives ceil(log2(n)).
-  // One test, n >>> 0 === n, passes every class size; the rest (huge, fractional, negative, not a
+  // -1 for requests above maxSize. Class i holds minSize << i bytes; clz32 gives ceil(log2(n)),
+  // and or-ing minSize - 1 into n - 1 puts every n from 1 to minSize in class 0. Two tests pass
+  // every n from 1 to maxSize: the index is a class, and n >>> 0 === n (an integer below 2^32,
+  // whatever int32 truncation made of it above). The rest (0, huge, fractional, negative, not a
   // number) is sorted out off the fast path.
   #classIndex(n: number): number {
-    if (n >>> 0 !== n || n > this.maxSize) return this.#outsideClasses(n);
-    if (n <= this.minSize) return 0;
-    return 32 - Math.clz32(n - 1) - this.#minShift;
+    const index = 32 - Math.clz32((n - 1) | this.#minMask) - this.#minShift;
+    if (index >>> 0 >= this.#classCount || n >>> 0 !== n) return this.#outsideClasses(n);
+    return index;
   }
 
-  // -1 for a request above maxSize (served fresh); RangeError for a size that is no size.
+  // Class 0 for n = 0; -1 for a request above maxSize (served fresh); RangeError for a size that is no size.
   #outsideClasses(n: number): number {
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(`${this.#name}: size must be a non-negative integer number of bytes, got ${describe(n)}`);
     }
-    return -1;
+    return n === 0 ? 0 : -1;
   }
 
   /**
@@ -352,10 +445,36 @@ export class BytesPool {
    */
   put(buf: Uint8Array | null | undefined): void {
     if (buf === null || buf === undefined) return;
-    // A known buffer keeps owning its store; only a transfer (length 0) can change it.
-    const index = typeof buf === 'object' ? Ownership.toPool(buf, this.#ownerBase, this.#sizes) : -1;
-    if (index >= 0) this.#classes[index]!.put(buf as Bytes);
+    // The fast path: the hot buffer, handed out, comes back to the hot slot. Its length is
+    // tested because a transfer (postMessage, structuredClone) detaches a buffer to length 0
+    // while it is handed out; nothing else changes the length of one of these buffers.
+    if (buf === this.#hot && this.#hotOut === true && buf.length !== 0) {
+      this.#hotOut = false;
+      this.#hotPuts++;
+      return;
+    }
+    const known = typeof buf === 'object' ? Ownership.handedOut(buf, this.#classes) : undefined;
+    if (known !== undefined) this.#pool(known, buf as Bytes);
     else this.#putUnknown(buf);
+  }
+
+  // Pools a stamped buffer that is not pooled, owned by sizeClass, and no other pool's hot buffer.
+  #pool(sizeClass: SizeClass, buf: Bytes): void {
+    if (buf === this.#hot) {
+      // This pool's hot buffer, handed out, back through another view of its memory.
+      this.#hotOut = false;
+      this.#hotPuts++;
+      return;
+    }
+    if (this.#zeroOnPut) buf.fill(0);
+    Ownership.setPooled(buf, true);
+    try {
+      sizeClass.pool.put(buf);
+    } catch (error) {
+      // Nothing was pooled (a debug-mode check threw): the buffer stays handed out.
+      Ownership.setPooled(buf, false);
+      throw error;
+    }
   }
 
   // Everything put has not seen handed out by this pool: checked in full, then resolved to the
@@ -374,11 +493,21 @@ export class BytesPool {
       return;
     }
     let index = 31 - Math.clz32(view.length) - this.#minShift;
-    if (Object.getPrototypeOf(canonical) !== Uint8Array.prototype) index += this.#bufferClassesStart();
-    if (!Ownership.isStamped(canonical)) Ownership.stamp(canonical, this.#ownerBase, index);
+    if (Object.getPrototypeOf(canonical) !== Uint8Array.prototype) {
+      index += this.#classCount;
+      this.#bufferClassesUsed = true;
+    }
+    const sizeClass = this.#classes[index]!;
+    const previous = Ownership.ownerOf(canonical)?.bytesPool;
+    if (previous === undefined) Ownership.stamp(canonical, sizeClass);
+    else {
+      // Another pool may have handed it out as its hot buffer: that pool must not take it back
+      // by identity while it is pooled here.
+      if (previous !== this && previous.#hot === canonical) previous.#retireHot();
+      Ownership.adopt(canonical, sizeClass);
+    }
     canonicalViews.set(store, canonical);
-    Ownership.setPooled(canonical, this.#ownerBase, index);
-    this.#classes[index]!.put(canonical);
+    this.#pool(sizeClass, canonical);
   }
 
   #check(buf: unknown): Rejection | undefined {
@@ -422,13 +551,15 @@ export class BytesPool {
     }
   }
 
+  static {
+    isHotPooled = (pool, buf) => pool.#hot === buf && !pool.#hotOut;
+  }
+
   stats(): BytesPoolStats {
+    const listed = this.#bufferClassesUsed ? this.#classes : this.#classes.slice(0, this.#classCount);
+    const held = this.#hotOut ? 0 : 1;
     return {
-      classes: this.#classes.map((pool, index) => ({
-        size: this.#sizes[index]!,
-        kind: index < this.#classCount ? 'Uint8Array' : 'Buffer',
-        ...pool.stats(),
-      })),
+      classes: listed.map((sizeClass) => sizeClass === this.#hotClass && this.#hot !== undefined ? sizeClass.stats(this.#hotPuts, held) : sizeClass.stats(0, 0)),
       oversize: this.#oversize,
       rejected: { ...this.#rejected },
     };
@@ -437,10 +568,6 @@ export class BytesPool {
 
 function newUint8Array(size: number): Bytes {
   return new Uint8Array(size);
-}
-
-function zeroFill(buf: Uint8Array): void {
-  buf.fill(0);
 }
 
 // The index of the first byte that is not DEBUG_FILL, 0 for a detached buffer, -1 if none.

@@ -101,6 +101,18 @@ const allPools: Pool<unknown>[] = [];
 const oldPools: Pool<unknown>[] = [];
 let cleanupCount = 0;
 
+// Caches that other parts of the library keep in front of their pools (BytesPool's one buffer
+// per size class). Each registers its flush while it may hold an item, as a pool enters allPools;
+// a cleanup calls every flush first, which puts the front's item into its pool, so that the item
+// then ages like any pooled one (primary, victim, released), and forgets the flushes.
+const frontFlushes: (() => void)[] = [];
+
+/** @internal Has the next cleanup call `flush` before it cycles the pools (once: register again after it). */
+export function registerFrontFlush(flush: () => void): void {
+  frontFlushes.push(flush);
+  armCleanup();
+}
+
 // poolCleanup needs the pools' private state; the class hands these steps out once.
 // primaryToVictim is moveToVictim plus unregistering; idleCleanup is one pool's whole cycle.
 let dropVictim: (pool: Pool<unknown>) => void;
@@ -530,6 +542,8 @@ export class Pool<T, Got extends T | undefined = T> {
 export function poolCleanup(): void {
   const before = observers.size === 0 ? undefined : [...observers.keys()].map((pool) => cleanupCounts(pool));
   cleanupCount++;
+  for (const flush of frontFlushes) flush();
+  frontFlushes.length = 0;
   for (const pool of oldPools) dropVictim(pool);
   oldPools.length = 0;
   for (const pool of allPools) {
