@@ -62,6 +62,8 @@ const kibPool = new Pool<Uint8Array<ArrayBuffer>>({ new: () => new Uint8Array(10
 // What BytesPool costs above it is the cost of its rules.
 const classPools = Array.from({ length: 15 }, (_, i) => new Pool<Uint8Array<ArrayBuffer>>({ new: () => new Uint8Array(64 << i) }));
 const classOf = (n: number) => (n <= 64 ? 0 : 26 - Math.clz32(n - 1));
+const HELD = 8;
+const held: Uint8Array<ArrayBuffer>[] = new Array(HELD);
 
 bench('BytesVsPool', (b) => {
   b.run('size=1024/BytesPool', (b) => {
@@ -83,6 +85,22 @@ bench('BytesVsPool', (b) => {
       const buf = classPools[classOf(1024)]!.get();
       sink(buf);
       classPools[classOf(buf.length)]!.put(buf);
+    }
+  });
+  // Eight buffers outstanding at once: only the first comes back by BytesPool's hot-buffer path,
+  // the other seven by its stamped path. ns/op is per get+put (b.N counts each of the eight).
+  b.run('size=1024/BytesPoolEightHeld', (b) => {
+    for (let i = 0; i < b.N; i += HELD) {
+      for (let k = 0; k < HELD; k++) held[k] = kib.get(1024);
+      sink(held);
+      for (let k = 0; k < HELD; k++) kib.put(held[k]);
+    }
+  });
+  b.run('size=1024/PoolEightHeld', (b) => {
+    for (let i = 0; i < b.N; i += HELD) {
+      for (let k = 0; k < HELD; k++) held[k] = kibPool.get();
+      sink(held);
+      for (let k = 0; k < HELD; k++) kibPool.put(held[k]);
     }
   });
 });
