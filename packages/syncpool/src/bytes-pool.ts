@@ -100,6 +100,8 @@ class SizeClass {
 
   constructor(
     readonly bytesPool: BytesPool,
+    /** Unique among all classes of all pools: the pool's first id (see nextClassIds) plus index. */
+    readonly id: number,
     readonly index: number,
     readonly size: number,
     readonly kind: 'Uint8Array' | 'Buffer',
@@ -126,6 +128,20 @@ class SizeClass {
   }
 }
 
+/** Class ids of one BytesPool run below its first id plus this: Uint8Array classes, then Buffer classes (at most 31 of each). */
+const CLASS_SPAN = 64;
+let classIdsUsed = 0;
+
+/**
+ * A new BytesPool's first class id. Ids never repeat, so a stamp names one class of one pool for
+ * good; they stay small integers (no heap number) for the first 2^24 pools, and exact after.
+ */
+function nextClassIds(): number {
+  const first = classIdsUsed;
+  classIdsUsed += CLASS_SPAN;
+  return first;
+}
+
 // Whether `buf` is `pool`'s hot buffer, pooled in the hot slot (BytesPool hands this out once).
 let isHotPooled: (pool: BytesPool, buf: object) => boolean;
 
@@ -139,45 +155,53 @@ let isHotPooled: (pool: BytesPool, buf: object) => boolean;
  * real Uint8Array or Buffer that owns its whole ArrayBuffer; its class's size is its length.
  */
 class Ownership extends Stamped {
+  // Its class's id while handed out, the id's bitwise complement (negative) while marked pooled:
+  // put's stamped path reads this one small integer and writes it, with no write barrier.
+  #state: number;
+  // Its class, for the paths that need more than the id (another view, another pool).
   #sizeClass: SizeClass;
-  #pooled = false;
 
   private constructor(target: object, sizeClass: SizeClass) {
     super(target);
+    this.#state = sizeClass.id;
     this.#sizeClass = sizeClass;
   }
 
+  /** Stamps a buffer that sizeClass is about to hand out or pool (setPooled follows). */
   static stamp(buf: Bytes, sizeClass: SizeClass): void {
     new Ownership(buf, sizeClass);
   }
 
   static isPooled(buf: object): boolean {
-    return #sizeClass in buf && (buf.#pooled || isHotPooled(buf.#sizeClass.bytesPool, buf));
+    return #state in buf && (buf.#state < 0 || isHotPooled(buf.#sizeClass.bytesPool, buf));
   }
 
   /**
-   * put's second path: the class of `pool` that owns `buf`, if buf is stamped, not marked
-   * pooled and still has its class length (a transfer detaches it to length 0); else undefined.
-   * The caller has ruled out its hot buffer, the one buffer of its classes pooled unmarked.
+   * put's second path: the index of buf's class among the pool's classes, whose ids start at
+   * firstId and whose sizes are `sizes`, if buf is stamped, handed out by that pool and still
+   * has its class length (a transfer detaches it to length 0); else -1. The caller has ruled out
+   * its hot buffer, the one buffer of its classes that is pooled unmarked.
    */
-  static handedOut(buf: Uint8Array, pool: BytesPool): SizeClass | undefined {
-    if (!(#sizeClass in buf) || buf.#pooled) return undefined;
-    const sizeClass = buf.#sizeClass;
-    if (sizeClass.bytesPool !== pool || buf.length !== sizeClass.size) return undefined;
-    return sizeClass;
+  static handedOut(buf: Uint8Array, firstId: number, sizes: readonly number[]): number {
+    if (!(#state in buf)) return -1;
+    const index = buf.#state - firstId;
+    if (index >>> 0 >= sizes.length || buf.length !== sizes[index]) return -1;
+    return index;
   }
 
   static ownerOf(buf: object): SizeClass | undefined {
-    return #sizeClass in buf ? buf.#sizeClass : undefined;
+    return #state in buf ? buf.#sizeClass : undefined;
   }
 
-  /** Makes `sizeClass` the owner of stamped `buf`: a put of a buffer that another pool handed out. */
+  /** Makes sizeClass the owner of stamped, handed-out `buf`: a put of a buffer that another pool handed out. */
   static adopt(buf: object, sizeClass: SizeClass): void {
+    (buf as Ownership).#state = sizeClass.id;
     (buf as Ownership).#sizeClass = sizeClass;
   }
 
-  static setPooled(buf: object, pooled: boolean): void {
-    (buf as Ownership).#pooled = pooled;
+  /** Marks stamped `buf` of sizeClass (its owner) pooled or handed out. */
+  static setPooled(buf: object, sizeClass: SizeClass, pooled: boolean): void {
+    (buf as Ownership).#state = pooled ? ~sizeClass.id : sizeClass.id;
   }
 }
 
@@ -222,6 +246,9 @@ export class BytesPool {
   // that put's fast path indexes either half without a bounds miss; stats() lists the Buffer
   // half once getBuffer() has been called.
   readonly #classes: SizeClass[] = [];
+  // The classes' ids run from #firstClassId; their sizes, in the same order.
+  readonly #firstClassId = nextClassIds();
+  readonly #sizes: number[] = [];
   #bufferClassesUsed = false;
   // The hot buffer: the buffer this pool's last get from a Pool handed out, kept referenced
   // here whether it is handed out (hotOut) or pooled in this one-buffer hot slot, with its class.
@@ -302,7 +329,8 @@ export class BytesPool {
         name: `${this.#name}[${kind} ${size}]`,
       };
       const pool = new Pool<Bytes, Bytes>(filled === undefined ? options : { ...options, reset: (buf: Bytes) => filled.add(buf.fill(DEBUG_FILL)) });
-      this.#classes.push(new SizeClass(this, index, size, kind, pool));
+      this.#classes.push(new SizeClass(this, this.#firstClassId + index, index, size, kind, pool));
+      this.#sizes.push(size);
     }
   }
 
@@ -351,13 +379,13 @@ export class BytesPool {
 
   #take(sizeClass: SizeClass): Bytes {
     const buf = sizeClass.pool.get();
-    Ownership.setPooled(buf, false);
+    Ownership.setPooled(buf, sizeClass, false);
     // A handed-out hot buffer stays hot: with several buffers outstanding, making each new one
     // hot would cost every get more than the fast put saves (8 outstanding: 15.5 against 10.8 ns
     // per get+put). A pooled one, of another class (a get of its class would have taken it), gives way.
     if (this.#useHot === true && (this.#hot === undefined || this.#hotOut === false)) this.#makeHot(buf, sizeClass);
-    else if (this.#debug) this.#checkFill(buf, sizeClass);
-    else if (this.#zeroOnGet) buf.fill(0);
+    else if (this.#debug === true) this.#checkFill(buf, sizeClass);
+    else if (this.#zeroOnGet === true) buf.fill(0);
     return buf;
   }
 
@@ -387,7 +415,7 @@ export class BytesPool {
     this.#hotOut = true;
     if (!pooled) return;
     sizeClass.hotReturned++;
-    Ownership.setPooled(hot, true);
+    Ownership.setPooled(hot, sizeClass, true);
     sizeClass.pool.put(hot);
   }
 
@@ -458,8 +486,8 @@ export class BytesPool {
       return;
     }
     // The hot buffer again (pooled already, or detached) goes to the full checks.
-    const known = typeof buf === 'object' && buf !== this.#hot ? Ownership.handedOut(buf, this) : undefined;
-    if (known !== undefined) this.#pool(known, buf as Bytes);
+    const index = typeof buf === 'object' && buf !== this.#hot ? Ownership.handedOut(buf, this.#firstClassId, this.#sizes) : -1;
+    if (index >= 0) this.#pool(this.#classes[index]!, buf as Bytes);
     else this.#putUnknown(buf);
   }
 
@@ -475,7 +503,7 @@ export class BytesPool {
     // Marked once the Pool took it (a debug-mode check that throws pools nothing); a put that
     // debug mode drops counts as pooled, so that its second put is still refused.
     sizeClass.pool.put(buf);
-    Ownership.setPooled(buf, true);
+    Ownership.setPooled(buf, sizeClass, true);
   }
 
   // Everything put has not seen handed out by this pool: checked in full, then resolved to the
