@@ -27,7 +27,7 @@ import {
   KIND_MUTEX, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
-import { adoptLocal, claimLocal, describeLocal, type Reservation } from './shared-local.js';
+import { attachLocal, describeLocal, type Reservation } from './shared-local.js';
 import { WAIT_SLICE_MS, wakeWaiters } from './wait.js';
 
 const FREE = 0;
@@ -85,7 +85,7 @@ export class MutexPool extends SharedAttachment {
 
   static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): MutexPool {
     const words = metadataWords(buffer, layout);
-    const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
+    const { localId, generation } = attachLocal(words, layout, reservation);
     return new MutexPool(buffer, layout, words, localId, generation);
   }
 

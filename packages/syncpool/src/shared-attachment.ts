@@ -26,9 +26,10 @@ import {
   H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
 import {
-  ATTACHED, FREE, GENERATION_MAX, RESERVED, beginReclaim, claimLocal, recordWord, stateIndex, stateWord, unfinishedReclaims,
-  type Reservation,
+  ATTACHED, GENERATION_MAX, OWNER_UNNAMED, RESERVED, THREAD_ID_MAX, beginReclaim, claimLocal, clearDetached, endReclaim, freeLocal,
+  namedLocals, recordWord, stateIndex, stateWord, unfinishedReclaims, type Reservation,
 } from './shared-local.js';
+import { threadIdentity } from './runtime.js';
 
 /** Counters summed over every local of the pool, since it was created. Each wraps at 2^32. */
 export interface SharedPoolStats {
@@ -237,7 +238,7 @@ export abstract class SharedAttachment {
     this.assertAttached('detach');
     this.release(this.localId);
     this.attached = false;
-    Atomics.store(this.words, stateIndex(this.layout, this.localId), stateWord(this.generation, FREE));
+    freeLocal(this.words, this.layout, this.localId, this.generation);
   }
 
   /**
@@ -272,7 +273,37 @@ export abstract class SharedAttachment {
    */
   reserve(): Reservation {
     this.assertAttached('reserve');
-    return claimLocal(this.words, this.layout, RESERVED);
+    return claimLocal(this.words, this.layout, RESERVED, OWNER_UNNAMED);
+  }
+
+  /**
+   * Recovers every local that thread `threadId` attached with a plain attach(buffer), with
+   * nothing but what the parent holds: `worker.threadId`. Read it when you start the worker
+   * (`const { threadId } = worker`): Node sets worker.threadId to -1 once the worker has exited.
+   * Call it after the worker's 'exit' event, as reclaim(): it recovers the local whatever step
+   * the thread died at, inside attach() and before it could post anything included, and returns
+   * what reclaim() returns, summed over the locals it found (`reclaimed: false` when the thread
+   * holds none: it detached, or attached by a reservation, which reclaim(localId, generation)
+   * recovers). Node and Bun only: where threads have no id (browsers, Deno), a plain attach()
+   * names nobody; start such workers with a reservation (reserve()). TypeError/RangeError for an
+   * id that is not an integer from 0 to 2^29 - 3, PoolError for this thread's own id. If it
+   * throws (a live thread is reclaiming one of those locals now), what it reclaimed stays
+   * reclaimed; call it again later.
+   */
+  reclaimThread(threadId: number): ReclaimResult {
+    this.assertAttached('reclaimThread');
+    this.checkInteger('reclaimThread', 'threadId', threadId, 0, THREAD_ID_MAX,
+      'pass worker.threadId as read when the worker started (it is -1 once the worker has exited)');
+    if (threadId === threadIdentity()) {
+      throw new PoolError(this.layout.name, `reclaimThread: ${threadId} is this thread's id; call detach() on its attachments`);
+    }
+    const { taken, cleared } = namedLocals(this.words, this.layout, threadId + 1);
+    let result: ReclaimResult = { reclaimed: cleared > 0, recovered: 0, lost: 0 };
+    for (const [localId, generation] of taken) {
+      const more = this.#reclaimLocal(localId, generation);
+      result = { reclaimed: result.reclaimed || more.reclaimed, recovered: result.recovered + more.recovered, lost: result.lost + more.lost };
+    }
+    return result;
   }
 
   /** Counters summed over every local (see SharedPoolStats). Approximate while other threads run. */
@@ -312,7 +343,10 @@ export abstract class SharedAttachment {
   #reclaimLocal(localId: number, generation: number): ReclaimResult {
     const w = this.words;
     const state = stateIndex(this.layout, localId);
-    if (!beginReclaim(w, this.layout, localId, generation, this.localId)) return { reclaimed: false, recovered: 0, lost: 0 };
+    if (!beginReclaim(w, this.layout, localId, generation, this.localId)) {
+      clearDetached(w, this.layout, localId, generation);
+      return { reclaimed: false, recovered: 0, lost: 0 };
+    }
     let { recovered, lost } = { recovered: 0, lost: 0 };
     try {
       // A steal it was in the middle of no longer holds anybody up (see shared-local.ts); the
@@ -334,7 +368,7 @@ export abstract class SharedAttachment {
         failure ??= error;
       }
     }
-    Atomics.store(w, state, stateWord(generation, FREE));
+    endReclaim(w, this.layout, localId, generation);
     if (failure !== undefined) {
       throw new PoolError(this.layout.name, `reclaim: local ${localId} is reclaimed, but its thread had started reclaiming ` +
         `another local and finishing that failed (${failure instanceof Error ? failure.message : String(failure)}); ` +

@@ -33,7 +33,7 @@ import {
   H_RESCUE, KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
-import { CLAIM_ACTIVE, adoptLocal, claimHolders, claimLocal, describeLocal, recordWord, type Reservation } from './shared-local.js';
+import { CLAIM_ACTIVE, attachLocal, claimHolders, describeLocal, recordWord, type Reservation } from './shared-local.js';
 import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './observer.js';
 import { wakeWaiters } from './wait.js';
 
@@ -126,7 +126,7 @@ export class SharedPool extends SharedAttachment {
 
   static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
     const words = metadataWords(buffer, layout);
-    const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
+    const { localId, generation } = attachLocal(words, layout, reservation);
     const Class = layout.debug ? DebugSharedPool : SharedPool;
     return new Class(buffer, layout, words, localId, generation);
   }

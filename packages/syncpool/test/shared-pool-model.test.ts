@@ -13,7 +13,10 @@ import { MutexPool } from '../src/mutex-pool.js';
 import {
   H_BUMP, H_RESCUE, H_WAITERS, H_WAKE, KIND_MUTEX, KIND_SHARED, M_STACK, M_TOP, R_HEAD_TAIL, R_PRIVATE, R_PUTS, R_WAITS, computeLayout, type Layout, type PoolKind,
 } from '../src/shared-layout.js';
-import { ATTACHED, FREE, adoptLocal, claimLocal, generationOf, phaseOf, recordWord, stateIndex, stateWord } from '../src/shared-local.js';
+import { PoolError } from '../src/errors.js';
+import {
+  ATTACHED, FREE, OWNER_UNNAMED, adoptLocal, claimLocal, generationOf, ownerIndex, ownerWord, phaseOf, recordWord, stateIndex, stateWord, type Reservation,
+} from '../src/shared-local.js';
 import { SharedPool } from '../src/shared-pool.js';
 import { explore, modelWords, runFree, withModel, type Model, type Op, type Result, type Subject } from './model/checker.js';
 import { OLD_ATTACHED, OldMutexPool, OldSharedPool } from './model/old-protocol.js';
@@ -28,9 +31,12 @@ interface Scenario {
   /**
    * `local`: its local (default: its index). `attach`: it starts detached and its script starts
    * with attach: by the reservation that the setup takes for it, or plainly (the first free
-   * local); either way it expects generation 2 of its local, whose state word starts free at 1.
+   * local), named by its thread id (index + 1) as in Node, or unnamed as where threads have no
+   * id, or by the gallery's claim that names the local only after taking it (claimOwnerLast);
+   * either way it expects generation 2 of its local, whose state word starts free at 1. A thread
+   * that starts attached is named by its thread id at generation 1.
    */
-  threads: { script: Op[]; mortal: boolean; local?: number; attach?: 'reserved' | 'plain' }[];
+  threads: { script: Op[]; mortal: boolean; local?: number; attach?: 'reserved' | 'plain' | 'unnamed' | 'owner-last' }[];
   /** Run before exploring, by the threads in turn: what each thread does to reach the start state. */
   setup: (subjects: Subject[]) => number[][];
   maxDeaths: number;
@@ -43,6 +49,27 @@ const put: Op = { op: 'put' };
 const attach: Op = { op: 'attach' };
 const detach: Op = { op: 'detach' };
 const reclaim = (target: number, generation?: number): Op => (generation === undefined ? { op: 'reclaim', target } : { op: 'reclaim', target, generation });
+const reclaimThread = (target: number): Op => ({ op: 'reclaimThread', target });
+/** The model's thread ids: thread n is named n + 1 (the checker's own thread, id 0, is none of them). */
+const threadIdOf = (n: number) => n + 1;
+
+/**
+ * The gallery's claim: attach's claim with its two steps the other way round, taking the state
+ * word first and naming the local after. A thread killed between the two holds a local whose
+ * owner word names nobody, so reclaimThread cannot find it: the checker must see it leak.
+ */
+function claimOwnerLast(words: Int32Array, layout: Layout, owner: number): Reservation {
+  for (let id = 0; id < layout.maxLocals; id++) {
+    const index = stateIndex(layout, id);
+    const state = Atomics.load(words, index);
+    const generation = generationOf(state) + 1;
+    if (phaseOf(state) === FREE && Atomics.compareExchange(words, index, state, stateWord(generation, ATTACHED)) === state) {
+      Atomics.store(words, ownerIndex(layout, id), ownerWord(owner, generation));
+      return { localId: id, generation };
+    }
+  }
+  throw new PoolError(layout.name, 'attach: all locals are attached or reserved');
+}
 
 function build(s: Scenario): Model {
   const localOf = s.threads.map((t, n) => t.local ?? n);
@@ -58,8 +85,14 @@ function build(s: Scenario): Model {
   type Construct = new (...args: unknown[]) => Subject;
   for (const [n, t] of s.threads.entries()) {
     const index = stateIndex(layout, localOf[n]!);
-    if (t.attach !== undefined) memory[index] ||= stateWord(1, FREE);
-    else memory[index] = s.protocol === 'new' ? stateWord(1, ATTACHED) : OLD_ATTACHED;
+    if (t.attach !== undefined) {
+      memory[index] ||= stateWord(1, FREE);
+    } else if (s.protocol === 'new') {
+      memory[index] = stateWord(1, ATTACHED);
+      memory[ownerIndex(layout, localOf[n]!)] = ownerWord(threadIdOf(n) + 1, 1);
+    } else {
+      memory[index] = OLD_ATTACHED;
+    }
   }
   const subjects = s.threads.map((t, n) => {
     const localId = localOf[n]!;
@@ -69,8 +102,15 @@ function build(s: Scenario): Model {
   });
   // attach(buffer[, reservation]) reads the header (constant words) and builds the attachment
   // without touching shared memory; its shared-memory part is claimLocal or adoptLocal.
-  const attachOf = (t: Scenario['threads'][number], n: number) => (t.attach === 'plain' ? () => claimLocal(words, layout)
-    : t.attach === 'reserved' ? () => adoptLocal(words, layout, { localId: localOf[n]!, generation: 2 }) : undefined);
+  const attachOf = (t: Scenario['threads'][number], n: number) => {
+    switch (t.attach) {
+      case 'plain': return () => claimLocal(words, layout, ATTACHED, threadIdOf(n) + 1);
+      case 'unnamed': return () => claimLocal(words, layout, ATTACHED, OWNER_UNNAMED);
+      case 'owner-last': return () => claimOwnerLast(words, layout, threadIdOf(n) + 1);
+      case 'reserved': return () => adoptLocal(words, layout, { localId: localOf[n]!, generation: 2 });
+      case undefined: return undefined;
+    }
+  };
   let holds: number[][] = [];
   withModel(words, () => runFree(memory, () => {
     holds = s.setup(subjects);
@@ -108,15 +148,28 @@ function build(s: Scenario): Model {
   };
   return {
     memory, blocks: s.blocks, ownWords, ignoredWords, smallRings: layout.ringCapacity < s.blocks,
-    threads: s.threads.map((t, n) => ({ script: t.script, mortal: t.mortal, subject: subjects[n]!, holds: holds[n] ?? [], attach: attachOf(t, n) })),
+    threads: s.threads.map((t, n) => ({
+      script: t.script, mortal: t.mortal, subject: subjects[n]!, holds: holds[n] ?? [], attach: attachOf(t, n), threadId: threadIdOf(n),
+    })),
     ...(s.protocol === 'new' && s.unreclaimed === undefined ? {
-      locals(mem: Int32Array, attached: { localId: number; generation: number }[]) {
+      // Each local's owner word too: a live attachment's names its claimer (its thread id, or
+      // unnamed if it attached unnamed or by a reservation) at its generation; a free local's is 0.
+      locals(mem: Int32Array, attached: { thread: number; localId: number; generation: number }[]) {
         for (let id = 0; id < maxLocals; id++) {
           const state = mem[stateIndex(layout, id)]!;
+          const owner = mem[ownerIndex(layout, id)]!;
           const holder = attached.find((a) => a.localId === id);
           const named = `local ${id} is ${['free', 'attached', 'being reclaimed', 'reserved'][phaseOf(state)]} at generation ${generationOf(state)}`;
-          if (holder !== undefined && state !== stateWord(holder.generation, ATTACHED)) return `${named}, but a live thread holds its attachment at generation ${holder.generation}`;
-          if (holder === undefined && phaseOf(state) !== FREE) return `${named} with no live thread attached: leaked`;
+          if (holder !== undefined) {
+            if (state !== stateWord(holder.generation, ATTACHED)) return `${named}, but a live thread holds its attachment at generation ${holder.generation}`;
+            const how = s.threads[holder.thread]!.attach;
+            const expected = ownerWord(how === 'unnamed' || how === 'reserved' ? OWNER_UNNAMED : threadIdOf(holder.thread) + 1, holder.generation);
+            if (owner !== expected) return `${named} by T${holder.thread}, but its owner word is ${owner}, not ${expected}`;
+          } else if (phaseOf(state) !== FREE) {
+            return `${named} with no live thread attached: leaked`;
+          } else if (owner !== 0) {
+            return `${named} but its owner word (${owner}) still names a claimer, so no attach takes it: leaked`;
+          }
         }
         return undefined;
       },
@@ -246,13 +299,17 @@ test('model: the old step order hangs: MutexPool stays locked after its holder d
 // slot) and exits without detaching. It may die at any step, inside attach (before or after the
 // adopting CAS) or right after it, before it could have posted anything; the parent's
 // reclaim(reservation) on its exit must recover the local and its block every time.
-// With a plain attach instead (the checker's gallery), the parent learns nothing it could
-// reclaim by: it only gets, and the worker's local must be found leaked.
-const killedInsideAttach = (kind: PoolKind, how: 'reserved' | 'plain' = 'reserved'): Scenario => ({
+// Or T1 attaches plainly, named by its thread id, and also detaches, and the parent holds only
+// that id: reclaimThread(T1) must recover the local whatever step of attach, get, put or detach
+// T1 died at. The gallery: the same with the owner word written after the state (claimOwnerLast),
+// and a plain attach that names nobody (no thread ids, as in a browser): the worker's local must
+// be found leaked.
+type AttachKind = 'reserved' | 'plain' | 'unnamed' | 'owner-last';
+const killedInsideAttach = (kind: PoolKind, how: AttachKind = 'reserved'): Scenario => ({
   kind, protocol: 'new', blocks: 2, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: 1,
   threads: [
-    { script: how === 'reserved' ? [reclaim(1), get, get] : [get, get], mortal: false },
-    { script: [attach, get, put], mortal: true, attach: how },
+    { script: [how === 'reserved' ? reclaim(1) : reclaimThread(1), get, get], mortal: false },
+    { script: how === 'plain' ? [attach, get, put, detach] : [attach, get, put], mortal: true, attach: how },
   ],
   setup: ([parent]) => {
     if (how === 'reserved') assert.deepEqual(parent!.reserve!(), { localId: 1, generation: 2 });
@@ -269,11 +326,22 @@ for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
     assert.equal(result.violation, undefined, result.violation);
     assert.ok(result.states > 50 && result.deaths === 1);
   });
+
+  test(`model: ${name}, a worker killed at any step of plain attach(buffer), get, put or detach: the parent's reclaimThread(threadId) recovers the local`, (t) => {
+    const result = check(t, `${name} killed inside plain attach`, killedInsideAttach(kind, 'plain'));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 50 && result.deaths === 1);
+  });
 }
 
-test('model: the checker catches the local of a worker that attached plainly and died: its parent cannot reclaim it', (t) => {
-  const result = check(t, 'plain attach, no reclaim', killedInsideAttach(KIND_SHARED, 'plain'));
+test('model: the checker catches a claim that names the local only after taking it: killed between, its local is leaked', (t) => {
+  const result = check(t, 'owner word written last', killedInsideAttach(KIND_SHARED, 'owner-last'));
   assert.match(result.violation ?? '', /^local 1 is attached at generation 2 with no live thread attached: leaked/);
+});
+
+test('model: the checker catches the local of a worker that attached plainly without a thread id and died: nobody can name it', (t) => {
+  const result = check(t, 'plain attach, no thread id', killedInsideAttach(KIND_SHARED, 'unnamed'));
+  assert.match(result.violation ?? '', /^local 1 is (attached|free) at generation \d[^\n]*leaked/);
 });
 
 // Reclaim racing a re-attach: T1 (local 1, generation 1) puts a block and detaches, and may die
