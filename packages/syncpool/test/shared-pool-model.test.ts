@@ -3,9 +3,11 @@
 // threads, each of which may be killed at any step, with a reclaimer running after the death.
 // The same checker, run on the old step order (test/model/old-protocol.ts), finds the hangs that
 // issue 9 reports. Issue 19's cases: a worker killed at any step of attach(buffer, reservation)
-// or before it could post anything, recovered by the parent's reclaim of the reservation, and a
-// reclaim racing a re-attach of the same local; in their final states every local must be
-// attached exactly by a live thread, at its generation, and free otherwise. Each test prints the
+// or before it could post anything, recovered by the parent's reclaim of the reservation; one
+// killed at any step of a plain attach (or of its get, put, detach), recovered by the parent's
+// reclaimThread(threadId) alone; and a reclaim racing a re-attach of the same local. In their
+// final states every local must be attached exactly by a live thread, at its generation, with
+// its owner word naming that thread, and free with an owner word of 0 otherwise. Each test prints the
 // states it explored.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
@@ -15,7 +17,7 @@ import {
 } from '../src/shared-layout.js';
 import { PoolError } from '../src/errors.js';
 import {
-  ATTACHED, FREE, OWNER_UNNAMED, adoptLocal, claimLocal, generationOf, ownerIndex, ownerWord, phaseOf, recordWord, stateIndex, stateWord, type Reservation,
+  ATTACHED, FREE, GENERATION_LIMIT, OWNER_UNNAMED, adoptLocal, claimLocal, generationOf, ownerIndex, ownerWord, phaseOf, recordWord, stateIndex, stateWord, type Reservation,
 } from '../src/shared-local.js';
 import { SharedPool } from '../src/shared-pool.js';
 import { explore, modelWords, runFree, withModel, type Model, type Op, type Result, type Subject } from './model/checker.js';
@@ -23,7 +25,8 @@ import { OLD_ATTACHED, OldMutexPool, OldSharedPool } from './model/old-protocol.
 
 interface Scenario {
   kind: PoolKind;
-  protocol: 'new' | 'old';
+  /** 'keeps-name': today's SharedPool with the gallery's detach (NameKeepingPool). */
+  protocol: 'new' | 'old' | 'keeps-name';
   blocks: number;
   /** Slots per ring (SharedPool), if fewer than the arena's blocks: as small as 2, so that rings wrap within a few puts. */
   ring?: number;
@@ -40,6 +43,11 @@ interface Scenario {
   /** Run before exploring, by the threads in turn: what each thread does to reach the start state. */
   setup: (subjects: Subject[]) => number[][];
   maxDeaths: number;
+  /**
+   * The generation at which the locals of the attaching threads start free (default 1); their
+   * attach then takes the next one, which skips the multiples of 2^20 (2^20 - 1: the epoch's bump).
+   */
+  freeAt?: number;
   /** Some dead thread may have nobody left to reclaim it: do not check the final states' locals (Model.locals). */
   unreclaimed?: true;
 }
@@ -52,6 +60,15 @@ const reclaim = (target: number, generation?: number): Op => (generation === und
 const reclaimThread = (target: number): Op => ({ op: 'reclaimThread', target });
 /** The model's thread ids: thread n is named n + 1 (the checker's own thread, id 0, is none of them). */
 const threadIdOf = (n: number) => n + 1;
+
+/** The gallery's detach: it frees the state word and forgets to clear the owner word. */
+class NameKeepingPool extends SharedPool {
+  override detach(): void {
+    this.release(this.localId);
+    this.attached = false;
+    Atomics.store(this.words, stateIndex(this.layout, this.localId), stateWord(this.generation, FREE));
+  }
+}
 
 /**
  * The gallery's claim: attach's claim with its two steps the other way round, taking the state
@@ -73,6 +90,8 @@ function claimOwnerLast(words: Int32Array, layout: Layout, owner: number): Reser
 
 function build(s: Scenario): Model {
   const localOf = s.threads.map((t, n) => t.local ?? n);
+  const freeAt = s.freeAt ?? 1;
+  const attachedAt = (freeAt + 1) % GENERATION_LIMIT === 0 ? freeAt + 2 : freeAt + 1;
   const maxLocals = Math.max(...localOf) + 1;
   const sized = computeLayout(s.kind, {
     blockSize: 64, blocks: s.blocks, maxLocals, pad: 0, debug: false, lockSpin: s.lockSpin ?? 0, waitLimitMs: 1000,
@@ -86,8 +105,8 @@ function build(s: Scenario): Model {
   for (const [n, t] of s.threads.entries()) {
     const index = stateIndex(layout, localOf[n]!);
     if (t.attach !== undefined) {
-      memory[index] ||= stateWord(1, FREE);
-    } else if (s.protocol === 'new') {
+      memory[index] ||= stateWord(freeAt, FREE);
+    } else if (s.protocol !== 'old') {
       memory[index] = stateWord(1, ATTACHED);
       memory[ownerIndex(layout, localOf[n]!)] = ownerWord(threadIdOf(n) + 1, 1);
     } else {
@@ -97,8 +116,8 @@ function build(s: Scenario): Model {
   const subjects = s.threads.map((t, n) => {
     const localId = localOf[n]!;
     if (s.protocol === 'old') return s.kind === KIND_SHARED ? new OldSharedPool(words, layout, localId) : new OldMutexPool(words, layout, localId);
-    const Class = (s.kind === KIND_SHARED ? SharedPool : MutexPool) as unknown as Construct;
-    return new Class(buffer, layout, words, localId, t.attach === undefined ? 1 : 2);
+    const Class = (s.protocol === 'keeps-name' ? NameKeepingPool : s.kind === KIND_SHARED ? SharedPool : MutexPool) as unknown as Construct;
+    return new Class(buffer, layout, words, localId, t.attach === undefined ? 1 : attachedAt);
   });
   // attach(buffer[, reservation]) reads the header (constant words) and builds the attachment
   // without touching shared memory; its shared-memory part is claimLocal or adoptLocal.
@@ -151,7 +170,7 @@ function build(s: Scenario): Model {
     threads: s.threads.map((t, n) => ({
       script: t.script, mortal: t.mortal, subject: subjects[n]!, holds: holds[n] ?? [], attach: attachOf(t, n), threadId: threadIdOf(n),
     })),
-    ...(s.protocol === 'new' && s.unreclaimed === undefined ? {
+    ...(s.protocol !== 'old' && s.unreclaimed === undefined ? {
       // Each local's owner word too: a live attachment's names its claimer (its thread id, or
       // unnamed if it attached unnamed or by a reservation) at its generation; a free local's is 0.
       locals(mem: Int32Array, attached: { thread: number; localId: number; generation: number }[]) {
@@ -305,8 +324,8 @@ test('model: the old step order hangs: MutexPool stays locked after its holder d
 // and a plain attach that names nobody (no thread ids, as in a browser): the worker's local must
 // be found leaked.
 type AttachKind = 'reserved' | 'plain' | 'unnamed' | 'owner-last';
-const killedInsideAttach = (kind: PoolKind, how: AttachKind = 'reserved'): Scenario => ({
-  kind, protocol: 'new', blocks: 2, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: 1,
+const killedInsideAttach = (kind: PoolKind, how: AttachKind = 'reserved', freeAt?: number): Scenario => ({
+  kind, protocol: 'new', freeAt, blocks: 2, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: 1,
   threads: [
     { script: [how === 'reserved' ? reclaim(1) : reclaimThread(1), get, get], mortal: false },
     { script: how === 'plain' ? [attach, get, put, detach] : [attach, get, put], mortal: true, attach: how },
@@ -332,11 +351,26 @@ for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
     assert.equal(result.violation, undefined, result.violation);
     assert.ok(result.states > 50 && result.deaths === 1);
   });
+
+  test(`model: ${name}, killed at any step of a plain attach that bumps the generation's epoch (2^20 - 1 to 2^20 + 1): recovered by reclaimThread`, (t) => {
+    const result = check(t, `${name} killed inside plain attach at the epoch bump`, killedInsideAttach(kind, 'plain', GENERATION_LIMIT - 1));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 50 && result.deaths === 1);
+  });
 }
 
 test('model: the checker catches a claim that names the local only after taking it: killed between, its local is leaked', (t) => {
   const result = check(t, 'owner word written last', killedInsideAttach(KIND_SHARED, 'owner-last'));
   assert.match(result.violation ?? '', /^local 1 is attached at generation 2 with no live thread attached: leaked/);
+});
+
+test('model: the checker catches a detach that leaves the owner word set: no attach takes that local again', (t) => {
+  const result = check(t, 'detach keeps the name', {
+    kind: KIND_SHARED, protocol: 'keeps-name', blocks: 1, maxDeaths: 0,
+    threads: [{ script: [get], mortal: false }, { script: [get, put, detach], mortal: false }],
+    setup: () => [],
+  });
+  assert.match(result.violation ?? '', /^local 1 is free at generation 1 but its owner word \(\d+\) still names a claimer/);
 });
 
 test('model: the checker catches the local of a worker that attached plainly without a thread id and died: nobody can name it', (t) => {
@@ -348,11 +382,12 @@ test('model: the checker catches the local of a worker that attached plainly wit
 // at any step; T2 attaches plainly, which can only take local 1 (at generation 2) once it is
 // free, puts and gets; the parent T0 reclaims T1 on its exit, by generation 1 (the 'exit'
 // handler runs whether T1 detached or not). A reclaim that finds local 1 re-attached is stale
-// and must change nothing: T2 keeps its local and its blocks.
-const reclaimRacesReattach = (kind: PoolKind, staleGeneration?: number): Scenario => ({
+// and must change nothing: T2 keeps its local and its blocks. Or the parent reclaims T1 by its
+// thread id, racing T2's claim of local 1, which names T2 before it takes the state.
+const reclaimRacesReattach = (kind: PoolKind, staleGeneration?: number, byThread = false): Scenario => ({
   kind, protocol: 'new', blocks: 3, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: staleGeneration === undefined ? 1 : 0,
   threads: [
-    { script: [reclaim(1, staleGeneration), get], mortal: false },
+    { script: [byThread ? reclaimThread(1) : reclaim(1, staleGeneration), get], mortal: false },
     { script: [put, detach], mortal: true },
     { script: [attach, put, get], mortal: false, local: 1, attach: 'plain' },
   ],
@@ -367,6 +402,12 @@ for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
   const name = kind === KIND_SHARED ? 'SharedPool' : 'MutexPool';
   test(`model: ${name}, a reclaim racing a re-attach of the same local never takes the live attachment`, (t) => {
     const result = check(t, `${name} reclaim races re-attach`, reclaimRacesReattach(kind));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 200 && result.deaths === 1);
+  });
+
+  test(`model: ${name}, a reclaimThread racing a plain re-attach of the same local never takes the live attachment`, (t) => {
+    const result = check(t, `${name} reclaimThread races re-attach`, reclaimRacesReattach(kind, undefined, true));
     assert.equal(result.violation, undefined, result.violation);
     assert.ok(result.states > 200 && result.deaths === 1);
   });
