@@ -58,7 +58,8 @@ function requireWait(name: string): void {
  * ```
  *
  * get(): the stack's top, else a fresh block, else -1. put(id): onto the stack. stats() counts
- * stack hits as `ringHits`; privateHits and steals stay 0. Errors and reclaim as in SharedPool;
+ * stack hits as `ringHits`; privateHits and steals stay 0. Errors, reserve, reclaim and
+ * reclaimThread as in SharedPool;
  * a get or put that finds the lock held for more than waitLimitMs throws PoolError naming the
  * holder's local. The lockSpin option sets the spinning before sleeping (default 4, as Go).
  */

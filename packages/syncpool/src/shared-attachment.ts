@@ -2,9 +2,9 @@
 // that lives in a SharedArrayBuffer. Giving locals back (detach, reclaim), the block views, the
 // arena's bump allocator, stats, census, debug mode's handout words, and the error contract.
 //
-// A local is Go's P. A thread claims one with a CAS on its record's state word (attach, see
-// shared-local.ts), and gives it back with a store (detach), or another thread gives it back for
-// a thread that died (reclaim). Between the two, that thread is the only writer of the record's
+// A local is Go's P. A thread claims one by naming itself in the local's owner word with a CAS,
+// then taking its state word (attach, see shared-local.ts), and gives it back by freeing both
+// (detach), or another thread gives it back for a thread that died (reclaim, reclaimThread). Between the two, that thread is the only writer of the record's
 // private slot and counters and the only producer of its ring, so those need no atomics. The
 // state word's CAS and store also order everything one owner did before everything the next
 // owner does. A dead thread's plain stores are visible to its reclaimer: the worker's 'exit'
@@ -247,7 +247,8 @@ export abstract class SharedAttachment {
    * is completed or rolled back, and a reclaim it was running is finished. `generation` is the
    * one its attachment (or reservation) had: a pair whose generation was given back already
    * (the thread detached, or was reclaimed, and the local may be attached again since) changes
-   * nothing and returns `reclaimed: false`, so a parent can reclaim on every worker exit.
+   * nothing and returns `reclaimed: false`, so a parent can reclaim on every worker exit (if the
+   * thread died in the last step of its detach, that reclaim also clears the name it left).
    *
    * Call it from another attached thread after the worker's 'exit' event: reclaiming the local
    * of a running thread corrupts the pool. Blocks the dead thread held are lost (at most one

@@ -66,8 +66,12 @@ import { wakeWaiters } from './wait.js';
  *   waitLimitMs (PoolError naming the stealer's local, the pool and the block unchanged).
  * - An attachment belongs to the thread that attached; do not share it between threads. Call
  *   detach() when the thread is done, so that its private block becomes stealable; for a
- *   thread that ended without it (worker.terminate(), an uncaught error), call
- *   reclaim(localId, generation) from another attached thread after the worker's 'exit' event.
+ *   thread that ended without it (worker.terminate(), an uncaught error), call, from another
+ *   attached thread after the worker's 'exit' event, reclaim(seat.localId, seat.generation)
+ *   with the reservation it attached by (works everywhere), or reclaimThread(threadId) with
+ *   the worker.threadId read when it started, for a worker that attached plainly (Node and
+ *   Bun: attach names the local by the thread's id before it takes it). Either recovers the
+ *   local whatever step the thread died at, inside attach and before it posted anything too.
  *   A thread may die at any instruction: no other thread then waits for ever, and only the
  *   blocks it held (plus the one its interrupted get or put was moving) are lost; census()
  *   counts them. test/shared-pool-model.test.ts checks this over every interleaving of small
