@@ -131,11 +131,27 @@ export class SharedPool extends SharedAttachment {
   static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
     const words = metadataWords(buffer, layout);
     const { localId, generation } = attachLocal(words, layout, reservation);
-    const Class = layout.debug ? DebugSharedPool : SharedPool;
+    const Class = layout.debug ? SharedPool.#Debug : SharedPool;
     return new Class(buffer, layout, words, localId, generation);
   }
 
-  protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
+  /**
+   * SharedPool with debug: true: each get hands its block out under a new id, each put takes
+   * that handout back (shared-attachment.ts). Declared inside the class, where its private
+   * constructor can be extended, so that the declaration file lists no constructor a user could call.
+   */
+  static readonly #Debug = class DebugSharedPool extends SharedPool {
+    override get(): BlockId {
+      const block = super.get();
+      return (block < 0 ? block : this.handOut(block)) as BlockId;
+    }
+
+    override put(id: BlockId): void {
+      this.putHandout(id, (block) => super.put(block as BlockId));
+    }
+  };
+
+  private constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     super(buffer, layout, words, localId, generation);
     this.#privateSlot = this.record + R_PRIVATE;
     this.#putsCounter = this.record + R_PUTS;
@@ -378,17 +394,5 @@ export class SharedPool extends SharedAttachment {
       }
     }
     return stranded.length;
-  }
-}
-
-/** SharedPool with debug: true: each get hands its block out under a new id, each put takes that handout back (shared-attachment.ts). */
-class DebugSharedPool extends SharedPool {
-  override get(): BlockId {
-    const block = super.get();
-    return (block < 0 ? block : this.handOut(block)) as BlockId;
-  }
-
-  override put(id: BlockId): void {
-    this.putHandout(id, (block) => super.put(block as BlockId));
   }
 }

@@ -25,7 +25,7 @@ import { OLD_ATTACHED, OldMutexPool, OldSharedPool } from './model/old-protocol.
 
 interface Scenario {
   kind: PoolKind;
-  /** 'keeps-name': today's SharedPool with the gallery's detach (NameKeepingPool). */
+  /** 'keeps-name': today's SharedPool with the gallery's detach (keepNameOnDetach). */
   protocol: 'new' | 'old' | 'keeps-name';
   blocks: number;
   /** Slots per ring (SharedPool), if fewer than the arena's blocks: as small as 2, so that rings wrap within a few puts. */
@@ -61,13 +61,16 @@ const reclaimThread = (target: number): Op => ({ op: 'reclaimThread', target });
 /** The model's thread ids: thread n is named n + 1 (the checker's own thread, id 0, is none of them). */
 const threadIdOf = (n: number) => n + 1;
 
-/** The gallery's detach: it frees the state word and forgets to clear the owner word. */
-class NameKeepingPool extends SharedPool {
-  override detach(): void {
-    this.release(this.localId);
-    this.attached = false;
-    Atomics.store(this.words, stateIndex(this.layout, this.localId), stateWord(this.generation, FREE));
-  }
+/** The gallery's detach, installed on `subject`: it frees the state word and forgets to clear the owner word. */
+function keepNameOnDetach(subject: Subject): Subject {
+  const pool = subject as unknown as { release(localId: number): void; attached: boolean; words: Int32Array; layout: Layout; localId: number; generation: number };
+  return Object.assign(subject, {
+    detach() {
+      pool.release(pool.localId);
+      pool.attached = false;
+      Atomics.store(pool.words, stateIndex(pool.layout, pool.localId), stateWord(pool.generation, FREE));
+    },
+  });
 }
 
 /**
@@ -116,8 +119,9 @@ function build(s: Scenario): Model {
   const subjects = s.threads.map((t, n) => {
     const localId = localOf[n]!;
     if (s.protocol === 'old') return s.kind === KIND_SHARED ? new OldSharedPool(words, layout, localId) : new OldMutexPool(words, layout, localId);
-    const Class = (s.protocol === 'keeps-name' ? NameKeepingPool : s.kind === KIND_SHARED ? SharedPool : MutexPool) as unknown as Construct;
-    return new Class(buffer, layout, words, localId, t.attach === undefined ? 1 : attachedAt);
+    const Class = (s.kind === KIND_SHARED ? SharedPool : MutexPool) as unknown as Construct;
+    const subject = new Class(buffer, layout, words, localId, t.attach === undefined ? 1 : attachedAt);
+    return s.protocol === 'keeps-name' ? keepNameOnDetach(subject) : subject;
   });
   // attach(buffer[, reservation]) reads the header (constant words) and builds the attachment
   // without touching shared memory; its shared-memory part is claimLocal or adoptLocal.
