@@ -300,12 +300,19 @@ export abstract class SharedAttachment {
     }
     const { taken, cleared } = namedLocals(this.words, this.layout, threadId + 1);
     let result: ReclaimResult = { reclaimed: cleared > 0, recovered: 0, lost: 0 };
+    const done: [number, ReclaimResult][] = [];
     for (const [localId, generation] of taken) {
       const more = this.#reclaimLocal(localId, generation);
+      if (more.reclaimed) done.push([localId, more]);
       result = { reclaimed: result.reclaimed || more.reclaimed, recovered: result.recovered + more.recovered, lost: result.lost + more.lost };
     }
+    for (const [localId, more] of done) this.reclaimedThreadLocal(localId, more); // once all is done: an observer may throw
     return result;
   }
+
+  /** Called by reclaimThread for each local it reclaimed, after the last (SharedPool reports them to its observer). */
+  /** @internal */
+  protected reclaimedThreadLocal(_localId: number, _result: ReclaimResult): void {}
 
   /** Counters summed over every local (see SharedPoolStats). Approximate while other threads run. */
   stats(): SharedPoolStats {

@@ -28,7 +28,7 @@
 
 import { PoolDequeue } from './pool-dequeue.js';
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords, type BlockId, type Released } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type BlockId, type ReclaimResult, type Released } from './shared-attachment.js';
 import {
   H_RESCUE, KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
@@ -204,7 +204,8 @@ export class SharedPool extends SharedAttachment {
    * runs synchronously on this thread after the operation took effect; if it throws, the
    * operation stays done and the error reaches the caller. A put event with another local's id
    * is a block that this thread, as that ring's producer, took back from a stranded slot and
-   * pushed at that ring's head (a put's wait, detach, reclaim).
+   * pushed at that ring's head (a put's wait, detach, reclaim). reclaimThread reports a reclaim
+   * event for each local it reclaimed.
    */
   observe(observer: SharedPoolObserver | undefined): void {
     this.assertAttached('observe');
@@ -378,6 +379,11 @@ export class SharedPool extends SharedAttachment {
     wakeWaiters(this.words);
     this.#observer?.({ kind: 'put', local: localId, to: 'head', block: held - 1 });
     return { recovered: rescued + 1, lost: stillClaimed };
+  }
+
+  /** @internal */
+  protected override reclaimedThreadLocal(localId: number, result: ReclaimResult): void {
+    this.#observer?.({ kind: 'reclaim', local: this.localId, target: localId, recovered: result.recovered, lost: result.lost });
   }
 
   /** @internal */
