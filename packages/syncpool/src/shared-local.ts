@@ -36,10 +36,11 @@
 //   - a detach frees the state word first, then clears the owner word;
 //   - a reclaim clears the owner word while the local is still RECLAIMING, then frees it.
 // Invariant: an owner word of 0 means FREE or RECLAIMING; an ATTACHED or RESERVED local's owner
-// word names its claimer and its generation. A free local whose owner word is set is a claim in
-// progress (tag of the next generation), or the leftover of a thread that died between a
-// claim's two steps or a detach's (tag of the local's generation): reclaimThread clears either
-// for a dead thread, and reclaim(localId, generation) clears the detach's (clearDetached).
+// word names its claimer and its generation. A free local whose owner word is set is taken by
+// nobody else: it is a claim in progress, or one whose thread died before taking the state (both
+// with the tag of the next generation), or what a thread left that died between the two steps
+// of its detach (the tag of the local's generation). reclaimThread clears the name of a dead
+// thread either way, and reclaim(localId, generation) clears a detach's (clearDetached).
 //
 // A reservation is the other way to recover a worker that the parent cannot hear from, and the
 // one that works everywhere: reserve() takes a local for the worker before the worker starts, in
