@@ -258,6 +258,10 @@ export abstract class SharedAttachment {
    */
   reclaim(localId: number, generation: number): ReclaimResult {
     this.assertAttached('reclaim');
+    if (typeof localId === 'object' && localId !== null && 'threadId' in localId) {
+      throw new TypeError(`${this.layout.name}.reclaim takes (localId, generation); for a worker that attached plainly, call ` +
+        'reclaimThread(threadId) with the worker.threadId read when it started (Node sets it to -1 once the worker has exited)');
+    }
     const max = this.layout.maxLocals - 1;
     this.checkInteger('reclaim', 'localId', localId, 0, max, `locals run from 0 to ${max}`);
     this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_MAX,

@@ -226,6 +226,8 @@ for (const Pool of [SharedPool, MutexPool]) {
     }
     assert.throws(() => pool.reclaimThread(-1), (e: unknown) => e instanceof RangeError && /it is -1 once the worker has exited/.test(e.message));
     assert.throws(() => pool.reclaimThread(2 ** 29), RangeError);
+    assert.throws(() => pool.reclaim({ threadId: 3 } as unknown as number, 1), (e: unknown) => e instanceof TypeError && /call reclaimThread\(threadId\)/.test(e.message),
+      'reclaim(worker) says which method takes a thread');
     assert.throws(() => pool.reclaimThread(0), (e: unknown) => e instanceof PoolError && /this thread's id; call detach\(\)/.test(e.message), 'the test runs on the main thread, id 0');
     assert.equal(pool.census().outstanding, 0);
     pool.detach();
