@@ -79,7 +79,10 @@ export interface SharedPoolCensus {
  * variables are invisible to every other thread: census() counts them in `outstanding`.
  */
 export interface ReclaimResult {
-  /** false: that generation of the local had been given back already (detached or reclaimed); nothing changed. */
+  /**
+   * false: that generation of the local had been given back already (detached or reclaimed);
+   * nothing changed. From reclaimThread: whether that thread held (or was claiming) any local.
+   */
   readonly reclaimed: boolean;
   readonly recovered: number;
   readonly lost: number;
