@@ -27,7 +27,7 @@ import {
   KIND_MUTEX, M_LOCK, M_STACK, M_TOP, R_EXHAUSTED, R_FRESH, R_PUTS, R_RING_HITS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
-import { adoptLocal, claimLocal, describeLocal, type Reservation } from './shared-local.js';
+import { attachLocal, describeLocal, type Reservation } from './shared-local.js';
 import { WAIT_SLICE_MS, wakeWaiters } from './wait.js';
 
 const FREE = 0;
@@ -58,7 +58,8 @@ function requireWait(name: string): void {
  * ```
  *
  * get(): the stack's top, else a fresh block, else -1. put(id): onto the stack. stats() counts
- * stack hits as `ringHits`; privateHits and steals stay 0. Errors and reclaim as in SharedPool;
+ * stack hits as `ringHits`; privateHits and steals stay 0. Errors, reserve, reclaim and
+ * reclaimThread as in SharedPool;
  * a get or put that finds the lock held for more than waitLimitMs throws PoolError naming the
  * holder's local. The lockSpin option sets the spinning before sleeping (default 4, as Go).
  */
@@ -85,7 +86,7 @@ export class MutexPool extends SharedAttachment {
 
   static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): MutexPool {
     const words = metadataWords(buffer, layout);
-    const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
+    const { localId, generation } = attachLocal(words, layout, reservation);
     return new MutexPool(buffer, layout, words, localId, generation);
   }
 

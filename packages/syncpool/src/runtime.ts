@@ -1,5 +1,5 @@
-// What syncpool asks of the runtime it runs in: an environment variable and a forced garbage
-// collection. Both are found by feature detection at the moment they are needed, so that one
+// What syncpool asks of the runtime it runs in: an environment variable, a forced garbage
+// collection, and the calling thread's id. All are found by feature detection at the moment they are needed, so that one
 // build serves Node, Deno, Bun, browsers and bundlers:
 //   - no module of the library names a Node built-in in an import, so a browser bundle has
 //     nothing to resolve (process.getBuiltinModule is a function call, which bundlers leave
@@ -76,4 +76,22 @@ function gcFromBuiltins(): (() => void) | undefined {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
   return typeof gc === 'function' ? (gc as () => void) : undefined;
+}
+
+let identity: number | null | undefined;
+
+/**
+ * The calling thread's worker_threads threadId where it names the thread uniquely in the process,
+ * which is what another thread holds of it (worker.threadId): in Node and in Bun. Undefined
+ * elsewhere: browsers have no such id, and Deno's web workers all report threadId 0. Read once.
+ */
+export function threadIdentity(): number | undefined {
+  if (identity === undefined) {
+    const process = host.process;
+    const builtins = typeof process?.getBuiltinModule === 'function' && host.Deno === undefined
+      ? process.getBuiltinModule('node:worker_threads') as { threadId?: unknown } | undefined : undefined;
+    const id = builtins?.threadId;
+    identity = typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+  }
+  return identity ?? undefined;
 }

@@ -2,9 +2,9 @@
 // that lives in a SharedArrayBuffer. Giving locals back (detach, reclaim), the block views, the
 // arena's bump allocator, stats, census, debug mode's handout words, and the error contract.
 //
-// A local is Go's P. A thread claims one with a CAS on its record's state word (attach, see
-// shared-local.ts), and gives it back with a store (detach), or another thread gives it back for
-// a thread that died (reclaim). Between the two, that thread is the only writer of the record's
+// A local is Go's P. A thread claims one by naming itself in the local's owner word with a CAS,
+// then taking its state word (attach, see shared-local.ts), and gives it back by freeing both
+// (detach), or another thread gives it back for a thread that died (reclaim, reclaimThread). Between the two, that thread is the only writer of the record's
 // private slot and counters and the only producer of its ring, so those need no atomics. The
 // state word's CAS and store also order everything one owner did before everything the next
 // owner does. A dead thread's plain stores are visible to its reclaimer: the worker's 'exit'
@@ -26,9 +26,10 @@ import {
   H_BUMP, H_RESCUE, R_CLAIM, R_EXHAUSTED, R_FRESH, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS, type Layout,
 } from './shared-layout.js';
 import {
-  ATTACHED, FREE, GENERATION_MAX, RESERVED, beginReclaim, claimLocal, recordWord, stateIndex, stateWord, unfinishedReclaims,
-  type Reservation,
+  ATTACHED, GENERATION_MAX, OWNER_UNNAMED, RESERVED, THREAD_ID_MAX, beginReclaim, claimLocal, clearDetached, endReclaim, freeLocal,
+  namedLocals, recordWord, stateIndex, stateWord, unfinishedReclaims, type Reservation,
 } from './shared-local.js';
+import { threadIdentity } from './runtime.js';
 
 /** Counters summed over every local of the pool, since it was created. Each wraps at 2^32. */
 export interface SharedPoolStats {
@@ -78,7 +79,10 @@ export interface SharedPoolCensus {
  * variables are invisible to every other thread: census() counts them in `outstanding`.
  */
 export interface ReclaimResult {
-  /** false: that generation of the local had been given back already (detached or reclaimed); nothing changed. */
+  /**
+   * false: that generation of the local had been given back already (detached or reclaimed);
+   * nothing changed. From reclaimThread: whether that thread held (or was claiming) any local.
+   */
   readonly reclaimed: boolean;
   readonly recovered: number;
   readonly lost: number;
@@ -237,7 +241,7 @@ export abstract class SharedAttachment {
     this.assertAttached('detach');
     this.release(this.localId);
     this.attached = false;
-    Atomics.store(this.words, stateIndex(this.layout, this.localId), stateWord(this.generation, FREE));
+    freeLocal(this.words, this.layout, this.localId, this.generation);
   }
 
   /**
@@ -246,7 +250,8 @@ export abstract class SharedAttachment {
    * is completed or rolled back, and a reclaim it was running is finished. `generation` is the
    * one its attachment (or reservation) had: a pair whose generation was given back already
    * (the thread detached, or was reclaimed, and the local may be attached again since) changes
-   * nothing and returns `reclaimed: false`, so a parent can reclaim on every worker exit.
+   * nothing and returns `reclaimed: false`, so a parent can reclaim on every worker exit (if the
+   * thread died in the last step of its detach, that reclaim also clears the name it left).
    *
    * Call it from another attached thread after the worker's 'exit' event: reclaiming the local
    * of a running thread corrupts the pool. Blocks the dead thread held are lost (at most one
@@ -256,6 +261,10 @@ export abstract class SharedAttachment {
    */
   reclaim(localId: number, generation: number): ReclaimResult {
     this.assertAttached('reclaim');
+    if (typeof localId === 'object' && localId !== null && 'threadId' in localId) {
+      throw new TypeError(`${this.layout.name}.reclaim takes (localId, generation); for a worker that attached plainly, call ` +
+        'reclaimThread(threadId) with the worker.threadId read when it started (Node sets it to -1 once the worker has exited)');
+    }
     const max = this.layout.maxLocals - 1;
     this.checkInteger('reclaim', 'localId', localId, 0, max, `locals run from 0 to ${max}`);
     this.checkInteger('reclaim', 'generation', generation, 1, GENERATION_MAX,
@@ -272,8 +281,45 @@ export abstract class SharedAttachment {
    */
   reserve(): Reservation {
     this.assertAttached('reserve');
-    return claimLocal(this.words, this.layout, RESERVED);
+    return claimLocal(this.words, this.layout, RESERVED, OWNER_UNNAMED);
   }
+
+  /**
+   * Recovers every local that thread `threadId` attached with a plain attach(buffer), with
+   * nothing but what the parent holds: `worker.threadId`. Read it when you start the worker
+   * (`const { threadId } = worker`): Node sets worker.threadId to -1 once the worker has exited.
+   * Call it after the worker's 'exit' event, as reclaim(): it recovers the local whatever step
+   * the thread died at, inside attach() and before it could post anything included, and returns
+   * what reclaim() returns, summed over the locals it found (`reclaimed: false` when the thread
+   * holds none: it detached, or attached by a reservation, which reclaim(localId, generation)
+   * recovers). Node and Bun only: where threads have no id (browsers, Deno), a plain attach()
+   * names nobody; start such workers with a reservation (reserve()). TypeError/RangeError for an
+   * id that is not an integer from 0 to 2^29 - 3, PoolError for this thread's own id. If it
+   * throws (a live thread is reclaiming one of those locals now), what it reclaimed stays
+   * reclaimed; call it again later.
+   */
+  reclaimThread(threadId: number): ReclaimResult {
+    this.assertAttached('reclaimThread');
+    this.checkInteger('reclaimThread', 'threadId', threadId, 0, THREAD_ID_MAX,
+      'pass worker.threadId as read when the worker started (it is -1 once the worker has exited)');
+    if (threadId === threadIdentity()) {
+      throw new PoolError(this.layout.name, `reclaimThread: ${threadId} is this thread's id; call detach() on its attachments`);
+    }
+    const { taken, cleared } = namedLocals(this.words, this.layout, threadId + 1);
+    let result: ReclaimResult = { reclaimed: cleared > 0, recovered: 0, lost: 0 };
+    const done: [number, ReclaimResult][] = [];
+    for (const [localId, generation] of taken) {
+      const more = this.#reclaimLocal(localId, generation);
+      if (more.reclaimed) done.push([localId, more]);
+      result = { reclaimed: result.reclaimed || more.reclaimed, recovered: result.recovered + more.recovered, lost: result.lost + more.lost };
+    }
+    for (const [localId, more] of done) this.reclaimedThreadLocal(localId, more); // once all is done: an observer may throw
+    return result;
+  }
+
+  /** Called by reclaimThread for each local it reclaimed, after the last (SharedPool reports them to its observer). */
+  /** @internal */
+  protected reclaimedThreadLocal(_localId: number, _result: ReclaimResult): void {}
 
   /** Counters summed over every local (see SharedPoolStats). Approximate while other threads run. */
   stats(): SharedPoolStats {
@@ -312,7 +358,10 @@ export abstract class SharedAttachment {
   #reclaimLocal(localId: number, generation: number): ReclaimResult {
     const w = this.words;
     const state = stateIndex(this.layout, localId);
-    if (!beginReclaim(w, this.layout, localId, generation, this.localId)) return { reclaimed: false, recovered: 0, lost: 0 };
+    if (!beginReclaim(w, this.layout, localId, generation, this.localId)) {
+      clearDetached(w, this.layout, localId, generation);
+      return { reclaimed: false, recovered: 0, lost: 0 };
+    }
     let { recovered, lost } = { recovered: 0, lost: 0 };
     try {
       // A steal it was in the middle of no longer holds anybody up (see shared-local.ts); the
@@ -334,7 +383,7 @@ export abstract class SharedAttachment {
         failure ??= error;
       }
     }
-    Atomics.store(w, state, stateWord(generation, FREE));
+    endReclaim(w, this.layout, localId, generation);
     if (failure !== undefined) {
       throw new PoolError(this.layout.name, `reclaim: local ${localId} is reclaimed, but its thread had started reclaiming ` +
         `another local and finishing that failed (${failure instanceof Error ? failure.message : String(failure)}); ` +

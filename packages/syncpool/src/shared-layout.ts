@@ -15,6 +15,8 @@
 //                                   so each ring's offset is a multiple of 64)
 //                       MutexPool:  one 64-byte line (lock, top), then `blocks` stack slots
 //   epochsAt            one word per local: the epoch of its generation (shared-local.ts)
+//   ownersAt            one word per local: who claimed it, the thread that attach() can be
+//                       reclaimed by (shared-local.ts)
 //   statesAt            debug mode's handout word per block (one word each)
 //   arenaAt             the blocks, `blockStride` bytes apart: blockSize rounded up to 64
 //
@@ -74,7 +76,7 @@ export type PoolKind = typeof KIND_SHARED | typeof KIND_MUTEX;
 const KIND_NAMES = { [KIND_SHARED]: 'SharedPool', [KIND_MUTEX]: 'MutexPool' } as const;
 
 /** Bump this whenever any offset below changes: attach() refuses buffers of another version. */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 const MAGIC = 0x4c4f4f50; // "POOL" in little-endian ASCII
 
 // Header words.
@@ -133,6 +135,8 @@ export interface Layout extends Geometry {
   readonly ringCapacity: number;
   /** One word per local: its generation's epoch (shared-local.ts), written only when the state word's 20 bits wrap. */
   readonly epochsAt: number;
+  /** One word per local: its owner word (shared-local.ts), changed only with Atomics. */
+  readonly ownersAt: number;
   readonly statesAt: number;
   readonly arenaAt: number;
   readonly blockStride: number;
@@ -194,12 +198,13 @@ export function computeLayout(kind: PoolKind, geometry: Geometry, minRing = 16):
   const ringCapacity = kind === KIND_SHARED ? Math.max(minRing, 2 ** Math.ceil(Math.log2(blocks))) : 0;
   const regionBytes = kind === KIND_SHARED ? maxLocals * 4 * ringCapacity : 4 * M_STACK + 4 * blocks;
   const epochsAt = alignLine(regionAt + regionBytes);
-  const statesAt = alignLine(epochsAt + 4 * maxLocals);
+  const ownersAt = alignLine(epochsAt + 4 * maxLocals);
+  const statesAt = alignLine(ownersAt + 4 * maxLocals);
   const arenaAt = alignLine(statesAt + 4 * blocks);
   const blockStride = alignLine(blockSize);
   return {
     ...geometry, kind, name: KIND_NAMES[kind], recordsAt, recordStride, regionAt, ringCapacity,
-    epochsAt, statesAt, arenaAt, blockStride, byteLength: arenaAt + blocks * blockStride,
+    epochsAt, ownersAt, statesAt, arenaAt, blockStride, byteLength: arenaAt + blocks * blockStride,
   };
 }
 

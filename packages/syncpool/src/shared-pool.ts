@@ -28,12 +28,12 @@
 
 import { PoolDequeue } from './pool-dequeue.js';
 import { PoolError } from './errors.js';
-import { SharedAttachment, metadataWords, type BlockId, type Released } from './shared-attachment.js';
+import { SharedAttachment, metadataWords, type BlockId, type ReclaimResult, type Released } from './shared-attachment.js';
 import {
   H_RESCUE, KIND_SHARED, R_CLAIM, R_EXHAUSTED, R_FRESH, R_HEAD_TAIL, R_PRIVATE, R_PRIVATE_HITS, R_PUTS, R_RING_HITS, R_STEALS, R_WAITS,
   allocate, layoutFor, readLayout, type Layout, type SharedPoolOptions,
 } from './shared-layout.js';
-import { CLAIM_ACTIVE, adoptLocal, claimHolders, claimLocal, describeLocal, recordWord, type Reservation } from './shared-local.js';
+import { CLAIM_ACTIVE, attachLocal, claimHolders, describeLocal, recordWord, type Reservation } from './shared-local.js';
 import type { SharedGetSource, SharedPoolEvent, SharedPoolObserver } from './observer.js';
 import { wakeWaiters } from './wait.js';
 
@@ -66,8 +66,12 @@ import { wakeWaiters } from './wait.js';
  *   waitLimitMs (PoolError naming the stealer's local, the pool and the block unchanged).
  * - An attachment belongs to the thread that attached; do not share it between threads. Call
  *   detach() when the thread is done, so that its private block becomes stealable; for a
- *   thread that ended without it (worker.terminate(), an uncaught error), call
- *   reclaim(localId, generation) from another attached thread after the worker's 'exit' event.
+ *   thread that ended without it (worker.terminate(), an uncaught error), call, from another
+ *   attached thread after the worker's 'exit' event, reclaim(seat.localId, seat.generation)
+ *   with the reservation it attached by (works everywhere), or reclaimThread(threadId) with
+ *   the worker.threadId read when it started, for a worker that attached plainly (Node and
+ *   Bun: attach names the local by the thread's id before it takes it). Either recovers the
+ *   local whatever step the thread died at, inside attach and before it posted anything too.
  *   A thread may die at any instruction: no other thread then waits for ever, and only the
  *   blocks it held (plus the one its interrupted get or put was moving) are lost; census()
  *   counts them. test/shared-pool-model.test.ts checks this over every interleaving of small
@@ -126,12 +130,28 @@ export class SharedPool extends SharedAttachment {
 
   static #open(buffer: SharedArrayBuffer, layout: Layout, reservation?: Reservation): SharedPool {
     const words = metadataWords(buffer, layout);
-    const { localId, generation } = reservation === undefined ? claimLocal(words, layout) : adoptLocal(words, layout, reservation);
-    const Class = layout.debug ? DebugSharedPool : SharedPool;
+    const { localId, generation } = attachLocal(words, layout, reservation);
+    const Class = layout.debug ? SharedPool.#Debug : SharedPool;
     return new Class(buffer, layout, words, localId, generation);
   }
 
-  protected constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
+  /**
+   * SharedPool with debug: true: each get hands its block out under a new id, each put takes
+   * that handout back (shared-attachment.ts). Declared inside the class, where its private
+   * constructor can be extended, so that the declaration file lists no constructor a user could call.
+   */
+  static readonly #Debug = class DebugSharedPool extends SharedPool {
+    override get(): BlockId {
+      const block = super.get();
+      return (block < 0 ? block : this.handOut(block)) as BlockId;
+    }
+
+    override put(id: BlockId): void {
+      this.putHandout(id, (block) => super.put(block as BlockId));
+    }
+  };
+
+  private constructor(buffer: SharedArrayBuffer, layout: Layout, words: Int32Array, localId: number, generation: number) {
     super(buffer, layout, words, localId, generation);
     this.#privateSlot = this.record + R_PRIVATE;
     this.#putsCounter = this.record + R_PUTS;
@@ -184,7 +204,8 @@ export class SharedPool extends SharedAttachment {
    * runs synchronously on this thread after the operation took effect; if it throws, the
    * operation stays done and the error reaches the caller. A put event with another local's id
    * is a block that this thread, as that ring's producer, took back from a stranded slot and
-   * pushed at that ring's head (a put's wait, detach, reclaim).
+   * pushed at that ring's head (a put's wait, detach, reclaim). reclaimThread reports a reclaim
+   * event for each local it reclaimed.
    */
   observe(observer: SharedPoolObserver | undefined): void {
     this.assertAttached('observe');
@@ -361,6 +382,11 @@ export class SharedPool extends SharedAttachment {
   }
 
   /** @internal */
+  protected override reclaimedThreadLocal(localId: number, result: ReclaimResult): void {
+    this.#observer?.({ kind: 'reclaim', local: this.localId, target: localId, recovered: result.recovered, lost: result.lost });
+  }
+
+  /** @internal */
   protected override collectPooled(out: number[], stranded: number[]): number {
     for (let id = 0; id < this.layout.maxLocals; id++) {
       const held = this.words[recordWord(this.layout, id) + R_PRIVATE]!;
@@ -374,17 +400,5 @@ export class SharedPool extends SharedAttachment {
       }
     }
     return stranded.length;
-  }
-}
-
-/** SharedPool with debug: true: each get hands its block out under a new id, each put takes that handout back (shared-attachment.ts). */
-class DebugSharedPool extends SharedPool {
-  override get(): BlockId {
-    const block = super.get();
-    return (block < 0 ? block : this.handOut(block)) as BlockId;
-  }
-
-  override put(id: BlockId): void {
-    this.putHandout(id, (block) => super.put(block as BlockId));
   }
 }

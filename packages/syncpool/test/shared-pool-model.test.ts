@@ -3,9 +3,11 @@
 // threads, each of which may be killed at any step, with a reclaimer running after the death.
 // The same checker, run on the old step order (test/model/old-protocol.ts), finds the hangs that
 // issue 9 reports. Issue 19's cases: a worker killed at any step of attach(buffer, reservation)
-// or before it could post anything, recovered by the parent's reclaim of the reservation, and a
-// reclaim racing a re-attach of the same local; in their final states every local must be
-// attached exactly by a live thread, at its generation, and free otherwise. Each test prints the
+// or before it could post anything, recovered by the parent's reclaim of the reservation; one
+// killed at any step of a plain attach (or of its get, put, detach), recovered by the parent's
+// reclaimThread(threadId) alone; and a reclaim racing a re-attach of the same local. In their
+// final states every local must be attached exactly by a live thread, at its generation, with
+// its owner word naming that thread, and free with an owner word of 0 otherwise. Each test prints the
 // states it explored.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
@@ -13,14 +15,18 @@ import { MutexPool } from '../src/mutex-pool.js';
 import {
   H_BUMP, H_RESCUE, H_WAITERS, H_WAKE, KIND_MUTEX, KIND_SHARED, M_STACK, M_TOP, R_HEAD_TAIL, R_PRIVATE, R_PUTS, R_WAITS, computeLayout, type Layout, type PoolKind,
 } from '../src/shared-layout.js';
-import { ATTACHED, FREE, adoptLocal, claimLocal, generationOf, phaseOf, recordWord, stateIndex, stateWord } from '../src/shared-local.js';
+import { PoolError } from '../src/errors.js';
+import {
+  ATTACHED, FREE, GENERATION_LIMIT, OWNER_UNNAMED, adoptLocal, claimLocal, generationOf, ownerIndex, ownerWord, phaseOf, recordWord, stateIndex, stateWord, type Reservation,
+} from '../src/shared-local.js';
 import { SharedPool } from '../src/shared-pool.js';
 import { explore, modelWords, runFree, withModel, type Model, type Op, type Result, type Subject } from './model/checker.js';
 import { OLD_ATTACHED, OldMutexPool, OldSharedPool } from './model/old-protocol.js';
 
 interface Scenario {
   kind: PoolKind;
-  protocol: 'new' | 'old';
+  /** 'keeps-name': today's SharedPool with the gallery's detach (keepNameOnDetach). */
+  protocol: 'new' | 'old' | 'keeps-name';
   blocks: number;
   /** Slots per ring (SharedPool), if fewer than the arena's blocks: as small as 2, so that rings wrap within a few puts. */
   ring?: number;
@@ -28,12 +34,20 @@ interface Scenario {
   /**
    * `local`: its local (default: its index). `attach`: it starts detached and its script starts
    * with attach: by the reservation that the setup takes for it, or plainly (the first free
-   * local); either way it expects generation 2 of its local, whose state word starts free at 1.
+   * local), named by its thread id (index + 1) as in Node, or unnamed as where threads have no
+   * id, or by the gallery's claim that names the local only after taking it (claimOwnerLast);
+   * either way it expects generation 2 of its local, whose state word starts free at 1. A thread
+   * that starts attached is named by its thread id at generation 1.
    */
-  threads: { script: Op[]; mortal: boolean; local?: number; attach?: 'reserved' | 'plain' }[];
+  threads: { script: Op[]; mortal: boolean; local?: number; attach?: 'reserved' | 'plain' | 'unnamed' | 'owner-last' }[];
   /** Run before exploring, by the threads in turn: what each thread does to reach the start state. */
   setup: (subjects: Subject[]) => number[][];
   maxDeaths: number;
+  /**
+   * The generation at which the locals of the attaching threads start free (default 1); their
+   * attach then takes the next one, which skips the multiples of 2^20 (2^20 - 1: the epoch's bump).
+   */
+  freeAt?: number;
   /** Some dead thread may have nobody left to reclaim it: do not check the final states' locals (Model.locals). */
   unreclaimed?: true;
 }
@@ -43,9 +57,44 @@ const put: Op = { op: 'put' };
 const attach: Op = { op: 'attach' };
 const detach: Op = { op: 'detach' };
 const reclaim = (target: number, generation?: number): Op => (generation === undefined ? { op: 'reclaim', target } : { op: 'reclaim', target, generation });
+const reclaimThread = (target: number): Op => ({ op: 'reclaimThread', target });
+/** The model's thread ids: thread n is named n + 1 (the checker's own thread, id 0, is none of them). */
+const threadIdOf = (n: number) => n + 1;
+
+/** The gallery's detach, installed on `subject`: it frees the state word and forgets to clear the owner word. */
+function keepNameOnDetach(subject: Subject): Subject {
+  const pool = subject as unknown as { release(localId: number): void; attached: boolean; words: Int32Array; layout: Layout; localId: number; generation: number };
+  return Object.assign(subject, {
+    detach() {
+      pool.release(pool.localId);
+      pool.attached = false;
+      Atomics.store(pool.words, stateIndex(pool.layout, pool.localId), stateWord(pool.generation, FREE));
+    },
+  });
+}
+
+/**
+ * The gallery's claim: attach's claim with its two steps the other way round, taking the state
+ * word first and naming the local after. A thread killed between the two holds a local whose
+ * owner word names nobody, so reclaimThread cannot find it: the checker must see it leak.
+ */
+function claimOwnerLast(words: Int32Array, layout: Layout, owner: number): Reservation {
+  for (let id = 0; id < layout.maxLocals; id++) {
+    const index = stateIndex(layout, id);
+    const state = Atomics.load(words, index);
+    const generation = generationOf(state) + 1;
+    if (phaseOf(state) === FREE && Atomics.compareExchange(words, index, state, stateWord(generation, ATTACHED)) === state) {
+      Atomics.store(words, ownerIndex(layout, id), ownerWord(owner, generation));
+      return { localId: id, generation };
+    }
+  }
+  throw new PoolError(layout.name, 'attach: all locals are attached or reserved');
+}
 
 function build(s: Scenario): Model {
   const localOf = s.threads.map((t, n) => t.local ?? n);
+  const freeAt = s.freeAt ?? 1;
+  const attachedAt = (freeAt + 1) % GENERATION_LIMIT === 0 ? freeAt + 2 : freeAt + 1;
   const maxLocals = Math.max(...localOf) + 1;
   const sized = computeLayout(s.kind, {
     blockSize: 64, blocks: s.blocks, maxLocals, pad: 0, debug: false, lockSpin: s.lockSpin ?? 0, waitLimitMs: 1000,
@@ -58,19 +107,33 @@ function build(s: Scenario): Model {
   type Construct = new (...args: unknown[]) => Subject;
   for (const [n, t] of s.threads.entries()) {
     const index = stateIndex(layout, localOf[n]!);
-    if (t.attach !== undefined) memory[index] ||= stateWord(1, FREE);
-    else memory[index] = s.protocol === 'new' ? stateWord(1, ATTACHED) : OLD_ATTACHED;
+    if (t.attach !== undefined) {
+      memory[index] ||= stateWord(freeAt, FREE);
+    } else if (s.protocol !== 'old') {
+      memory[index] = stateWord(1, ATTACHED);
+      memory[ownerIndex(layout, localOf[n]!)] = ownerWord(threadIdOf(n) + 1, 1);
+    } else {
+      memory[index] = OLD_ATTACHED;
+    }
   }
   const subjects = s.threads.map((t, n) => {
     const localId = localOf[n]!;
     if (s.protocol === 'old') return s.kind === KIND_SHARED ? new OldSharedPool(words, layout, localId) : new OldMutexPool(words, layout, localId);
     const Class = (s.kind === KIND_SHARED ? SharedPool : MutexPool) as unknown as Construct;
-    return new Class(buffer, layout, words, localId, t.attach === undefined ? 1 : 2);
+    const subject = new Class(buffer, layout, words, localId, t.attach === undefined ? 1 : attachedAt);
+    return s.protocol === 'keeps-name' ? keepNameOnDetach(subject) : subject;
   });
   // attach(buffer[, reservation]) reads the header (constant words) and builds the attachment
   // without touching shared memory; its shared-memory part is claimLocal or adoptLocal.
-  const attachOf = (t: Scenario['threads'][number], n: number) => (t.attach === 'plain' ? () => claimLocal(words, layout)
-    : t.attach === 'reserved' ? () => adoptLocal(words, layout, { localId: localOf[n]!, generation: 2 }) : undefined);
+  const attachOf = (t: Scenario['threads'][number], n: number) => {
+    switch (t.attach) {
+      case 'plain': return () => claimLocal(words, layout, ATTACHED, threadIdOf(n) + 1);
+      case 'unnamed': return () => claimLocal(words, layout, ATTACHED, OWNER_UNNAMED);
+      case 'owner-last': return () => claimOwnerLast(words, layout, threadIdOf(n) + 1);
+      case 'reserved': return () => adoptLocal(words, layout, { localId: localOf[n]!, generation: 2 });
+      case undefined: return undefined;
+    }
+  };
   let holds: number[][] = [];
   withModel(words, () => runFree(memory, () => {
     holds = s.setup(subjects);
@@ -108,15 +171,28 @@ function build(s: Scenario): Model {
   };
   return {
     memory, blocks: s.blocks, ownWords, ignoredWords, smallRings: layout.ringCapacity < s.blocks,
-    threads: s.threads.map((t, n) => ({ script: t.script, mortal: t.mortal, subject: subjects[n]!, holds: holds[n] ?? [], attach: attachOf(t, n) })),
-    ...(s.protocol === 'new' && s.unreclaimed === undefined ? {
-      locals(mem: Int32Array, attached: { localId: number; generation: number }[]) {
+    threads: s.threads.map((t, n) => ({
+      script: t.script, mortal: t.mortal, subject: subjects[n]!, holds: holds[n] ?? [], attach: attachOf(t, n), threadId: threadIdOf(n),
+    })),
+    ...(s.protocol !== 'old' && s.unreclaimed === undefined ? {
+      // Each local's owner word too: a live attachment's names its claimer (its thread id, or
+      // unnamed if it attached unnamed or by a reservation) at its generation; a free local's is 0.
+      locals(mem: Int32Array, attached: { thread: number; localId: number; generation: number }[]) {
         for (let id = 0; id < maxLocals; id++) {
           const state = mem[stateIndex(layout, id)]!;
+          const owner = mem[ownerIndex(layout, id)]!;
           const holder = attached.find((a) => a.localId === id);
           const named = `local ${id} is ${['free', 'attached', 'being reclaimed', 'reserved'][phaseOf(state)]} at generation ${generationOf(state)}`;
-          if (holder !== undefined && state !== stateWord(holder.generation, ATTACHED)) return `${named}, but a live thread holds its attachment at generation ${holder.generation}`;
-          if (holder === undefined && phaseOf(state) !== FREE) return `${named} with no live thread attached: leaked`;
+          if (holder !== undefined) {
+            if (state !== stateWord(holder.generation, ATTACHED)) return `${named}, but a live thread holds its attachment at generation ${holder.generation}`;
+            const how = s.threads[holder.thread]!.attach;
+            const expected = ownerWord(how === 'unnamed' || how === 'reserved' ? OWNER_UNNAMED : threadIdOf(holder.thread) + 1, holder.generation);
+            if (owner !== expected) return `${named} by T${holder.thread}, but its owner word is ${owner}, not ${expected}`;
+          } else if (phaseOf(state) !== FREE) {
+            return `${named} with no live thread attached: leaked`;
+          } else if (owner !== 0) {
+            return `${named} but its owner word (${owner}) still names a claimer, so no attach takes it: leaked`;
+          }
         }
         return undefined;
       },
@@ -246,13 +322,17 @@ test('model: the old step order hangs: MutexPool stays locked after its holder d
 // slot) and exits without detaching. It may die at any step, inside attach (before or after the
 // adopting CAS) or right after it, before it could have posted anything; the parent's
 // reclaim(reservation) on its exit must recover the local and its block every time.
-// With a plain attach instead (the checker's gallery), the parent learns nothing it could
-// reclaim by: it only gets, and the worker's local must be found leaked.
-const killedInsideAttach = (kind: PoolKind, how: 'reserved' | 'plain' = 'reserved'): Scenario => ({
-  kind, protocol: 'new', blocks: 2, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: 1,
+// Or T1 attaches plainly, named by its thread id, and also detaches, and the parent holds only
+// that id: reclaimThread(T1) must recover the local whatever step of attach, get, put or detach
+// T1 died at. The gallery: the same with the owner word written after the state (claimOwnerLast),
+// and a plain attach that names nobody (no thread ids, as in a browser): the worker's local must
+// be found leaked.
+type AttachKind = 'reserved' | 'plain' | 'unnamed' | 'owner-last';
+const killedInsideAttach = (kind: PoolKind, how: AttachKind = 'reserved', freeAt?: number): Scenario => ({
+  kind, protocol: 'new', freeAt, blocks: 2, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: 1,
   threads: [
-    { script: how === 'reserved' ? [reclaim(1), get, get] : [get, get], mortal: false },
-    { script: [attach, get, put], mortal: true, attach: how },
+    { script: [how === 'reserved' ? reclaim(1) : reclaimThread(1), get, get], mortal: false },
+    { script: how === 'plain' ? [attach, get, put, detach] : [attach, get, put], mortal: true, attach: how },
   ],
   setup: ([parent]) => {
     if (how === 'reserved') assert.deepEqual(parent!.reserve!(), { localId: 1, generation: 2 });
@@ -269,22 +349,49 @@ for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
     assert.equal(result.violation, undefined, result.violation);
     assert.ok(result.states > 50 && result.deaths === 1);
   });
+
+  test(`model: ${name}, a worker killed at any step of plain attach(buffer), get, put or detach: the parent's reclaimThread(threadId) recovers the local`, (t) => {
+    const result = check(t, `${name} killed inside plain attach`, killedInsideAttach(kind, 'plain'));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 50 && result.deaths === 1);
+  });
+
+  test(`model: ${name}, killed at any step of a plain attach that bumps the generation's epoch (2^20 - 1 to 2^20 + 1): recovered by reclaimThread`, (t) => {
+    const result = check(t, `${name} killed inside plain attach at the epoch bump`, killedInsideAttach(kind, 'plain', GENERATION_LIMIT - 1));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 50 && result.deaths === 1);
+  });
 }
 
-test('model: the checker catches the local of a worker that attached plainly and died: its parent cannot reclaim it', (t) => {
-  const result = check(t, 'plain attach, no reclaim', killedInsideAttach(KIND_SHARED, 'plain'));
+test('model: the checker catches a claim that names the local only after taking it: killed between, its local is leaked', (t) => {
+  const result = check(t, 'owner word written last', killedInsideAttach(KIND_SHARED, 'owner-last'));
   assert.match(result.violation ?? '', /^local 1 is attached at generation 2 with no live thread attached: leaked/);
+});
+
+test('model: the checker catches a detach that leaves the owner word set: no attach takes that local again', (t) => {
+  const result = check(t, 'detach keeps the name', {
+    kind: KIND_SHARED, protocol: 'keeps-name', blocks: 1, maxDeaths: 0,
+    threads: [{ script: [get], mortal: false }, { script: [get, put, detach], mortal: false }],
+    setup: () => [],
+  });
+  assert.match(result.violation ?? '', /^local 1 is free at generation 1 but its owner word \(\d+\) still names a claimer/);
+});
+
+test('model: the checker catches the local of a worker that attached plainly without a thread id and died: nobody can name it', (t) => {
+  const result = check(t, 'plain attach, no thread id', killedInsideAttach(KIND_SHARED, 'unnamed'));
+  assert.match(result.violation ?? '', /^local 1 is (attached|free) at generation \d[^\n]*leaked/);
 });
 
 // Reclaim racing a re-attach: T1 (local 1, generation 1) puts a block and detaches, and may die
 // at any step; T2 attaches plainly, which can only take local 1 (at generation 2) once it is
 // free, puts and gets; the parent T0 reclaims T1 on its exit, by generation 1 (the 'exit'
 // handler runs whether T1 detached or not). A reclaim that finds local 1 re-attached is stale
-// and must change nothing: T2 keeps its local and its blocks.
-const reclaimRacesReattach = (kind: PoolKind, staleGeneration?: number): Scenario => ({
+// and must change nothing: T2 keeps its local and its blocks. Or the parent reclaims T1 by its
+// thread id, racing T2's claim of local 1, which names T2 before it takes the state.
+const reclaimRacesReattach = (kind: PoolKind, staleGeneration?: number, byThread = false): Scenario => ({
   kind, protocol: 'new', blocks: 3, ring: kind === KIND_SHARED ? 2 : undefined, maxDeaths: staleGeneration === undefined ? 1 : 0,
   threads: [
-    { script: [reclaim(1, staleGeneration), get], mortal: false },
+    { script: [byThread ? reclaimThread(1) : reclaim(1, staleGeneration), get], mortal: false },
     { script: [put, detach], mortal: true },
     { script: [attach, put, get], mortal: false, local: 1, attach: 'plain' },
   ],
@@ -299,6 +406,12 @@ for (const kind of [KIND_SHARED, KIND_MUTEX] as const) {
   const name = kind === KIND_SHARED ? 'SharedPool' : 'MutexPool';
   test(`model: ${name}, a reclaim racing a re-attach of the same local never takes the live attachment`, (t) => {
     const result = check(t, `${name} reclaim races re-attach`, reclaimRacesReattach(kind));
+    assert.equal(result.violation, undefined, result.violation);
+    assert.ok(result.states > 200 && result.deaths === 1);
+  });
+
+  test(`model: ${name}, a reclaimThread racing a plain re-attach of the same local never takes the live attachment`, (t) => {
+    const result = check(t, `${name} reclaimThread races re-attach`, reclaimRacesReattach(kind, undefined, true));
     assert.equal(result.violation, undefined, result.violation);
     assert.ok(result.states > 200 && result.deaths === 1);
   });

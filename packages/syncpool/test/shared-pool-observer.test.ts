@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SharedPool, type BlockId, type SharedPoolEvent } from '../src/index.js';
+import type { Layout } from '../src/shared-layout.js';
+import { ownerIndex, ownerWord } from '../src/shared-local.js';
 
 interface Ring { head: number; tail: number; slots: Map<number, number> }
 
@@ -181,4 +183,29 @@ test('observer: one that throws leaves the operation done and the error reaches 
   assert.throws(() => pool.get(), /observer failed/);
   pool.observe(undefined);
   assert.equal(pool.census().neverHandedOut, 3, 'the get took its block before the observer threw');
+});
+
+test('SharedPool: reclaimThread reports a reclaim event for each local it reclaimed, and reclaims them all even if the observer throws', () => {
+  for (const throws of [false, true]) {
+    const creator = SharedPool.create({ blockSize: 16, blocks: 8, maxLocals: 3 });
+    const layout = (creator as unknown as { layout: Layout }).layout;
+    const words = new Int32Array(creator.buffer, 0, layout.arenaAt >>> 2);
+    const workers = [SharedPool.attach(creator.buffer, creator.reserve()), SharedPool.attach(creator.buffer, creator.reserve())];
+    for (const worker of workers) {
+      worker.put(worker.get());
+      // As if a thread with id 7 had attached it plainly (one thread here: its own id is 0).
+      words[ownerIndex(layout, worker.localId)] = ownerWord(8, worker.generation);
+    }
+    const events: SharedPoolEvent[] = [];
+    creator.observe((event) => {
+      events.push(event);
+      if (throws && event.kind === 'reclaim') throw new Error('observer failed');
+    });
+    if (throws) assert.throws(() => creator.reclaimThread(7), /observer failed/);
+    else assert.deepEqual(creator.reclaimThread(7), { reclaimed: true, recovered: 2, lost: 0 });
+    assert.equal(creator.census().outstanding, 0, 'both locals were reclaimed');
+    assert.deepEqual(creator.reclaimThread(7), { reclaimed: false, recovered: 0, lost: 0 });
+    const reclaims = events.filter((e) => e.kind === 'reclaim').map((e) => e.kind === 'reclaim' && e.target);
+    assert.deepEqual(reclaims, throws ? [workers[0]!.localId] : workers.map((w) => w.localId), 'one reclaim event per local, after all of them');
+  }
 });

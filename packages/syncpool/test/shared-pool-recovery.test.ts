@@ -1,10 +1,14 @@
 // Recovery that needs nothing from the thread that died (issue 19's table): a parent reserves a
 // local before it starts a worker, so a worker killed inside attach, or before it posted its
-// localId and generation, is reclaimed from what the parent holds; reclaiming a local that
-// already detached is a no-op; a block that a dead stealer claimed comes back within one slow
-// operation of the ring's owner; attach refuses a crafted bump counter; generations never wrap.
+// localId and generation, is reclaimed from what the parent holds; or the worker attaches
+// plainly and the parent recovers it by worker.threadId alone (real workers, terminated at every
+// step of attach); reclaiming a local that already detached is a no-op; a block that a dead
+// stealer claimed comes back within one slow operation of the ring's owner; attach refuses a
+// crafted bump counter; generations never wrap. The real-worker tests run the built library
+// (npm test builds first), as their workers import it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { MutexPool, PoolError, SharedPool } from '../src/index.js';
 import { H_BUMP, type Layout } from '../src/shared-layout.js';
 import { GENERATION_LIMIT, stateIndex, stateWord } from '../src/shared-local.js';
@@ -155,4 +159,95 @@ for (const Pool of [SharedPool, MutexPool]) {
 
 function parentLayout(pool: SharedPool | MutexPool): Layout {
   return (pool as unknown as { layout: Layout }).layout;
+}
+
+const lib = new URL('../dist/index.js', import.meta.url).href;
+const built = (await import(lib)) as typeof import('../src/index.js');
+const stopper = new URL('./workers/attach-stop.mjs', import.meta.url);
+
+/**
+ * Starts a worker that attaches plainly to `buffer` and stops at its `stop`-th Atomics call
+ * (test/workers/attach-stop.mjs), terminates it there, and returns its threadId, read at start
+ * as a parent would, and whether it stopped inside attach (else: attached, before posting).
+ */
+async function terminatedAt(kind: 'shared' | 'mutex', buffer: SharedArrayBuffer, stop: number, when: 'before' | 'after') {
+  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const worker = new Worker(stopper, { workerData: { lib, kind, buffer, stop, when, signal: signal.buffer } });
+  const { threadId } = worker;
+  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
+  const deadline = Date.now() + 20_000;
+  while (Atomics.load(signal, 0) === 0) {
+    assert.ok(Date.now() < deadline, 'the worker neither stopped nor attached within 20 s');
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 1)), failed]);
+  }
+  await worker.terminate();
+  return { threadId, insideAttach: Atomics.load(signal, 0) === 1 };
+}
+
+for (const [kind, Pool] of [['shared', built.SharedPool], ['mutex', built.MutexPool]] as const) {
+  for (const wraps of kind === 'shared' ? [false, true] : [false]) {
+    test(`${Pool.name}: a worker terminated at every step of a plain attach(buffer)${wraps ? " that bumps the generation's epoch" : ''}, or after it before posting, is recovered by reclaimThread(worker.threadId) alone`, { timeout: 120_000 }, async (t) => {
+      const parent = Pool.create({ blockSize: 16, blocks: 4, maxLocals: 2 }); // the parent and one worker: a leaked local fails the next attach
+      const index = stateIndex(parentLayout(parent), 1);
+      let insideAttach = 0;
+      for (const when of ['before', 'after'] as const) {
+        for (let stop = 1; ; stop++) {
+          const words = new Int32Array(parent.buffer, 0, index + 1);
+          if (wraps) words[index] = stateWord(GENERATION_LIMIT - 1, 0); // free, its low bits at their last value
+          const died = await terminatedAt(kind, parent.buffer, stop, when);
+          const result = parent.reclaimThread(died.threadId);
+          assert.deepEqual(parent.reclaimThread(died.threadId), { reclaimed: false, recovered: 0, lost: 0 }, 'a second reclaimThread is a no-op');
+          const census = parent.census();
+          assert.equal(census.outstanding, 0, `stopped at Atomics call ${stop} ${when}: every block is back (${JSON.stringify(census)})`);
+          const next = Pool.attach(parent.buffer);
+          assert.equal(next.localId, 1, "the worker's local is free again");
+          if (wraps) assert.ok(next.generation > GENERATION_LIMIT, `generation ${next.generation} went past the epoch`);
+          assert.throws(() => Pool.attach(parent.buffer), built.PoolError, 'and every local is accounted for');
+          next.detach();
+          if (!died.insideAttach) {
+            assert.equal(result.reclaimed, true, 'an attached worker that died before posting is reclaimed');
+            break;
+          }
+          insideAttach++;
+        }
+      }
+      t.diagnostic(`terminated inside attach ${insideAttach} times (at every Atomics call, before and after its effect), and twice after it`);
+      assert.ok(insideAttach >= 10, `terminated inside attach ${insideAttach} times`);
+    });
+  }
+}
+
+for (const Pool of [SharedPool, MutexPool]) {
+  test(`${Pool.name}: reclaimThread takes a threadId; bad ids get a typed error that says what to pass, and change nothing`, () => {
+    const pool = Pool.create({ blockSize: 16, blocks: 4, maxLocals: 2 });
+    assert.deepEqual(pool.reclaimThread(12345), { reclaimed: false, recovered: 0, lost: 0 }, 'a thread that holds nothing: a no-op');
+    for (const bad of ['1', 1.5, undefined, null, 1n, Symbol('id'), { threadId: 1 }]) {
+      assert.throws(() => pool.reclaimThread(bad as number), (e: unknown) => e instanceof TypeError && /threadId .* is not an integer; pass worker\.threadId/.test(e.message), String(bad));
+    }
+    assert.throws(() => pool.reclaimThread(-1), (e: unknown) => e instanceof RangeError && /it is -1 once the worker has exited/.test(e.message));
+    assert.throws(() => pool.reclaimThread(2 ** 29), RangeError);
+    assert.throws(() => pool.reclaim({ threadId: 3 } as unknown as number, 1), (e: unknown) => e instanceof TypeError && /call reclaimThread\(threadId\)/.test(e.message),
+      'reclaim(worker) says which method takes a thread');
+    assert.throws(() => pool.reclaimThread(0), (e: unknown) => e instanceof PoolError && /this thread's id; call detach\(\)/.test(e.message), 'the test runs on the main thread, id 0');
+    assert.equal(pool.census().outstanding, 0);
+    pool.detach();
+    assert.throws(() => pool.reclaimThread(1), PoolError, 'a detached attachment');
+  });
+
+  test(`${Pool.name}: a worker killed at the last step of its detach is finished by the parent's reclaim of its reservation`, () => {
+    const parent = Pool.create({ blockSize: 16, blocks: 4, maxLocals: 2 });
+    const seat = parent.reserve();
+    const worker = Pool.attach(parent.buffer, seat);
+    worker.put(worker.get());
+    // detach's last Atomics call clears the owner word (freeLocal): die before it.
+    const dry = Pool.create({ blockSize: 16, blocks: 4, maxLocals: 2 });
+    const twin = Pool.attach(dry.buffer, dry.reserve());
+    twin.put(twin.get());
+    const steps = killAt(twin, Number.MAX_SAFE_INTEGER, 'before', () => twin.detach()).calls;
+    assert.ok(killAt(worker, steps, 'before', () => worker.detach()).died);
+    assert.throws(() => Pool.attach(parent.buffer), PoolError, 'its local is free but still named: nobody takes it');
+    assert.deepEqual(parent.reclaim(seat.localId, seat.generation), { reclaimed: false, recovered: 0, lost: 0 }, 'it had detached');
+    assert.equal(Pool.attach(parent.buffer).localId, seat.localId, 'the reclaim cleared its name');
+    assert.equal(parent.census().outstanding, 0);
+  });
 }

@@ -20,10 +20,11 @@
 // - Death. A mortal thread may stop for ever before any access, visible or not, and runs
 //   nothing afterwards (no catch block either), as worker.terminate() leaves a thread. A
 //   mortal thread that finishes its script exits without detaching, so it ends dead too. A
-//   reclaim(thread) operation is enabled only once that thread is dead: the worker's 'exit'.
+//   reclaim(thread) or reclaimThread(thread) operation is enabled only once that thread is dead:
+//   the worker's 'exit'.
 // - Attaching. A thread whose script starts with attach starts detached; its attach is the
-//   shared-memory part of attach(buffer[, reservation]) (the claiming or adopting CAS and the
-//   reads around it) and must give the local and generation its attachment was built with. A
+//   shared-memory part of attach(buffer[, reservation]) (the accesses of its claim to the local's
+//   owner, state and epoch words, or of its adopting CAS) and must give the local and generation its attachment was built with. A
 //   refused attach (PoolError: the reservation is void, or every local is taken) ends its script.
 // - Waiting. Atomics.wait blocks the thread until an Atomics.notify picks it, or, with a
 //   timeout, until it chooses to time out (which the code under test cannot tell from a wake-up,
@@ -57,7 +58,9 @@ export type Op =
   | { op: 'detach' }
   | { op: 'attach' }
   /** By the target's (localId, generation), or by `generation` instead: a stale or forged id. */
-  | { op: 'reclaim'; target: number; generation?: number };
+  | { op: 'reclaim'; target: number; generation?: number }
+  /** By the target's thread id alone (ThreadSpec.threadId): reclaimThread. */
+  | { op: 'reclaimThread'; target: number };
 
 /** What the checker calls on a thread's attachment: SharedPool, MutexPool, or a copy of an older protocol. */
 export interface Subject {
@@ -66,6 +69,7 @@ export interface Subject {
   get(): number;
   put(id: number): void;
   reclaim(localId: number, generation: number): void;
+  reclaimThread?(threadId: number): void;
   detach?(): void;
   reserve?(): { localId: number; generation: number };
 }
@@ -82,6 +86,8 @@ export interface ThreadSpec {
    * or adopts a local over the model's words and returns what it got.
    */
   attach?: () => { localId: number; generation: number };
+  /** The id its plain attach names it by (reclaimThread's argument). */
+  threadId?: number;
 }
 
 export interface Model {
@@ -106,7 +112,7 @@ export interface Model {
    * A final state's locals: a violation unless exactly the locals of `attached` (the live
    * threads' attachments) are attached, each at its generation, and every other local is free.
    */
-  locals?(memory: Int32Array, attached: { localId: number; generation: number }[]): string | undefined;
+  locals?(memory: Int32Array, attached: { thread: number; localId: number; generation: number }[]): string | undefined;
 }
 
 export interface Result {
@@ -526,7 +532,7 @@ function successorsOf(model: Model, s: State, maxDeaths: number): Successors {
       labels.push([`T${n} dies before its next access in ${describe(op)} (${describeThreads(s)})`]);
       deaths.push(true);
     }
-    if (op.op === 'reclaim' && s.threads[op.target]!.status !== 'dead') continue; // waits for the 'exit' event
+    if ((op.op === 'reclaim' || op.op === 'reclaimThread') && s.threads[op.target]!.status !== 'dead') continue; // waits for the 'exit' event
     if (t.waitingOn >= 0 && !t.woken && !t.timed) continue; // asleep until notified
     for (let choice = 0, choices = 1; choice < choices; choice++) {
       const step = runStep(model, s, n, choice, mayDie(n));
@@ -546,6 +552,7 @@ function successorsOf(model: Model, s: State, maxDeaths: number): Successors {
 }
 
 function describe(op: Op): string {
+  if (op.op === 'reclaimThread') return `reclaimThread(T${op.target})`;
   if (op.op !== 'reclaim') return op.op;
   return op.generation === undefined ? `reclaim(T${op.target})` : `reclaim(T${op.target} at generation ${op.generation})`;
 }
@@ -676,6 +683,7 @@ function runOp(subject: Subject & { attached?: boolean }, op: Op, t: Thread, mod
       const target = model.threads[op.target]!.subject;
       return subject.reclaim(target.localId, op.generation ?? target.generation ?? 0);
     }
+    case 'reclaimThread': return subject.reclaimThread!(model.threads[op.target]!.threadId!);
   }
 }
 
@@ -720,7 +728,7 @@ function checkFinal(model: Model, s: State): number | string {
   if (stranded > deadMidOp) return `${stranded} stranded slots, more than the ${deadMidOp} dead threads can have left`;
   const attached = s.threads.flatMap((t, n) => {
     const subject = model.threads[n]!.subject;
-    return t.status === 'done' && t.attached ? [{ localId: subject.localId, generation: subject.generation ?? 0 }] : [];
+    return t.status === 'done' && t.attached ? [{ thread: n, localId: subject.localId, generation: subject.generation ?? 0 }] : [];
   });
   const locals = model.locals?.(s.mem, attached);
   if (locals !== undefined) return `${locals} (${describeThreads(s)})`;

@@ -1,10 +1,14 @@
 // Random-termination stress for SharedPool and MutexPool (issue 9): worker threads get and put
 // blocks as fast as they can and are terminated at random moments, so most deaths land inside a
 // get or a put (inside an Atomics call: worker.terminate() stops a thread there). After each
-// worker's 'exit' event the main thread reclaims its local, by the reservation it made before
-// starting the worker (half of the workers are terminated while starting up, inside attach or
-// before they post anything). Rounds of `workers` threads each; at
-// the end of a round, with every worker gone, every block is accounted for exactly.
+// worker's 'exit' event the main thread reclaims its local with what it holds itself: the
+// reservation it made before starting the worker, or, in the rounds whose workers attach
+// plainly (every other round by default), the worker's threadId (reclaimThread). Half of the
+// workers are terminated early: in a reservation round while starting up, inside attach or
+// before they post anything; in a plain round while they attach and detach in a loop, so that
+// most of those deaths land inside a plain attach or detach (`insideAttach` counts the ones that
+// died between entering attach() and its return). Rounds of `workers` threads each; at the end
+// of a round, with every worker gone, every block is accounted for exactly.
 //
 //   npm run stress:faults                          10 000 terminations: 5 000 per pool (bench/fault-stress.ts)
 //   node --import tsx bench/fault-stress.ts --terminations 400 --kind mutex --workers 3
@@ -38,7 +42,18 @@ const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
 import(workerData.lib).then((lib) => {
   const Pool = workerData.kind === 'mutex' ? lib.MutexPool : lib.SharedPool;
-  const pool = Pool.attach(workerData.buffer, workerData.seat);
+  if (workerData.churn) {
+    // Attach and detach plainly until terminated; attaching[slot] is 1 while inside attach().
+    const attaching = new Int32Array(workerData.attaching);
+    parentPort.postMessage('churning');
+    for (;;) {
+      Atomics.store(attaching, workerData.slot, 1);
+      const local = Pool.attach(workerData.buffer);
+      Atomics.store(attaching, workerData.slot, 0);
+      local.detach();
+    }
+  }
+  const pool = workerData.seat === undefined ? Pool.attach(workerData.buffer) : Pool.attach(workerData.buffer, workerData.seat);
   const owner = new Int32Array(workerData.owner);
   const control = new Int32Array(workerData.control);
   const transit = new Int32Array(workerData.transit);
@@ -87,6 +102,12 @@ export interface FaultStressOptions {
   waitLimitMs?: number;
   /** A worker is terminated after a random delay up to this, once attached. Default 4 ms. */
   maxKillDelayMs?: number;
+  /**
+   * How workers attach, and so how the parent recovers them: `reserved` (attach(buffer, seat),
+   * reclaim(seat)), `plain` (attach(buffer), reclaimThread(worker.threadId)), or `both`, every
+   * other round (the default).
+   */
+  attach?: 'reserved' | 'plain' | 'both';
   /** The URL of the built syncpool (packages/syncpool/dist/index.js): workers import it. */
   lib: string;
   onRound?: (figures: FaultStressFigures) => void;
@@ -111,10 +132,18 @@ export interface FaultStressFigures {
   maxLostPerRound: number;
   /** Puts cut short whose block the pool nevertheless holds (completed, or rescued by reclaim). */
   inPutButPooled: number;
-  /** Workers terminated at a random moment of starting, attaching or before posting (the odd slots). */
+  /** Workers terminated at a random moment of starting, attaching or before posting (the odd slots of reservation rounds). */
   startupKills: number;
-  /** Reclaims that found the local still reserved or attached (every termination: no worker detaches). */
+  /** Workers terminated while attaching and detaching plainly in a loop (the odd slots of plain rounds). */
+  churnKills: number;
+  /** Of those, the ones that died inside attach(): between entering it and its return. */
+  insideAttach: number;
+  /** Workers that attached plainly, recovered by reclaimThread(threadId). */
+  plainAttaches: number;
+  /** Reclaims that found the local still reserved or attached, or named by a worker that died claiming it. */
   reclaimed: number;
+  /** Plainly attaching workers whose reclaimThread found nothing: killed before they named a local, or between a detach and the next attach. */
+  unclaimed: number;
   /** Locals neither free nor the main thread's at the end (must be 0): attach() is tried once per worker slot. */
   localsLeaked: number;
   /** The most blocks found in stranded slots of a live ring at the end of a round (not lost: its producer takes them back). */
@@ -129,17 +158,18 @@ type AnyPool = SharedPool | MutexPool;
  * rejects on a duplicate, an unaccounted block or a hang.
  */
 export async function faultStress(options: FaultStressOptions): Promise<FaultStressFigures> {
-  const { kind, terminations, workers = 4, blocks = 48, waitLimitMs = 200, maxKillDelayMs = 4, lib, onRound } = options;
+  const { kind, terminations, workers = 4, blocks = 48, waitLimitMs = 200, maxKillDelayMs = 4, attach = 'both', lib, onRound } = options;
   const { SharedPool, MutexPool } = (await import(lib)) as typeof import('../../src/index.js');
   const Pool = kind === 'mutex' ? MutexPool : SharedPool;
   const main = Pool.create({ blockSize: 64, blocks, maxLocals: workers + 1, waitLimitMs });
   const owner = new Int32Array(new SharedArrayBuffer(4 * blocks));
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   const transit = new Int32Array(new SharedArrayBuffer(4 * workers));
+  const attaching = new Int32Array(new SharedArrayBuffer(4 * workers));
   const progress = new Int32Array(new SharedArrayBuffer(4 * workers));
   const figures: FaultStressFigures = {
     kind, terminations: 0, rounds: 0, operations: 0, duplicates: 0, gaveUp: 0,
-    lostHeld: 0, lostInPut: 0, lostInGet: 0, maxLostPerRound: 0, inPutButPooled: 0, startupKills: 0, reclaimed: 0, localsLeaked: 0,
+    lostHeld: 0, lostInPut: 0, lostInGet: 0, maxLostPerRound: 0, inPutButPooled: 0, startupKills: 0, churnKills: 0, insideAttach: 0, plainAttaches: 0, reclaimed: 0, unclaimed: 0, localsLeaked: 0,
     stranded: 0, seconds: 0,
   };
   const started = Date.now();
@@ -148,28 +178,39 @@ export async function faultStress(options: FaultStressOptions): Promise<FaultStr
     const round = Math.min(workers, terminations - figures.terminations);
     const tokens: number[] = [];
     const exits: Promise<number>[] = [];
+    const plain = attach === 'plain' || (attach === 'both' && figures.rounds % 2 === 1);
     for (let slot = 0; slot < round; slot++) {
       const me = ++token;
       tokens.push(me);
-      const seat = main.reserve();
+      const seat = plain ? undefined : main.reserve();
       const worker = new Worker(workerSource, {
         eval: true,
-        workerData: { lib, kind, buffer: main.buffer, seat, owner: owner.buffer, control: control.buffer, transit: transit.buffer, progress: progress.buffer, token: me, slot },
+        workerData: { lib, kind, buffer: main.buffer, seat, owner: owner.buffer, control: control.buffer, transit: transit.buffer, progress: progress.buffer, token: me, slot,
+          churn: plain && slot % 2 === 1, attaching: attaching.buffer },
       });
+      const { threadId } = worker; // Node sets worker.threadId to -1 once the worker has exited
+      if (plain) figures.plainAttaches++;
       exits.push(new Promise<number>((resolve, reject) => {
         worker.once('error', reject);
-        // The parent recovers with what it holds, the reservation, never with what the worker
-        // posts: so the odd slots are terminated from the start, at a random moment of starting
-        // up, attaching (inside attach) or before they post anything; the even ones once attached.
+        // The parent recovers with what it holds, the reservation or the threadId, never with
+        // what the worker posts: so in reservation rounds the odd slots are terminated from the
+        // start, at a random moment of starting up, attaching (inside attach) or before they post
+        // anything; in plain rounds they are terminated while they attach and detach in a loop;
+        // the even ones once attached.
         worker.once('exit', () => {
-          if (main.reclaim(seat.localId, seat.generation).reclaimed) figures.reclaimed++; // right away, while the others run
+          // Right away, while the others run.
+          const result = seat === undefined ? main.reclaimThread(threadId) : main.reclaim(seat.localId, seat.generation);
+          if (result.reclaimed) figures.reclaimed++;
+          else if (seat === undefined) figures.unclaimed++;
+          if (Atomics.exchange(attaching, slot, 0) === 1) figures.insideAttach++;
           resolve(slot);
         });
         const kill = () => setTimeout(() => void worker.terminate(), Math.random() * maxKillDelayMs);
-        if (slot % 2 === 1) {
+        if (slot % 2 === 1 && !plain) {
           figures.startupKills++;
           kill();
         } else {
+          if (slot % 2 === 1) figures.churnKills++;
           worker.once('message', kill);
         }
       }));

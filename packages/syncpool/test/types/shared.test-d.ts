@@ -24,6 +24,10 @@ SharedPool.create({ ...options, blockSzie: 64 });
 
 const pool = SharedPool.create(options);
 expectType(pool)<SharedPool>(true);
+// @ts-expect-error no constructor to call: create() or attach()
+new SharedPool();
+// @ts-expect-error nor MutexPool's
+new MutexPool();
 expectType(pool.buffer)<SharedArrayBuffer>(true);
 expectType(pool.localId)<number>(true);
 expectType(pool.generation)<number>(true);
@@ -57,6 +61,11 @@ expectType(result.recovered)<number>(true);
 expectType(result.lost)<number>(true);
 // @ts-expect-error reclaim needs the generation too
 pool.reclaim(seat.localId);
+// The plain attach pattern in Node: reclaimThread with the worker.threadId read at its start.
+expectType(pool.reclaimThread(1))<ReclaimResult>(true);
+expectType(MutexPool.create(options).reclaimThread(1))<ReclaimResult>(true);
+// @ts-expect-error a threadId, not a Worker
+pool.reclaimThread({ threadId: 1 });
 // @ts-expect-error reclaim's result is read-only
 result.recovered = 0;
 
