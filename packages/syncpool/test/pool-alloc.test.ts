@@ -56,9 +56,18 @@ const cases: [string, (n: number) => void][] = [];
 
 for (const [name, body] of cases) {
   test(`${name} allocates nothing`, async () => {
-    const r = await measureMemory(body, { n: 200_000, allocsN: 2_000 });
-    assert.equal(r.allocsPerOp, 0, `allocs/op ${r.allocsPerOp}`);
-    assert.ok(r.bytesPerOp < 0.05, `B/op ${r.bytesPerOp}`);
+    // Up to three measurements, the first clean one counts: code that the JIT compiled in the
+    // background can be installed inside one measured run (a one-off cost that only adds, seen
+    // about once in ten runs of the suite); a body that allocates reads > 0 in all three.
+    const readings: string[] = [];
+    let r = await measureMemory(body, { n: 200_000, allocsN: 2_000 });
+    for (let tries = 1; tries < 3 && (r.allocsPerOp !== 0 || r.bytesPerOp >= 0.05); tries++) {
+      readings.push(`${r.allocsPerOp} allocs/op, ${r.bytesPerOp} B/op`);
+      r = await measureMemory(body, { n: 200_000, allocsN: 2_000 });
+    }
+    readings.push(`${r.allocsPerOp} allocs/op, ${r.bytesPerOp} B/op`);
+    assert.equal(r.allocsPerOp, 0, readings.join('; '));
+    assert.ok(r.bytesPerOp < 0.05, readings.join('; '));
   });
 }
 
