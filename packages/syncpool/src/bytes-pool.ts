@@ -258,13 +258,14 @@ export class BytesPool {
   readonly #firstClassId = nextClassIds();
   readonly #sizes: number[] = [];
   readonly #pools: Pool<Bytes, Bytes>[] = [];
-  // The hot buffer: the buffer this pool's last get from a Pool handed out, kept referenced
-  // here whether it is handed out (hotOut) or pooled in this one-buffer hot slot, with its class.
+  // The hot buffer: a buffer that a get took from a Pool while no handed-out buffer was hot
+  // (#take), kept referenced here whether it is handed out (hotOut) or pooled in this one-buffer
+  // hot slot, with its class.
   // A put of exactly that object needs no other proof that it is this pool's, of that class and
   // handed out: put's fast path compares references and reads only the buffer's length, and a
   // get of its class takes it back by comparing an index. Reading and writing an ownership field
-  // of the buffer (Ownership) on every get and put made a get+put cost 2.5x a Pool's; this is
-  // about 1.4x (bench/bytes-pool.bench.ts, BytesVsPool). Invariants: hot is undefined exactly
+  // of the buffer (Ownership) on every get and put made a get+put cost 2.5x a Pool's, this
+  // about 1.3x (bench/RESULTS.md, "BytesPool against Pool"). Invariants: hot is undefined exactly
   // when hotIndex is -1, and then hotOut is true (so no get matches); a hot buffer pooled in the
   // slot is not marked pooled (it is in no Pool); whoever pools a buffer elsewhere first retires
   // it as its owning pool's hot buffer (#putUnknown); each cleanup retires the hot buffer
@@ -386,13 +387,14 @@ export class BytesPool {
 
   // Indexes and the Pools array rather than the SizeClass: with eight buffers outstanding, going
   // through sizeClass.pool and sizeClass.id here and in put cost about 2 ns more per get+put
-  // (12.9-13.3 against 10.7-11.0 ns, CPU time, 8 x 10^6 get+puts a run).
+  // (bench/RESULTS.md, "BytesPool against Pool").
   #take(index: number): Bytes {
     const buf = this.#pools[index]!.get();
     Ownership.setHandedOut(buf, this.#firstClassId + index);
     // A handed-out hot buffer stays hot: with several buffers outstanding, making each new one
-    // hot would cost every get more than the fast put saves (8 outstanding: 15.5 against 10.8 ns
-    // per get+put). A pooled one, of another class (a get of its class would have taken it), gives way.
+    // hot would cost every get more than the fast put saves (bench/RESULTS.md, "BytesPool
+    // against Pool": 15.5 ns per get+put at eight outstanding, against 11.7). A pooled one, of
+    // another class (a get of its class would have taken it), gives way.
     if (this.#useHot === true) {
       if (this.#hot === undefined || this.#hotOut === false) this.#makeHot(buf, this.#classes[index]!);
     } else if (this.#debug === true) this.#checkFill(buf, this.#classes[index]!);
