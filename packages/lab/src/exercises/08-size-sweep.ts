@@ -83,8 +83,8 @@ function explain(points: readonly SizePoint[], crossover: number | undefined, on
       `and a new Uint8Array(65) ${round(onHeap.at65)} (measured in this process), so from 65 bytes the backing store ` +
       'is allocated by the embedder, zeroed and registered with the GC as external memory.',
     `A pooled get+put costs ${round(Math.min(...poolMedians))}–${round(Math.max(...poolMedians))} ns across the sweep ` +
-      `(it ${poolTrend} with the size): a size-class lookup, ` +
-      'an ownership check and two Pool operations.',
+      `(it ${poolTrend} with the size): a size-class lookup on get and, since each buffer comes back ` +
+      'before the next get, BytesPool\'s hot-buffer path, which proves ownership by comparing references and reaches no Pool.',
     crossover !== undefined
       ? `So the crossover sits where allocation gets dearer than that, at ${crossover} bytes here.`
       : points.every(poolWins)
