@@ -149,10 +149,11 @@ let isHotPooled: (pool: BytesPool, buf: object) => boolean;
  * What the library knows of one buffer, kept on the buffer itself in private fields: the size
  * class that owns it, and whether it is marked pooled. Only the paths that cannot use the pool's
  * hot buffer read them: a buffer that is not the hot one (several outstanding at once), another
- * view of a pooled ArrayBuffer, a get from the Pool. Invariant: a stamped buffer X is pooled
+ * view of a pooled ArrayBuffer, a get from the Pool. Invariants: a stamped buffer X is pooled
  * exactly when it is marked pooled (in its class's Pool, or dropped there by debug mode: a
- * dropped put counts as a put) or it is its pool's hot buffer, pooled in the hot slot. Invariant: a buffer is stamped only once it is known to be a
- * real Uint8Array or Buffer that owns its whole ArrayBuffer; its class's size is its length.
+ * dropped put counts as a put) or it is its pool's hot buffer, pooled in the hot slot; a buffer
+ * is stamped only once it is known to be a real Uint8Array or Buffer that owns its whole
+ * ArrayBuffer, and its class's size is its length.
  */
 class Ownership extends Stamped {
   // Its class's id while handed out, the id's bitwise complement (negative) while marked pooled:
@@ -180,9 +181,7 @@ class Ownership extends Stamped {
    * put's second path: for a buffer that is stamped, handed out by the pool whose class ids
    * start at firstId (its classes' sizes are `sizes`) and still of its class length (a transfer
    * detaches it to length 0), marks it pooled and returns its class index; else -1, changing
-   * nothing. The caller has ruled out its hot buffer, the one buffer pooled unmarked. The mark
-   * is stored right after the load (one map check for both, measured: storing it after the
-   * Pool's put cost 30% more with eight buffers outstanding).
+   * nothing. The caller has ruled out its hot buffer, the one buffer pooled unmarked.
    */
   static toPool(buf: Uint8Array, firstId: number, sizes: readonly number[]): number {
     if (!(#state in buf)) return -1;
@@ -203,13 +202,14 @@ class Ownership extends Stamped {
     (buf as Ownership).#sizeClass = sizeClass;
   }
 
+  /** Marks stamped `buf` handed out by the class with this id (its owner). */
   static setHandedOut(buf: object, id: number): void {
     (buf as Ownership).#state = id;
   }
 
-  /** Marks stamped `buf` of sizeClass (its owner) pooled or handed out. */
-  static setPooled(buf: object, sizeClass: SizeClass, pooled: boolean): void {
-    (buf as Ownership).#state = pooled ? ~sizeClass.id : sizeClass.id;
+  /** Marks stamped `buf` of sizeClass (its owner) pooled. */
+  static setPooled(buf: object, sizeClass: SizeClass): void {
+    (buf as Ownership).#state = ~sizeClass.id;
   }
 }
 
@@ -428,7 +428,7 @@ export class BytesPool {
     this.#hotOut = true;
     if (!pooled) return;
     sizeClass.hotReturned++;
-    Ownership.setPooled(hot, sizeClass, true);
+    Ownership.setPooled(hot, sizeClass);
     sizeClass.pool.put(hot);
   }
 
@@ -511,23 +511,23 @@ export class BytesPool {
     }
     const index = typeof buf === 'object' ? Ownership.toPool(buf, this.#firstClassId, this.#sizes) : -1;
     if (index < 0) this.#putUnknown(buf);
-    else if (this.#plainPut === true) this.#pools[index]!.put(buf as Bytes);
-    else this.#poolMarked(this.#classes[index]!, buf as Bytes);
+    else this.#poolMarked(index, buf as Bytes);
   }
 
-  // Pools a buffer of sizeClass that is marked pooled already (a put that debug mode drops still
-  // counts as pooled, so that its second put is refused).
-  #poolMarked(sizeClass: SizeClass, buf: Bytes): void {
+  // Pools a buffer of class `index` that is marked pooled already (a put that debug mode drops
+  // still counts as pooled, so that its second put is refused).
+  #poolMarked(index: number, buf: Bytes): void {
+    const pool = this.#pools[index]!;
     if (this.#plainPut === true) {
-      sizeClass.pool.put(buf);
+      pool.put(buf);
       return;
     }
     if (this.#zeroOnPut === true) buf.fill(0);
     try {
-      sizeClass.pool.put(buf);
+      pool.put(buf);
     } catch (error) {
       // Nothing was pooled (a debug-mode check threw): the buffer stays handed out.
-      Ownership.setPooled(buf, sizeClass, false);
+      Ownership.setHandedOut(buf, this.#firstClassId + index);
       throw error;
     }
   }
@@ -564,8 +564,8 @@ export class BytesPool {
       this.#hotOut = false;
       this.#hotPuts++;
     } else {
-      Ownership.setPooled(canonical, sizeClass, true);
-      this.#poolMarked(sizeClass, canonical);
+      Ownership.setPooled(canonical, sizeClass);
+      this.#poolMarked(index, canonical);
     }
   }
 
